@@ -1,0 +1,110 @@
+//! The row-level report of reading one batch: what was accepted, what was rejected and why,
+//! which fields are missing (data gaps) and which columns were not understood.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// One problem found in one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowIssue {
+    /// The row as the file shows it: the line for JSONL and CSV, the sheet row for XLSX
+    /// (header = row 1), the 1-based row for Parquet.
+    pub row: usize,
+    /// The contract field at fault, if the issue concerns one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The column header as written in the file, when it differs from the field name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// What is wrong, in a sentence.
+    pub reason: String,
+}
+
+impl fmt::Display for RowIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "row {}", self.row)?;
+        match (&self.field, &self.column) {
+            (Some(field), Some(column)) if column != field => {
+                write!(f, ", field {field} (column '{column}')")?
+            }
+            (Some(field), _) => write!(f, ", field {field}")?,
+            _ => {}
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// The report of one batch read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchReport {
+    /// The file name as submitted.
+    pub source_name: String,
+    /// The format read (`jsonl`, `csv`, `xlsx`, `parquet`).
+    pub format: String,
+    /// The text encoding, for CSV.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Data rows read.
+    pub rows_total: usize,
+    /// Rows accepted (patents plus withdrawals).
+    pub rows_accepted: usize,
+    /// Rows rejected.
+    pub rows_rejected: usize,
+    /// Accepted rows that withdraw a patent.
+    pub withdrawals: usize,
+    /// Why rows were rejected, one entry per problem.
+    pub errors: Vec<RowIssue>,
+    /// Notes on accepted rows (a value that was ignored, a type inferred from the number).
+    pub warnings: Vec<RowIssue>,
+    /// For each optional field, how many accepted rows lack it.
+    pub gaps: BTreeMap<String, usize>,
+    /// How each column header was understood (`header → field`).
+    pub columns: Vec<(String, String)>,
+    /// Column headers that match no field of the contract (ignored).
+    pub unknown_columns: Vec<String>,
+}
+
+impl BatchReport {
+    /// Returns a one-paragraph human summary (for the CLI).
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "{}: {} rows read, {} accepted ({} withdrawals), {} rejected",
+            self.source_name, self.rows_total, self.rows_accepted, self.withdrawals, self.rows_rejected
+        );
+        if !self.unknown_columns.is_empty() {
+            out.push_str(&format!(
+                "; ignored columns: {}",
+                self.unknown_columns.join(", ")
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issues_name_row_field_and_column() {
+        let issue = RowIssue {
+            row: 7,
+            field: Some("application_number".into()),
+            column: Some("申请号".into()),
+            reason: "check digit is wrong".into(),
+        };
+        assert_eq!(
+            issue.to_string(),
+            "row 7, field application_number (column '申请号'): check digit is wrong"
+        );
+        let bare = RowIssue {
+            row: 2,
+            field: None,
+            column: None,
+            reason: "not valid JSON".into(),
+        };
+        assert_eq!(bare.to_string(), "row 2: not valid JSON");
+    }
+}

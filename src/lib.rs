@@ -1,0 +1,29 @@
+//! # patscreen
+//!
+//! The service behind a joint high-value patent library of Beijing universities: batches of
+//! patents in, a durable Chinese full-text index out, scored and served.
+//!
+//! Modules depend in one direction; a module uses only modules to its left (`error` and
+//! `progress` are leaves usable everywhere):
+//!
+//! ```text
+//! model → schema → text → ingest → generate → store → index → engine
+//! ```
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`model`] | `Patent`, `ApplicationNumber`, `IpcCode`: plain data, parsed once |
+//! | [`schema`] | the record contract of `schema/` (the only reader of that folder) |
+//! | [`text`] | normalisation, jieba (its only user), the `zh` tokenizer, claim parsing |
+//! | [`ingest`] | file formats: JSONL, CSV, XLSX, Parquet in; validated patents and a row report out |
+//! | [`generate`] | the seeded synthetic corpus generator |
+//! | [`store`] | durable state: the Parquet batch archive and the SQLite catalog |
+//! | [`index`] | the tantivy index: schema, writer, queries, facets, snippets |
+//! | [`engine`] | the façade composing store and index: submit, search, reindex |
+
+pub mod error;
+pub mod model;
+pub mod schema;
+pub mod text;
+
+pub use error::{Error, ErrorKind, Result};

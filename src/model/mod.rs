@@ -1,0 +1,12 @@
+//! Plain domain data: patents, their identifiers and classification codes.
+//!
+//! Identifiers are parsed once at the boundary ("parse, don't validate"): an
+//! [`ApplicationNumber`] or [`IpcCode`] that exists is already normalised and valid.
+
+mod application_number;
+mod ipc;
+mod patent;
+
+pub use application_number::{ApplicationNumber, ApplicationNumberError, check_digit};
+pub use ipc::{IpcCode, IpcCodeError};
+pub use patent::{EventKind, LegalEvent, LegalStatus, LicenceTerms, Patent, PatentType};

@@ -1,0 +1,16 @@
+//! Chinese text analysis: normalisation, jieba segmentation, the tantivy tokenizer and claim
+//! parsing.
+//!
+//! The only user of jieba-rs. One jieba instance serves the process, loaded with the user
+//! dictionary of `schema/`; index and query analysis go through the same [`Analyzer`], so what
+//! a query asks for is cut the way the index was.
+
+mod claims;
+mod normalize;
+mod segmenter;
+mod tokenizer;
+
+pub use claims::{Claim, ClaimCategory, ClaimSet};
+pub use normalize::{Normalized, normalize, normalize_name};
+pub use segmenter::{Analyzer, SegmentMode, Term, build_jieba, jieba, terms};
+pub use tokenizer::ZhTokenizer;
