@@ -25,5 +25,6 @@ pub mod error;
 pub mod model;
 pub mod schema;
 pub mod text;
+pub mod ingest;
 
 pub use error::{Error, ErrorKind, Result};

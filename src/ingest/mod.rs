@@ -1,0 +1,255 @@
+//! File formats: JSONL, CSV (UTF-8 or GB18030), XLSX and Parquet in, validated [`Patent`]s and
+//! a row-level [`BatchReport`] out; and the writers for the same formats.
+//!
+//! The only user of the csv, calamine, parquet and arrow readers. A file that cannot be read
+//! at all is rejected whole with [`Error::MalformedFile`](crate::Error::MalformedFile); a
+//! readable file with some bad rows yields the good rows and names the bad ones by row and
+//! field.
+
+mod delimited;
+mod jsonl;
+mod parquet;
+mod raw;
+mod report;
+mod validate;
+mod values;
+mod write;
+mod xlsx;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+pub use self::parquet::{canonical_schema, write as write_parquet};
+pub use raw::{Columns, RawCell, RawRecord};
+pub use report::{BatchReport, RowIssue};
+pub use validate::gaps;
+pub use write::{HeaderLanguage, cell_text, write_csv, write_jsonl, write_xlsx};
+
+use crate::error::{Error, Result};
+use crate::model::Patent;
+use crate::schema::{RecordField, contract};
+
+/// The file formats a batch may come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON Lines (or a JSON array of objects).
+    Jsonl,
+    /// Comma- or tab-separated values.
+    Csv,
+    /// An Excel workbook (first sheet); XLS and ODS are read too.
+    Xlsx,
+    /// Apache Parquet.
+    Parquet,
+}
+
+impl Format {
+    /// Infers the format from a file extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match extension.as_str() {
+            "jsonl" | "ndjson" | "json" => Format::Jsonl,
+            "csv" | "tsv" | "txt" => Format::Csv,
+            "xlsx" | "xlsm" | "xls" | "ods" => Format::Xlsx,
+            "parquet" | "pq" => Format::Parquet,
+            _ => return None,
+        })
+    }
+
+    /// Parses a format name (`jsonl`, `csv`, `xlsx`, `parquet`) or a media type.
+    pub fn parse(name: &str) -> Option<Format> {
+        let name = name.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        Some(match name.as_str() {
+            "jsonl" | "json" | "ndjson" | "application/jsonl" | "application/x-ndjson"
+            | "application/json" | "application/jsonlines" => Format::Jsonl,
+            "csv" | "tsv" | "text/csv" | "text/tab-separated-values" => Format::Csv,
+            "xlsx" | "xls" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            | "application/vnd.ms-excel" => Format::Xlsx,
+            "parquet" | "application/vnd.apache.parquet" | "application/x-parquet" => Format::Parquet,
+            _ => return None,
+        })
+    }
+
+    /// Returns the format's short name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Parquet => "parquet",
+        }
+    }
+}
+
+/// What a format reader produces: columns, raw rows and rows it could not split into cells.
+#[derive(Debug, Default)]
+pub struct RawTable {
+    /// The file's columns and the fields they map to.
+    pub columns: Columns,
+    /// The data rows.
+    pub records: Vec<RawRecord>,
+    /// Rows rejected while reading (wrong cell count, spreadsheet error cells).
+    pub read_errors: Vec<RowIssue>,
+    /// The text encoding found (CSV only).
+    pub encoding: Option<String>,
+}
+
+/// The accepted rows of one batch file and its report.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedBatch {
+    /// Accepted patents and withdrawals, in file order.
+    pub patents: Vec<Patent>,
+    /// The report: counts, row errors, warnings, data gaps, columns.
+    pub report: BatchReport,
+}
+
+/// Reads the raw rows of a file without validating them.
+pub fn read_table(source_name: &str, bytes: Vec<u8>, format: Format) -> Result<RawTable> {
+    let limits = &contract().limits;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Error::malformed(
+            source_name,
+            format!("the file is {} bytes; the limit is {}", bytes.len(), limits.max_file_bytes),
+        ));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::malformed(source_name, "the file is empty"));
+    }
+    let table = match format {
+        Format::Jsonl => jsonl::read(source_name, &bytes)?,
+        Format::Csv => delimited::read(source_name, &bytes)?,
+        Format::Xlsx => xlsx::read(source_name, &bytes)?,
+        Format::Parquet => parquet::read(source_name, bytes)?,
+    };
+    let rows = table.records.len() + table.read_errors.len();
+    if rows == 0 {
+        return Err(Error::malformed(source_name, "the file has a header but no data rows"));
+    }
+    if rows > limits.max_rows {
+        return Err(Error::malformed(
+            source_name,
+            format!("{rows} data rows; the limit is {} (split the batch)", limits.max_rows),
+        ));
+    }
+    Ok(table)
+}
+
+/// Reads and validates a batch file. `today` bounds plausible dates.
+pub fn read_batch(source_name: &str, bytes: Vec<u8>, format: Format, today: NaiveDate) -> Result<ParsedBatch> {
+    let table = read_table(source_name, bytes, format)?;
+    Ok(validate_table(source_name, format, table, today))
+}
+
+/// Validates the rows of a table (in parallel) and builds the report.
+pub fn validate_table(source_name: &str, format: Format, table: RawTable, today: NaiveDate) -> ParsedBatch {
+    let RawTable {
+        columns,
+        records,
+        read_errors,
+        encoding,
+    } = table;
+    let outcomes: Vec<_> = records
+        .par_iter()
+        .map(|record| (record.row, validate::validate(record, &columns, today)))
+        .collect();
+    let mut report = BatchReport {
+        source_name: source_name.to_string(),
+        format: format.as_str().to_string(),
+        encoding,
+        rows_total: records.len() + read_errors.len(),
+        columns: columns.understood(),
+        unknown_columns: columns.unknown(),
+        errors: read_errors,
+        ..BatchReport::default()
+    };
+    if let Some(at) = columns.fields.iter().position(|f| *f == Some(RecordField::Institution)) {
+        report.warnings.push(RowIssue {
+            row: 1,
+            field: Some("institution".into()),
+            column: columns.headers.get(at).cloned(),
+            reason: "ignored: patents belong to the institution that submits the batch".into(),
+        });
+    }
+    // Rows naming the same application number are ambiguous: all of them are rejected.
+    let mut rows_by_number: HashMap<String, Vec<usize>> = HashMap::new();
+    for (row, outcome) in &outcomes {
+        if let Some(p) = &outcome.patent {
+            rows_by_number.entry(p.application_number.to_string()).or_default().push(*row);
+        }
+    }
+    let mut patents = Vec::with_capacity(outcomes.len());
+    for (row, outcome) in outcomes {
+        report.errors.extend(outcome.errors);
+        let Some(patent) = outcome.patent else { continue };
+        let rows = &rows_by_number[patent.application_number.as_str()];
+        if rows.len() > 1 {
+            let others: Vec<String> = rows.iter().filter(|&&r| r != row).map(ToString::to_string).collect();
+            report.errors.push(RowIssue {
+                row,
+                field: Some("application_number".into()),
+                column: None,
+                reason: format!(
+                    "{} also appears in row {} of this batch; duplicate rows are all rejected",
+                    patent.application_number,
+                    others.join(", ")
+                ),
+            });
+            continue;
+        }
+        report.warnings.extend(outcome.warnings);
+        if patent.withdrawn {
+            report.withdrawals += 1;
+        } else {
+            for field in validate::gaps(&patent) {
+                *report.gaps.entry(field.as_str().to_string()).or_default() += 1;
+            }
+        }
+        patents.push(patent);
+    }
+    report.errors.sort_by_key(|e| e.row);
+    report.warnings.sort_by_key(|e| e.row);
+    report.rows_accepted = patents.len();
+    report.rows_rejected = report.rows_total - report.rows_accepted;
+    ParsedBatch { patents, report }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    #[test]
+    fn duplicates_are_all_rejected_and_gaps_counted() {
+        let text = "申请号,标题,摘要\nCN202110123456.7,甲,有摘要\n2021101234567,乙,\nCN201919000000.1,丙,\n";
+        let batch = read_batch("d.csv", text.as_bytes().to_vec(), Format::Csv, today()).unwrap();
+        assert_eq!(batch.patents.len(), 1);
+        assert_eq!(batch.report.rows_rejected, 2);
+        let first = batch.report.errors[0].to_string();
+        assert_eq!(
+            first,
+            "row 2, field application_number: CN202110123456.7 also appears in row 3 of this batch; duplicate rows are all rejected"
+        );
+        assert_eq!(batch.report.gaps["abstract"], 1);
+    }
+
+    #[test]
+    fn formats_from_names() {
+        assert_eq!(Format::from_path(Path::new("a.XLSX")), Some(Format::Xlsx));
+        assert_eq!(Format::parse("text/csv; charset=gb18030"), Some(Format::Csv));
+        assert_eq!(Format::parse("application/vnd.apache.parquet"), Some(Format::Parquet));
+        assert_eq!(Format::parse("image/png"), None);
+    }
+
+    #[test]
+    fn empty_and_header_only_files_are_malformed() {
+        let e = read_batch("e.csv", b"  \n".to_vec(), Format::Csv, today()).unwrap_err();
+        assert_eq!(e.to_string(), "e.csv: the file is empty");
+        let e = read_batch("h.csv", "申请号,标题\n".as_bytes().to_vec(), Format::Csv, today()).unwrap_err();
+        assert!(e.to_string().contains("no data rows"));
+    }
+}

@@ -1,0 +1,462 @@
+//! Validation of one raw row into a [`Patent`]: required fields, value types, limits and
+//! normalisation. Problems are reported by row and field; a row with any error is rejected
+//! whole, so nothing half-read enters the library.
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use super::raw::{Columns, RawRecord, is_empty};
+use super::report::RowIssue;
+use super::values;
+use crate::model::{ApplicationNumber, IpcCode, Patent, PatentType};
+use crate::schema::{FieldType, RecordField, contract};
+use crate::text::normalize_name;
+
+/// The outcome of validating one row.
+#[derive(Debug, Clone, Default)]
+pub struct RowOutcome {
+    /// The patent, when the row is accepted.
+    pub patent: Option<Patent>,
+    /// Why the row is rejected (empty when accepted).
+    pub errors: Vec<RowIssue>,
+    /// Notes on an accepted row.
+    pub warnings: Vec<RowIssue>,
+}
+
+struct Row<'a> {
+    record: &'a RawRecord,
+    columns: &'a Columns,
+    errors: Vec<RowIssue>,
+    warnings: Vec<RowIssue>,
+}
+
+impl Row<'_> {
+    fn issue(&self, field: RecordField, column: Option<usize>, reason: String) -> RowIssue {
+        RowIssue {
+            row: self.record.row,
+            field: Some(field.as_str().to_string()),
+            column: column.and_then(|c| self.columns.headers.get(c).cloned()),
+            reason,
+        }
+    }
+
+    fn error(&mut self, field: RecordField, column: Option<usize>, reason: String) {
+        let issue = self.issue(field, column, reason);
+        self.errors.push(issue);
+    }
+
+    fn warn(&mut self, field: RecordField, column: Option<usize>, reason: String) {
+        let issue = self.issue(field, column, reason);
+        self.warnings.push(issue);
+    }
+
+    /// Returns the non-empty cells of `field`, main-IPC columns first for `ipc`.
+    fn cells(&self, field: RecordField) -> Vec<(usize, &Value)> {
+        let mut cells: Vec<(usize, &Value)> = self
+            .record
+            .cells
+            .iter()
+            .filter(|c| c.field == field && !is_empty(&c.value))
+            .map(|c| (c.column, &c.value))
+            .collect();
+        if field == RecordField::Ipc {
+            let is_main = |column: usize| {
+                self.columns
+                    .headers
+                    .get(column)
+                    .is_some_and(|h| h.contains('主') || h.to_lowercase().contains("main"))
+            };
+            cells.sort_by_key(|(column, _)| !is_main(*column));
+        }
+        cells
+    }
+
+    /// Returns the first non-empty cell of a single-valued field, checking its length.
+    fn single(&mut self, field: RecordField) -> Option<(usize, Value)> {
+        let cells: Vec<(usize, Value)> = self
+            .cells(field)
+            .into_iter()
+            .map(|(c, v)| (c, v.clone()))
+            .collect();
+        let (column, value) = cells.first()?.clone();
+        if let Some(other) = cells.iter().skip(1).find(|(_, v)| values::text(v) != values::text(&value)) {
+            let header = self.columns.headers.get(other.0).cloned().unwrap_or_default();
+            self.warn(
+                field,
+                Some(other.0),
+                format!("a second column '{header}' also gives this field; the first one is used"),
+            );
+        }
+        if !self.within_limit(field, column, &value) {
+            return None;
+        }
+        Some((column, value))
+    }
+
+    /// Returns the items of a list field across its columns, checking limits.
+    fn items(&mut self, field: RecordField, commas: bool) -> Vec<(usize, String)> {
+        let limits = &contract().limits;
+        let mut items = Vec::new();
+        let cells: Vec<(usize, Value)> = self
+            .cells(field)
+            .into_iter()
+            .map(|(c, v)| (c, v.clone()))
+            .collect();
+        for (column, value) in cells {
+            if !self.within_limit(field, column, &value) {
+                return Vec::new();
+            }
+            for item in values::list(&value, commas) {
+                if item.chars().count() > limits.max_item_chars {
+                    self.error(
+                        field,
+                        Some(column),
+                        format!(
+                            "an item is {} characters long; the limit is {}",
+                            item.chars().count(),
+                            limits.max_item_chars
+                        ),
+                    );
+                    return Vec::new();
+                }
+                items.push((column, item));
+            }
+        }
+        if items.len() > limits.max_items {
+            self.error(
+                field,
+                None,
+                format!("{} items; the limit is {}", items.len(), limits.max_items),
+            );
+            return Vec::new();
+        }
+        items
+    }
+
+    fn within_limit(&mut self, field: RecordField, column: usize, value: &Value) -> bool {
+        let max = contract().spec(field).max_chars;
+        let length = match value {
+            Value::String(s) => s.chars().count(),
+            other => other.to_string().chars().count(),
+        };
+        if length > max {
+            self.error(
+                field,
+                Some(column),
+                format!("value is {length} characters long; the limit is {max}"),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn text(&mut self, field: RecordField) -> Option<String> {
+        let (_, value) = self.single(field)?;
+        values::text(&value)
+    }
+
+    fn parsed<T>(&mut self, field: RecordField, parse: impl Fn(&Value) -> Result<Option<T>, String>) -> Option<T> {
+        let (column, value) = self.single(field)?;
+        match parse(&value) {
+            Ok(v) => v,
+            Err(reason) => {
+                self.error(field, Some(column), reason);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, field: RecordField, today: NaiveDate) -> Option<NaiveDate> {
+        let date = self.parsed(field, values::date)?;
+        if !values::plausible(date, today) {
+            self.error(field, None, format!("{date} is outside the plausible range (1985 to one year from now)"));
+            return None;
+        }
+        Some(date)
+    }
+
+    fn names(&mut self, field: RecordField) -> Vec<String> {
+        dedup(self.items(field, false).into_iter().map(|(_, s)| normalize_name(&s)))
+    }
+
+    fn codes(&mut self, field: RecordField) -> Vec<String> {
+        dedup(
+            self.items(field, true)
+                .into_iter()
+                .map(|(_, s)| normalize_name(&s).replace(' ', "").to_uppercase()),
+        )
+    }
+}
+
+fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        if !item.is_empty() && !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// Validates one raw row. `today` bounds plausible dates.
+pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowOutcome {
+    let mut row = Row {
+        record,
+        columns,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let number = match row.single(RecordField::ApplicationNumber) {
+        None if row.errors.is_empty() => {
+            row.error(RecordField::ApplicationNumber, None, "missing (required)".into());
+            None
+        }
+        None => None,
+        Some((column, value)) => {
+            let raw = values::text(&value).unwrap_or_default();
+            match ApplicationNumber::parse(&raw) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    row.error(RecordField::ApplicationNumber, Some(column), e.to_string());
+                    None
+                }
+            }
+        }
+    };
+    let withdrawn = row.parsed(RecordField::Withdrawn, values::boolean).unwrap_or(false);
+    if withdrawn {
+        return match number {
+            Some(number) if row.errors.is_empty() => RowOutcome {
+                patent: Some(Patent::withdrawal(number)),
+                errors: row.errors,
+                warnings: row.warnings,
+            },
+            _ => RowOutcome {
+                patent: None,
+                errors: row.errors,
+                warnings: row.warnings,
+            },
+        };
+    }
+    let title = row.text(RecordField::Title);
+    if title.is_none() && !row.errors.iter().any(|e| e.field.as_deref() == Some("title")) {
+        row.error(RecordField::Title, None, "missing (required)".into());
+    }
+    let mut patent = Patent::new(
+        number.clone().unwrap_or_else(placeholder_number),
+        title.unwrap_or_default(),
+    );
+    patent.abstract_text = row.text(RecordField::Abstract);
+    patent.claims = row.text(RecordField::Claims);
+    patent.description = row.text(RecordField::Description);
+    patent.problem_solved = row.text(RecordField::ProblemSolved);
+    patent.advantages = row.text(RecordField::Advantages);
+    patent.maturity = row.text(RecordField::Maturity).map(|s| normalize_name(&s));
+    patent.publication_numbers = row.codes(RecordField::PublicationNumbers);
+    patent.cited_patents = row.codes(RecordField::CitedPatents);
+    patent.family_members = row.codes(RecordField::FamilyMembers);
+    patent.family_countries = row.codes(RecordField::FamilyCountries);
+    patent.applicants = row.names(RecordField::Applicants);
+    patent.current_assignees = row.names(RecordField::CurrentAssignees);
+    patent.inventors = row.names(RecordField::Inventors);
+    for (column, code) in row.items(RecordField::Ipc, true) {
+        match IpcCode::parse(&code) {
+            Ok(code) if !patent.ipc.contains(&code) => patent.ipc.push(code),
+            Ok(_) => {}
+            Err(e) => row.error(RecordField::Ipc, Some(column), e.to_string()),
+        }
+    }
+    patent.application_date = row.date(RecordField::ApplicationDate, today);
+    patent.publication_date = row.date(RecordField::PublicationDate, today);
+    patent.grant_date = row.date(RecordField::GrantDate, today);
+    patent.forward_citations = row.parsed(RecordField::ForwardCitations, values::count);
+    patent.licence_terms = row.parsed(RecordField::LicenceTerms, values::licence_terms);
+    patent.events = row
+        .parsed(RecordField::Events, |v| values::events(v).map(Some))
+        .unwrap_or_default();
+    patent.patent_type = row.parsed(RecordField::PatentType, values::patent_type);
+    // An unknown legal-status wording is not worth losing the patent over: it is reported
+    // and the status stays a data gap.
+    if let Some((column, value)) = row.single(RecordField::LegalStatus) {
+        match values::legal_status(&value) {
+            Ok(status) => patent.legal_status = status,
+            Err(reason) => row.warn(RecordField::LegalStatus, Some(column), format!("{reason}; left empty")),
+        }
+    }
+    if let Some(number) = &number {
+        let implied = PatentType::from_type_digit(number.type_digit());
+        match (patent.patent_type, implied) {
+            (Some(given), Some(implied)) if given != implied => row.warn(
+                RecordField::PatentType,
+                None,
+                format!(
+                    "'{}' differs from the type the application number implies ({})",
+                    given.as_str(),
+                    implied.as_str()
+                ),
+            ),
+            (None, Some(implied)) => patent.patent_type = Some(implied),
+            _ => {}
+        }
+    }
+    if let (Some(filed), Some(granted)) = (patent.application_date, patent.grant_date) {
+        if granted < filed {
+            row.error(
+                RecordField::GrantDate,
+                None,
+                format!("grant date {granted} is before the application date {filed}"),
+            );
+        }
+    }
+    if row.errors.is_empty() && number.is_some() {
+        RowOutcome {
+            patent: Some(patent),
+            errors: row.errors,
+            warnings: row.warnings,
+        }
+    } else {
+        RowOutcome {
+            patent: None,
+            errors: row.errors,
+            warnings: row.warnings,
+        }
+    }
+}
+
+/// A valid number standing in while the other fields of a row with a bad number are
+/// checked, so that the report lists every problem of the row at once; the record is dropped.
+fn placeholder_number() -> ApplicationNumber {
+    static PLACEHOLDER: std::sync::LazyLock<ApplicationNumber> = std::sync::LazyLock::new(|| {
+        ApplicationNumber::parse("CN202110123456.7").expect("constant number has a valid check digit")
+    });
+    PLACEHOLDER.clone()
+}
+
+/// Returns the optional fields a patent lacks (data gaps).
+pub fn gaps(patent: &Patent) -> Vec<RecordField> {
+    let mut missing = Vec::new();
+    let checks: [(RecordField, bool); 22] = [
+        (RecordField::PublicationNumbers, patent.publication_numbers.is_empty()),
+        (RecordField::PatentType, patent.patent_type.is_none()),
+        (RecordField::Abstract, patent.abstract_text.is_none()),
+        (RecordField::Claims, patent.claims.is_none()),
+        (RecordField::Description, patent.description.is_none()),
+        (RecordField::Ipc, patent.ipc.is_empty()),
+        (RecordField::Applicants, patent.applicants.is_empty()),
+        (RecordField::CurrentAssignees, patent.current_assignees.is_empty()),
+        (RecordField::Inventors, patent.inventors.is_empty()),
+        (RecordField::ApplicationDate, patent.application_date.is_none()),
+        (RecordField::PublicationDate, patent.publication_date.is_none()),
+        (RecordField::GrantDate, patent.grant_date.is_none()),
+        (RecordField::LegalStatus, patent.legal_status.is_none()),
+        (RecordField::Events, patent.events.is_empty()),
+        (RecordField::CitedPatents, patent.cited_patents.is_empty()),
+        (RecordField::ForwardCitations, patent.forward_citations.is_none()),
+        (RecordField::FamilyMembers, patent.family_members.is_empty()),
+        (RecordField::FamilyCountries, patent.family_countries.is_empty()),
+        (RecordField::Maturity, patent.maturity.is_none()),
+        (RecordField::ProblemSolved, patent.problem_solved.is_none()),
+        (RecordField::Advantages, patent.advantages.is_none()),
+        (RecordField::LicenceTerms, patent.licence_terms.is_none()),
+    ];
+    for (field, is_missing) in checks {
+        debug_assert!(contract().spec(field).field_type != FieldType::ApplicationNumber);
+        if is_missing {
+            missing.push(field);
+        }
+    }
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::raw::RawCell;
+    use serde_json::json;
+
+    fn record(cells: &[(&str, Value)]) -> (RawRecord, Columns) {
+        let mut columns = Columns::default();
+        let cells = cells
+            .iter()
+            .map(|(header, value)| {
+                let column = columns.intern(header);
+                RawCell {
+                    field: columns.fields[column].unwrap(),
+                    column,
+                    value: value.clone(),
+                }
+            })
+            .collect();
+        (RawRecord { row: 5, cells }, columns)
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    #[test]
+    fn a_full_chinese_row_becomes_a_patent() {
+        let (r, c) = record(&[
+            ("申请号", json!("2021101234567")),
+            ("标题", json!("一种压力传感器")),
+            ("IPC分类号", json!("G01L 1/14; H01L 21/66")),
+            ("IPC主分类号", json!("G01L 9/00")),
+            ("申请人", json!("清华大学；北京（京东方）科技有限公司")),
+            ("申请日", json!("2021/1/5")),
+            ("法律状态", json!("有效")),
+            ("被引证次数", json!(3.0)),
+        ]);
+        let outcome = validate(&r, &c, today());
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        let p = outcome.patent.unwrap();
+        assert_eq!(p.application_number.as_str(), "CN202110123456.7");
+        let ipc: Vec<_> = p.ipc.iter().map(|c| c.as_str()).collect();
+        assert_eq!(ipc, ["G01L9/00", "G01L1/14", "H01L21/66"]);
+        assert_eq!(p.applicants, ["清华大学", "北京(京东方)科技有限公司"]);
+        assert_eq!(p.forward_citations, Some(3));
+        assert_eq!(p.patent_type, Some(PatentType::Invention));
+        assert!(gaps(&p).contains(&RecordField::Claims));
+    }
+
+    #[test]
+    fn errors_name_field_and_column() {
+        let (r, c) = record(&[("申请号", json!("CN202110123456.8")), ("名称", json!(""))]);
+        let outcome = validate(&r, &c, today());
+        assert!(outcome.patent.is_none());
+        let messages: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].starts_with("row 5, field application_number (column '申请号'): check digit"), "{messages:?}");
+        assert_eq!(messages[1], "row 5, field title: missing (required)");
+    }
+
+    #[test]
+    fn oversized_and_malformed_values_reject_the_row() {
+        let long = "长".repeat(1001);
+        let (r, c) = record(&[("application_number", json!("CN202110123456.7")), ("title", json!(long))]);
+        let outcome = validate(&r, &c, today());
+        assert!(outcome.patent.is_none());
+        assert!(outcome.errors[0].to_string().contains("field title: value is 1001 characters long; the limit is 1000"));
+        let (r, c) = record(&[
+            ("application_number", json!("CN202110123456.7")),
+            ("title", json!("x")),
+            ("application_date", json!("2021-13-01")),
+        ]);
+        let outcome = validate(&r, &c, today());
+        assert_eq!(outcome.errors[0].field.as_deref(), Some("application_date"));
+    }
+
+    #[test]
+    fn withdrawal_needs_only_the_number_and_unknown_status_is_a_warning() {
+        let (r, c) = record(&[("申请号", json!("CN202110123456.7")), ("撤回", json!("是"))]);
+        let p = validate(&r, &c, today()).patent.unwrap();
+        assert!(p.withdrawn);
+        let (r, c) = record(&[
+            ("申请号", json!("CN202110123456.7")),
+            ("标题", json!("x")),
+            ("法律状态", json!("蓝色")),
+        ]);
+        let outcome = validate(&r, &c, today());
+        assert!(outcome.patent.unwrap().legal_status.is_none());
+        assert_eq!(outcome.warnings[0].field.as_deref(), Some("legal_status"));
+    }
+}

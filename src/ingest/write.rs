@@ -1,0 +1,185 @@
+//! Writers for JSONL, CSV (English or Chinese headers, optional UTF-8 BOM for Excel) and XLSX
+//! in the record contract. Parquet writing lives beside its reader.
+
+use std::io::Write;
+
+use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
+
+use crate::error::{Error, Result};
+use crate::model::Patent;
+use crate::schema::{RecordField, contract};
+
+/// Which header names a written file uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderLanguage {
+    /// The contract names (`application_number`, `title`, …).
+    English,
+    /// The main Chinese aliases (`申请号`, `标题`, …), as Chinese exports have them.
+    Chinese,
+}
+
+fn header(field: RecordField, language: HeaderLanguage) -> &'static str {
+    match language {
+        HeaderLanguage::English => field.as_str(),
+        HeaderLanguage::Chinese => field.header_zh(),
+    }
+}
+
+/// Returns a field of a patent as cell text (lists joined with `separator`), or `None`.
+pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option<String> {
+    let join = |items: &[String]| (!items.is_empty()).then(|| items.join(separator));
+    match field {
+        RecordField::ApplicationNumber => Some(patent.application_number.to_string()),
+        RecordField::PublicationNumbers => join(&patent.publication_numbers),
+        RecordField::PatentType => patent.patent_type.map(|t| t.as_str().to_string()),
+        RecordField::Institution => patent.institution.clone(),
+        RecordField::Title => (!patent.title.is_empty()).then(|| patent.title.clone()),
+        RecordField::Abstract => patent.abstract_text.clone(),
+        RecordField::Claims => patent.claims.clone(),
+        RecordField::Description => patent.description.clone(),
+        RecordField::Ipc => {
+            let codes: Vec<String> = patent.ipc.iter().map(ToString::to_string).collect();
+            join(&codes)
+        }
+        RecordField::Applicants => join(&patent.applicants),
+        RecordField::CurrentAssignees => join(&patent.current_assignees),
+        RecordField::Inventors => join(&patent.inventors),
+        RecordField::ApplicationDate => patent.application_date.map(|d| d.to_string()),
+        RecordField::PublicationDate => patent.publication_date.map(|d| d.to_string()),
+        RecordField::GrantDate => patent.grant_date.map(|d| d.to_string()),
+        RecordField::LegalStatus => patent.legal_status.map(|s| s.as_str().to_string()),
+        RecordField::Events => {
+            let items: Vec<String> = patent
+                .events
+                .iter()
+                .map(|e| match e.date {
+                    Some(d) => format!("{}:{d}", e.kind.as_str()),
+                    None => e.kind.as_str().to_string(),
+                })
+                .collect();
+            join(&items)
+        }
+        RecordField::CitedPatents => join(&patent.cited_patents),
+        RecordField::ForwardCitations => patent.forward_citations.map(|n| n.to_string()),
+        RecordField::FamilyMembers => join(&patent.family_members),
+        RecordField::FamilyCountries => join(&patent.family_countries),
+        RecordField::Maturity => patent.maturity.clone(),
+        RecordField::ProblemSolved => patent.problem_solved.clone(),
+        RecordField::Advantages => patent.advantages.clone(),
+        RecordField::LicenceTerms => patent
+            .licence_terms
+            .as_ref()
+            .and_then(|t| serde_json::to_string(t).ok()),
+        RecordField::Withdrawn => patent.withdrawn.then(|| "true".to_string()),
+    }
+}
+
+/// Writes one JSON object per line.
+pub fn write_jsonl<W: Write>(mut out: W, patents: &[Patent]) -> Result<W> {
+    for patent in patents {
+        serde_json::to_writer(&mut out, patent)?;
+        out.write_all(b"\n").map_err(|e| Error::io("jsonl output", e))?;
+    }
+    Ok(out)
+}
+
+/// Writes CSV with every contract field as a column; lists are joined with `；`.
+pub fn write_csv<W: Write>(mut out: W, patents: &[Patent], language: HeaderLanguage, bom: bool) -> Result<W> {
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io("csv output", e))?;
+    }
+    let csv_error = |e: csv::Error| Error::io("csv output", std::io::Error::other(e));
+    let mut writer = csv::Writer::from_writer(out);
+    let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
+    writer
+        .write_record(fields.iter().map(|f| header(*f, language)))
+        .map_err(csv_error)?;
+    for patent in patents {
+        writer
+            .write_record(fields.iter().map(|f| cell_text(patent, *f, "；").unwrap_or_default()))
+            .map_err(csv_error)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| Error::io("csv output", std::io::Error::other(e.to_string())))
+}
+
+/// Writes an XLSX workbook with one sheet, Chinese headers, real date and number cells.
+pub fn write_xlsx(patents: &[Patent]) -> Result<Vec<u8>> {
+    let xlsx_error = |e: rust_xlsxwriter::XlsxError| Error::io("xlsx output", std::io::Error::other(e));
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("专利清单").map_err(xlsx_error)?;
+    let date_format = CellFormat::new().set_num_format("yyyy-mm-dd");
+    let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
+    for (col, field) in fields.iter().enumerate() {
+        sheet
+            .write_string(0, col as u16, header(*field, HeaderLanguage::Chinese))
+            .map_err(xlsx_error)?;
+    }
+    for (i, patent) in patents.iter().enumerate() {
+        let row = (i + 1) as u32;
+        for (col, field) in fields.iter().enumerate() {
+            let col = col as u16;
+            let date = match field {
+                RecordField::ApplicationDate => patent.application_date,
+                RecordField::PublicationDate => patent.publication_date,
+                RecordField::GrantDate => patent.grant_date,
+                _ => None,
+            };
+            if let Some(date) = date {
+                use chrono::Datelike;
+                let cell = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
+                    .map_err(xlsx_error)?;
+                sheet.write_datetime_with_format(row, col, &cell, &date_format).map_err(xlsx_error)?;
+            } else if let (RecordField::ForwardCitations, Some(n)) = (field, patent.forward_citations) {
+                sheet.write_number(row, col, f64::from(n)).map_err(xlsx_error)?;
+            } else if let Some(text) = cell_text(patent, *field, "；") {
+                sheet.write_string(row, col, text).map_err(xlsx_error)?;
+            }
+        }
+    }
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Format, read_batch};
+    use crate::model::{ApplicationNumber, EventKind, IpcCode, LegalEvent, LegalStatus};
+    use chrono::NaiveDate;
+
+    fn sample() -> Vec<Patent> {
+        let mut a = Patent::new(ApplicationNumber::parse("CN202110123456.7").unwrap(), "一种压力传感器");
+        a.abstract_text = Some("本发明公开了一种压力传感器，包括第一导体；第二导体。".into());
+        a.claims = Some("1.一种压力传感器，包括：第一导体；第二导体。\n2.根据权利要求1所述的压力传感器。".into());
+        a.ipc = vec![IpcCode::parse("G01L1/14").unwrap(), IpcCode::parse("H01L21/66").unwrap()];
+        a.applicants = vec!["清华大学".into(), "北京大学".into()];
+        a.application_date = NaiveDate::from_ymd_opt(2021, 1, 5);
+        a.legal_status = Some(LegalStatus::InForce);
+        a.forward_citations = Some(4);
+        a.events = vec![LegalEvent { kind: EventKind::Licence, date: NaiveDate::from_ymd_opt(2022, 3, 1), note: None }];
+        a.patent_type = Some(crate::model::PatentType::Invention);
+        let mut b = Patent::new(ApplicationNumber::parse("CN201919000001.6").unwrap(), "一种测试方法");
+        b.patent_type = Some(crate::model::PatentType::Invention);
+        vec![a, b]
+    }
+
+    #[test]
+    fn every_format_reads_back_the_same_patents() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let patents = sample();
+        let files = [
+            (Format::Jsonl, write_jsonl(Vec::new(), &patents).unwrap()),
+            (Format::Csv, write_csv(Vec::new(), &patents, HeaderLanguage::Chinese, true).unwrap()),
+            (Format::Csv, write_csv(Vec::new(), &patents, HeaderLanguage::English, false).unwrap()),
+            (Format::Xlsx, write_xlsx(&patents).unwrap()),
+            (Format::Parquet, crate::ingest::write_parquet(Vec::new(), &patents, &[]).unwrap()),
+        ];
+        for (format, bytes) in files {
+            let batch = read_batch("x", bytes, format, today).unwrap();
+            assert!(batch.report.errors.is_empty(), "{format:?}: {:?}", batch.report.errors);
+            assert_eq!(batch.patents, patents, "{format:?}");
+        }
+    }
+}
