@@ -26,5 +26,6 @@ pub mod model;
 pub mod schema;
 pub mod text;
 pub mod ingest;
+pub mod index;
 
 pub use error::{Error, ErrorKind, Result};

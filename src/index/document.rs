@@ -1,0 +1,108 @@
+//! Conversion between [`Patent`]s and tantivy documents.
+
+use chrono::NaiveDate;
+use tantivy::TantivyDocument;
+use tantivy::schema::{Facet, Value};
+
+use super::fields::PatentFields;
+use crate::error::{Error, Result};
+use crate::model::Patent;
+
+/// Days since 1970-01-01.
+pub fn epoch_day(date: NaiveDate) -> i64 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    (date - epoch).num_days()
+}
+
+/// The facet path of an IPC prefix or code: `/H/H01/H01L/H01L21/00/H01L21/66`.
+pub fn ipc_facet(ancestry: &[String]) -> Facet {
+    Facet::from_path(ancestry)
+}
+
+/// Builds the index document of a patent (never called for withdrawals).
+pub fn to_document(fields: &PatentFields, patent: &Patent, ordinal: u64) -> Result<TantivyDocument> {
+    let mut doc = TantivyDocument::new();
+    doc.add_text(fields.application_number, patent.application_number.as_str());
+    doc.add_u64(fields.ordinal, ordinal);
+    doc.add_text(fields.title, &patent.title);
+    if let Some(text) = &patent.abstract_text {
+        doc.add_text(fields.abstract_text, text);
+    }
+    if let Some(text) = &patent.claims {
+        doc.add_text(fields.claims, text);
+    }
+    if let Some(text) = &patent.description {
+        doc.add_text(fields.description, text);
+    }
+    for name in patent.applicants.iter().chain(&patent.current_assignees) {
+        doc.add_text(fields.applicants, name);
+    }
+    for name in &patent.inventors {
+        doc.add_text(fields.inventors, name);
+    }
+    for text in patent.problem_solved.iter().chain(&patent.advantages) {
+        doc.add_text(fields.promotion, text);
+    }
+    for code in &patent.ipc {
+        doc.add_text(fields.ipc, code.as_str());
+        doc.add_facet(fields.ipc_facet, ipc_facet(&code.ancestry()));
+    }
+    if let Some(institution) = &patent.institution {
+        doc.add_facet(fields.institution, Facet::from_path([institution]));
+    }
+    if let Some(t) = patent.effective_type() {
+        doc.add_facet(fields.patent_type, Facet::from_path([t.as_str()]));
+    }
+    if let Some(s) = patent.legal_status {
+        doc.add_facet(fields.legal_status, Facet::from_path([s.as_str()]));
+    }
+    let year = patent.application_year();
+    doc.add_facet(fields.year_facet, Facet::from_path([year.to_string()]));
+    doc.add_u64(fields.year, u64::from(year));
+    if let Some(date) = patent.application_date {
+        doc.add_i64(fields.application_day, epoch_day(date));
+    }
+    // Everything but the analysed long texts, to rebuild the record for display.
+    let mut rest = patent.clone();
+    rest.abstract_text = None;
+    rest.claims = None;
+    rest.description = None;
+    doc.add_text(fields.record, serde_json::to_string(&rest)?);
+    Ok(doc)
+}
+
+/// Rebuilds a patent from its stored document (the description is not stored in the index).
+pub fn from_document(fields: &PatentFields, doc: &TantivyDocument) -> Result<Patent> {
+    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+    let record = text(fields.record)
+        .ok_or_else(|| Error::Corrupt("an indexed patent has no stored record".into()))?;
+    let mut patent: Patent = serde_json::from_str(&record)?;
+    patent.abstract_text = text(fields.abstract_text);
+    patent.claims = text(fields.claims);
+    Ok(patent)
+}
+
+/// Returns the stored ordinal of a document.
+pub fn ordinal(fields: &PatentFields, doc: &TantivyDocument) -> Option<u64> {
+    doc.get_first(fields.ordinal).and_then(|v| v.as_u64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ApplicationNumber, IpcCode};
+
+    #[test]
+    fn documents_round_trip() {
+        let fields = PatentFields::build();
+        let mut p = Patent::new(ApplicationNumber::parse("CN202110123456.7").unwrap(), "一种压力传感器");
+        p.abstract_text = Some("摘要".into());
+        p.claims = Some("1.一种压力传感器。".into());
+        p.ipc = vec![IpcCode::parse("G01L1/14").unwrap()];
+        p.institution = Some("清华大学".into());
+        let doc = to_document(&fields, &p, 7).unwrap();
+        assert_eq!(from_document(&fields, &doc).unwrap(), p);
+        assert_eq!(ordinal(&fields, &doc), Some(7));
+        assert_eq!(epoch_day(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
+    }
+}

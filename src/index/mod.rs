@@ -1,0 +1,276 @@
+//! The tantivy index of the library: schema, the single writer, reader reloads, queries,
+//! facets and snippets.
+//!
+//! The index is derived state: it can always be rebuilt from the batch archive. Each commit
+//! carries a [`CommitState`] payload (the analysis fingerprint and the last batch applied), so
+//! opening checks that the index was built under the same analysis rules, and recovery knows
+//! which accepted batches still have to be replayed.
+
+mod document;
+mod fields;
+mod query;
+mod search;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub use document::{epoch_day, from_document, to_document};
+pub use fields::PatentFields;
+pub use query::{Boosts, MAX_QUERY_CHARS, Node, Scope, parse};
+pub use search::{FacetCounts, Filters, Highlight, Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder};
+
+use crate::error::{Error, IoContext, Result};
+use crate::model::{ApplicationNumber, Patent};
+use crate::schema;
+use crate::text::{SegmentMode, ZhTokenizer};
+
+/// What the last commit of the index records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitState {
+    /// The analysis fingerprint the index was built under.
+    pub fingerprint: String,
+    /// The id of the last batch applied (0 for none).
+    pub last_batch: i64,
+}
+
+/// The patent index: a tantivy index with the `zh` analyser registered and a reader.
+pub struct PatentIndex {
+    index: Index,
+    fields: PatentFields,
+    reader: IndexReader,
+    boosts: Boosts,
+}
+
+impl PatentIndex {
+    /// Opens the index in `dir`, creating it when absent. An index built under another
+    /// analysis fingerprint is refused.
+    pub fn open_or_create(dir: &Path) -> Result<PatentIndex> {
+        std::fs::create_dir_all(dir).at(dir)?;
+        let directory = MmapDirectory::open(dir).map_err(|e| Error::Index(e.into()))?;
+        let fields = PatentFields::build();
+        let index = if Index::exists(&directory).map_err(|e| Error::Index(e.into()))? {
+            let index = Index::open(directory)?;
+            PatentFields::from_schema(&index.schema()).map_err(|_| stale(dir, "another field layout"))?;
+            index
+        } else {
+            Index::create(directory, fields.schema.clone(), tantivy::IndexSettings::default())?
+        };
+        register_tokenizers(&index);
+        let this = PatentIndex {
+            reader: index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?,
+            index,
+            fields,
+            boosts: Boosts::default(),
+        };
+        if let Some(state) = this.commit_state()? {
+            if state.fingerprint != schema::fingerprint() {
+                return Err(stale(dir, &format!("analysis rules {}", state.fingerprint)));
+            }
+        }
+        Ok(this)
+    }
+
+    /// Returns the state recorded by the last commit, if any commit has a payload.
+    pub fn commit_state(&self) -> Result<Option<CommitState>> {
+        let metas = self.index.load_metas()?;
+        match metas.payload {
+            Some(payload) => Ok(Some(serde_json::from_str(&payload)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Returns the field handles.
+    pub fn fields(&self) -> &PatentFields {
+        &self.fields
+    }
+
+    /// Creates the single writer. `threads` indexing threads share `memory_bytes`.
+    pub fn writer(&self, threads: usize, memory_bytes: usize) -> Result<PatentWriter> {
+        let threads = threads.max(1);
+        let budget = memory_bytes.max(threads * 32 * 1024 * 1024);
+        let writer: IndexWriter<TantivyDocument> = self.index.writer_with_num_threads(threads, budget)?;
+        Ok(PatentWriter {
+            writer,
+            fields: self.fields.clone(),
+        })
+    }
+
+    /// Makes the last commit visible to searches.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Returns the number of indexed patents.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        search::search(&self.reader.searcher(), &self.fields, request, &self.boosts)
+    }
+
+    /// Returns the indexed patent with this number (without its description).
+    pub fn get(&self, number: &ApplicationNumber) -> Result<Option<Patent>> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.application_number, number.as_str());
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, address)) => {
+                let doc: TantivyDocument = searcher.doc(*address)?;
+                Ok(Some(from_document(&self.fields, &doc)?))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+fn stale(dir: &Path, what: &str) -> Error {
+    Error::Config(format!(
+        "the index at {} was built with {what}; this binary expects {}: run `patscreen reindex`",
+        dir.display(),
+        schema::fingerprint()
+    ))
+}
+
+/// Registers the analysers on an index handle (tantivy does not persist them).
+fn register_tokenizers(index: &Index) {
+    let mode = match schema::contract().analysis.index_mode.as_str() {
+        "precise" => SegmentMode::Precise,
+        _ => SegmentMode::Search,
+    };
+    index.tokenizers().register(
+        &schema::contract().analysis.tokenizer,
+        TextAnalyzer::from(ZhTokenizer::new(mode)),
+    );
+}
+
+/// The index's single writer.
+pub struct PatentWriter {
+    writer: IndexWriter<TantivyDocument>,
+    fields: PatentFields,
+}
+
+impl PatentWriter {
+    /// Applies a batch: every listed patent replaces its previous version; withdrawals only
+    /// delete. `ordinals[i]` is the catalog ordinal of `patents[i]`.
+    pub fn apply(&mut self, patents: &[Patent], ordinals: &[u64]) -> Result<()> {
+        debug_assert_eq!(patents.len(), ordinals.len());
+        for (patent, ordinal) in patents.iter().zip(ordinals) {
+            self.writer.delete_term(Term::from_field_text(
+                self.fields.application_number,
+                patent.application_number.as_str(),
+            ));
+            if !patent.withdrawn {
+                self.writer.add_document(to_document(&self.fields, patent, *ordinal)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits everything applied so far with `state` as the commit payload.
+    pub fn commit(&mut self, state: &CommitState) -> Result<()> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&serde_json::to_string(state)?);
+        prepared.commit()?;
+        Ok(())
+    }
+
+    /// Drops uncommitted changes.
+    pub fn rollback(&mut self) -> Result<()> {
+        self.writer.rollback()?;
+        Ok(())
+    }
+
+    /// Waits for background merges to finish (call before the process exits).
+    pub fn finish(self) -> Result<()> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::IpcCode;
+
+    fn patent(number: &str, title: &str, abstract_text: &str) -> Patent {
+        let mut p = Patent::new(ApplicationNumber::parse(number).unwrap(), title);
+        p.abstract_text = Some(abstract_text.into());
+        p
+    }
+
+    fn numbers(results: &SearchResults) -> Vec<&str> {
+        results.hits.iter().map(|h| h.application_number.as_str()).collect()
+    }
+
+    #[test]
+    fn index_search_phrase_boolean_facets_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = PatentIndex::open_or_create(dir.path()).unwrap();
+        let mut a = patent("CN202110123456.7", "一种锂离子电池正极材料的制备方法", "本发明涉及锂离子电池正极材料，提高了循环稳定性。");
+        a.ipc = vec![IpcCode::parse("H01M4/505").unwrap()];
+        a.institution = Some("清华大学".into());
+        let mut b = patent("CN201919000000.1", "一种废旧电池回收装置", "用于回收废旧锂电池中的有价金属，正极和材料分离。");
+        b.ipc = vec![IpcCode::parse("H01M10/54").unwrap()];
+        b.institution = Some("北京大学".into());
+        let c = patent("CN201919000001.6", "一种图像识别方法", "基于卷积神经网络识别图像。");
+        let mut writer = index.writer(1, 50_000_000).unwrap();
+        writer.apply(&[a, b, c], &[1, 2, 3]).unwrap();
+        writer.commit(&CommitState { fingerprint: schema::fingerprint(), last_batch: 1 }).unwrap();
+        writer.finish().unwrap();
+        index.reload().unwrap();
+        assert_eq!(index.num_docs(), 3);
+
+        let r = index.search(&SearchRequest::new("电池", 10)).unwrap();
+        assert_eq!(r.total, 2);
+        // The phrase matches only where the words stand together.
+        let r = index.search(&SearchRequest::new("\"正极材料\"", 10)).unwrap();
+        assert_eq!(numbers(&r), ["CN202110123456.7"]);
+        let r = index.search(&SearchRequest::new("电池 AND NOT 回收", 10)).unwrap();
+        assert_eq!(numbers(&r), ["CN202110123456.7"]);
+        let r = index.search(&SearchRequest::new("ipc:H01M10 OR inst:清华大学", 10)).unwrap();
+        assert_eq!(r.total, 2);
+        let mut request = SearchRequest::new("电池", 10);
+        request.filters.institutions = vec!["北京大学".into()];
+        request.facets = true;
+        let r = index.search(&request).unwrap();
+        assert_eq!(numbers(&r), ["CN201919000000.1"]);
+        assert_eq!(r.facets.unwrap()["institution"], [("北京大学".to_string(), 1)]);
+        let hit = &index.search(&SearchRequest::new("正极材料", 10)).unwrap().hits[0];
+        let title = &hit.snippets["title"];
+        assert!(title.marked("[", "]").contains("[正极材料]"), "{title:?}");
+
+        // Replace one, withdraw one; then reopen from disk.
+        let mut writer = index.writer(1, 50_000_000).unwrap();
+        let replaced = patent("CN202110123456.7", "一种钠离子电池", "钠离子电池负极。");
+        writer.apply(&[replaced, Patent::withdrawal(ApplicationNumber::parse("CN201919000001.6").unwrap())], &[1, 3]).unwrap();
+        writer.commit(&CommitState { fingerprint: schema::fingerprint(), last_batch: 2 }).unwrap();
+        writer.finish().unwrap();
+        drop(index);
+        let index = PatentIndex::open_or_create(dir.path()).unwrap();
+        assert_eq!(index.num_docs(), 2);
+        assert_eq!(index.commit_state().unwrap().unwrap().last_batch, 2);
+        let got = index.get(&ApplicationNumber::parse("CN202110123456.7").unwrap()).unwrap().unwrap();
+        assert_eq!(got.title, "一种钠离子电池");
+        assert!(index.search(&SearchRequest::new("图像", 10)).unwrap().hits.is_empty());
+    }
+
+    #[test]
+    fn a_foreign_fingerprint_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = PatentIndex::open_or_create(dir.path()).unwrap();
+        let mut writer = index.writer(1, 50_000_000).unwrap();
+        writer.commit(&CommitState { fingerprint: "v0-old".into(), last_batch: 0 }).unwrap();
+        writer.finish().unwrap();
+        drop(index);
+        let message = PatentIndex::open_or_create(dir.path()).err().unwrap().to_string();
+        assert!(message.contains("v0-old") && message.contains("patscreen reindex"), "{message}");
+    }
+}

@@ -1,0 +1,548 @@
+//! The query syntax: words, "phrases", `AND` / `OR` / `NOT`, `+`/`-`, parentheses and field
+//! prefixes (`ti: ab: cl: ap: in: ipc: inst: type: status: an:`), parsed into an AST and then
+//! into a tantivy query over the analysed fields.
+//!
+//! Words are analysed like the index (jieba search mode): a word becomes the disjunction of
+//! its words and sub-words over title, abstract and claims with field boosts. A phrase becomes
+//! a phrase query over the same token sequence, so it matches exactly where the text says it.
+
+use tantivy::Term;
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+
+use super::document::ipc_facet;
+use super::fields::PatentFields;
+use crate::error::{Error, Result};
+use crate::model::{ApplicationNumber, IpcCode, LegalStatus, PatentType};
+use crate::text::{Analyzer, SegmentMode, normalize_name};
+
+/// Longest accepted query, in characters.
+pub const MAX_QUERY_CHARS: usize = 2000;
+
+/// Which field a query clause is restricted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Title, abstract, claims and the promotion packet, with boosts.
+    Default,
+    /// `ti:` title.
+    Title,
+    /// `ab:` abstract.
+    Abstract,
+    /// `cl:` claims.
+    Claims,
+    /// `desc:` description.
+    Description,
+    /// `ap:` applicants and current assignees.
+    Applicants,
+    /// `in:` inventors.
+    Inventors,
+    /// `ipc:` an IPC prefix (section, class, subclass, group or full symbol).
+    Ipc,
+    /// `inst:` the owning institution (exact name).
+    Institution,
+    /// `type:` patent type.
+    Type,
+    /// `status:` legal status.
+    Status,
+    /// `an:` application number.
+    ApplicationNumber,
+}
+
+impl Scope {
+    fn from_prefix(prefix: &str) -> Option<Scope> {
+        Some(match prefix.to_ascii_lowercase().as_str() {
+            "ti" | "title" => Scope::Title,
+            "ab" | "abstract" => Scope::Abstract,
+            "cl" | "claims" => Scope::Claims,
+            "desc" | "description" => Scope::Description,
+            "ap" | "applicant" | "applicants" => Scope::Applicants,
+            "in" | "inventor" | "inventors" => Scope::Inventors,
+            "ipc" => Scope::Ipc,
+            "inst" | "institution" | "univ" => Scope::Institution,
+            "type" => Scope::Type,
+            "status" => Scope::Status,
+            "an" => Scope::ApplicationNumber,
+            _ => return None,
+        })
+    }
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A word in a scope.
+    Word(Scope, String),
+    /// A quoted phrase in a scope.
+    Phrase(Scope, String),
+    /// All children must match (`a AND b`).
+    And(Vec<Node>),
+    /// Alternatives; `+x` children must match, `-x` / `NOT x` children must not.
+    Or(Vec<(Occur, Node)>),
+    /// Everything (`*` or an empty query).
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(String),
+    Phrase(String),
+    Open,
+    Close,
+    And,
+    Or,
+    Not,
+    Plus,
+    Minus,
+    Field(Scope),
+}
+
+fn lex(query: &str) -> Result<Vec<Token>> {
+    let text = normalize_name(query)
+        .replace(['“', '”', '「', '」', '『', '』'], "\"");
+    let mut tokens = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '(' => {
+                chars.next();
+                tokens.push(Token::Open);
+            }
+            ')' => {
+                chars.next();
+                tokens.push(Token::Close);
+            }
+            '"' => {
+                chars.next();
+                let mut phrase = String::new();
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    if c == '"' {
+                        closed = true;
+                        break;
+                    }
+                    phrase.push(c);
+                }
+                if !closed {
+                    return Err(Error::invalid("query", "a quoted phrase is not closed"));
+                }
+                tokens.push(Token::Phrase(phrase));
+            }
+            '+' if tokens_allow_prefix(&tokens) => {
+                chars.next();
+                tokens.push(Token::Plus);
+            }
+            '-' if tokens_allow_prefix(&tokens) => {
+                chars.next();
+                tokens.push(Token::Minus);
+            }
+            _ => {
+                let mut word = String::new();
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || matches!(c, '(' | ')' | '"') {
+                        break;
+                    }
+                    word.push(c);
+                    chars.next();
+                    if c == ':' {
+                        if let Some(scope) = Scope::from_prefix(&word[..word.len() - 1]) {
+                            tokens.push(Token::Field(scope));
+                            word.clear();
+                            break;
+                        }
+                    }
+                }
+                match word.as_str() {
+                    "" => {}
+                    "AND" | "&&" => tokens.push(Token::And),
+                    "OR" | "||" => tokens.push(Token::Or),
+                    "NOT" => tokens.push(Token::Not),
+                    _ => tokens.push(Token::Word(word)),
+                }
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+/// `+` and `-` are operators only at the start of a clause.
+fn tokens_allow_prefix(tokens: &[Token]) -> bool {
+    !matches!(tokens.last(), Some(Token::Field(_)))
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    at: usize,
+    depth: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at)
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let t = self.tokens.get(self.at).cloned();
+        self.at += 1;
+        t
+    }
+
+    fn or_expr(&mut self, scope: Scope) -> Result<Node> {
+        let mut items = Vec::new();
+        while let Some(token) = self.peek() {
+            match token {
+                Token::Close => break,
+                Token::Or => {
+                    self.next();
+                }
+                _ => {
+                    let (occur, node) = self.and_expr(scope)?;
+                    items.push((occur, node));
+                }
+            }
+        }
+        Ok(if items.len() == 1 && items[0].0 == Occur::Should {
+            items.pop().map_or(Node::All, |(_, n)| n)
+        } else {
+            Node::Or(items)
+        })
+    }
+
+    fn and_expr(&mut self, scope: Scope) -> Result<(Occur, Node)> {
+        let first = self.unary(scope)?;
+        if self.peek() != Some(&Token::And) {
+            return Ok(first);
+        }
+        let mut parts = vec![first];
+        while self.peek() == Some(&Token::And) {
+            self.next();
+            if matches!(self.peek(), None | Some(Token::Close)) {
+                return Err(Error::invalid("query", "AND must be followed by a term"));
+            }
+            parts.push(self.unary(scope)?);
+        }
+        let children = parts
+            .into_iter()
+            .map(|(occur, node)| match occur {
+                Occur::MustNot => Node::Or(vec![(Occur::MustNot, node)]),
+                _ => node,
+            })
+            .collect();
+        Ok((Occur::Should, Node::And(children)))
+    }
+
+    fn unary(&mut self, scope: Scope) -> Result<(Occur, Node)> {
+        match self.peek() {
+            Some(Token::Not | Token::Minus) => {
+                self.next();
+                let (_, node) = self.unary(scope)?;
+                Ok((Occur::MustNot, node))
+            }
+            Some(Token::Plus) => {
+                self.next();
+                let (_, node) = self.unary(scope)?;
+                Ok((Occur::Must, node))
+            }
+            _ => Ok((Occur::Should, self.primary(scope)?)),
+        }
+    }
+
+    fn primary(&mut self, scope: Scope) -> Result<Node> {
+        match self.next() {
+            Some(Token::Word(w)) if w == "*" => Ok(Node::All),
+            Some(Token::Word(w)) => Ok(Node::Word(scope, w)),
+            Some(Token::Phrase(p)) => Ok(Node::Phrase(scope, p)),
+            Some(Token::Field(inner)) => {
+                if scope != Scope::Default {
+                    return Err(Error::invalid("query", "field prefixes cannot be nested"));
+                }
+                self.primary(inner)
+            }
+            Some(Token::Open) => {
+                self.depth += 1;
+                if self.depth > 16 {
+                    return Err(Error::invalid("query", "parentheses are nested too deeply"));
+                }
+                let node = self.or_expr(scope)?;
+                self.depth -= 1;
+                match self.next() {
+                    Some(Token::Close) => Ok(node),
+                    _ => Err(Error::invalid("query", "a parenthesis is not closed")),
+                }
+            }
+            Some(Token::Close) => Err(Error::invalid("query", "unexpected ')'")),
+            Some(Token::And | Token::Or) => Err(Error::invalid("query", "AND/OR needs a term on both sides")),
+            Some(Token::Not | Token::Minus | Token::Plus) | None => {
+                Err(Error::invalid("query", "an operator is not followed by a term"))
+            }
+        }
+    }
+}
+
+/// Parses query text into a [`Node`].
+pub fn parse(query: &str) -> Result<Node> {
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::invalid("query", format!("longer than {MAX_QUERY_CHARS} characters")));
+    }
+    let tokens = lex(query)?;
+    if tokens.is_empty() {
+        return Ok(Node::All);
+    }
+    let mut parser = Parser { tokens, at: 0, depth: 0 };
+    let node = parser.or_expr(Scope::Default)?;
+    if parser.at < parser.tokens.len() {
+        return Err(Error::invalid("query", "unexpected ')'"));
+    }
+    Ok(node)
+}
+
+/// Field boosts of the default scope.
+#[derive(Debug, Clone, Copy)]
+pub struct Boosts {
+    /// Title.
+    pub title: f32,
+    /// Abstract.
+    pub abstract_text: f32,
+    /// Claims.
+    pub claims: f32,
+    /// Promotion packet (problem solved, advantages).
+    pub promotion: f32,
+}
+
+impl Default for Boosts {
+    fn default() -> Boosts {
+        Boosts {
+            title: 2.5,
+            abstract_text: 1.0,
+            claims: 0.8,
+            promotion: 0.6,
+        }
+    }
+}
+
+/// Turns a parsed query into a tantivy query. Returns `None` when nothing searchable is left
+/// (for example a query made only of stopwords).
+pub fn build(fields: &PatentFields, node: &Node, boosts: &Boosts) -> Result<Option<Box<dyn Query>>> {
+    let mut analyzer = Analyzer::default();
+    build_node(fields, node, boosts, &mut analyzer)
+}
+
+fn build_node(fields: &PatentFields, node: &Node, boosts: &Boosts, analyzer: &mut Analyzer) -> Result<Option<Box<dyn Query>>> {
+    Ok(match node {
+        Node::All => Some(Box::new(AllQuery)),
+        Node::Word(scope, text) => leaf(fields, *scope, text, false, boosts, analyzer)?,
+        Node::Phrase(scope, text) => leaf(fields, *scope, text, true, boosts, analyzer)?,
+        Node::And(children) => {
+            let mut clauses = Vec::new();
+            for child in children {
+                match child {
+                    Node::Or(items) if items.len() == 1 && items[0].0 == Occur::MustNot => {
+                        if let Some(q) = build_node(fields, &items[0].1, boosts, analyzer)? {
+                            clauses.push((Occur::MustNot, q));
+                        }
+                    }
+                    other => {
+                        if let Some(q) = build_node(fields, other, boosts, analyzer)? {
+                            clauses.push((Occur::Must, q));
+                        }
+                    }
+                }
+            }
+            boolean(clauses)
+        }
+        Node::Or(items) => {
+            let mut clauses = Vec::new();
+            for (occur, child) in items {
+                if let Some(q) = build_node(fields, child, boosts, analyzer)? {
+                    clauses.push((*occur, q));
+                }
+            }
+            boolean(clauses)
+        }
+    })
+}
+
+fn boolean(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
+    if clauses.is_empty() {
+        return None;
+    }
+    if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
+        return clauses.pop().map(|(_, q)| q);
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn exact(query: impl Query) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(Box::new(query), 1.0))
+}
+
+fn facet_term(field: Field, facet: &Facet) -> Box<dyn Query> {
+    exact(TermQuery::new(Term::from_facet(field, facet), IndexRecordOption::Basic))
+}
+
+fn leaf(
+    fields: &PatentFields,
+    scope: Scope,
+    text: &str,
+    phrase: bool,
+    boosts: &Boosts,
+    analyzer: &mut Analyzer,
+) -> Result<Option<Box<dyn Query>>> {
+    let targets: Vec<(Field, f32)> = match scope {
+        Scope::Default => vec![
+            (fields.title, boosts.title),
+            (fields.abstract_text, boosts.abstract_text),
+            (fields.claims, boosts.claims),
+            (fields.promotion, boosts.promotion),
+        ],
+        Scope::Title => vec![(fields.title, 1.0)],
+        Scope::Abstract => vec![(fields.abstract_text, 1.0)],
+        Scope::Claims => vec![(fields.claims, 1.0)],
+        Scope::Description => vec![(fields.description, 1.0)],
+        Scope::Applicants => vec![(fields.applicants, 1.0)],
+        Scope::Inventors => vec![(fields.inventors, 1.0)],
+        Scope::Ipc => return Ok(Some(facet_term(fields.ipc_facet, &ipc_prefix_facet(text, "query")?))),
+        Scope::Institution => {
+            let name = normalize_name(text);
+            return Ok(Some(facet_term(fields.institution, &Facet::from_path([name]))));
+        }
+        Scope::Type => {
+            let t = PatentType::ALL
+                .into_iter()
+                .find(|t| t.as_str() == text.to_ascii_lowercase() || t.label_zh() == text)
+                .ok_or_else(|| Error::invalid("query", format!("type:{text} is not invention, utility_model or design")))?;
+            return Ok(Some(facet_term(fields.patent_type, &Facet::from_path([t.as_str()]))));
+        }
+        Scope::Status => {
+            let s = LegalStatus::ALL
+                .into_iter()
+                .find(|s| s.as_str() == text.to_ascii_lowercase())
+                .ok_or_else(|| Error::invalid("query", format!("status:{text} is not pending, in_force, lapsed, expired or invalidated")))?;
+            return Ok(Some(facet_term(fields.legal_status, &Facet::from_path([s.as_str()]))));
+        }
+        Scope::ApplicationNumber => {
+            let number = ApplicationNumber::parse(text).map_err(|e| Error::invalid("query", format!("an:{text}: {e}")))?;
+            return Ok(Some(exact(TermQuery::new(
+                Term::from_field_text(fields.application_number, number.as_str()),
+                IndexRecordOption::Basic,
+            ))));
+        }
+    };
+    let terms = analyzer.terms(text, SegmentMode::Search);
+    if terms.is_empty() {
+        return Ok(None);
+    }
+    let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field, boost) in targets {
+        let query: Box<dyn Query> = if phrase && terms.len() > 1 {
+            let first = terms[0].position;
+            let with_offsets = terms
+                .iter()
+                .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
+                .collect();
+            Box::new(PhraseQuery::new_with_offset(with_offsets))
+        } else {
+            let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for t in &terms {
+                let term = Term::from_field_text(field, &t.text);
+                words.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                ));
+            }
+            match boolean(words) {
+                Some(q) => q,
+                None => continue,
+            }
+        };
+        let boosted: Box<dyn Query> = if (boost - 1.0).abs() > f32::EPSILON {
+            Box::new(BoostQuery::new(query, boost))
+        } else {
+            query
+        };
+        per_field.push((Occur::Should, boosted));
+    }
+    Ok(boolean(per_field))
+}
+
+/// Parses an IPC prefix (`H`, `H01`, `H01L`, `H01L21`, `H01L21/66`) into its facet;
+/// `parameter` names the request parameter in the error.
+pub fn ipc_prefix_facet(prefix: &str, parameter: &str) -> Result<Facet> {
+    let upper: String = normalize_name(prefix).to_ascii_uppercase().replace(' ', "");
+    let bad = || Error::invalid(parameter, format!("'{prefix}' is not an IPC prefix (e.g. H01L, H01L21, H01L21/66)"));
+    let first_ok = upper.chars().next().is_some_and(|c| ('A'..='H').contains(&c));
+    let ancestry: Vec<String> = match upper.len() {
+        1 if first_ok => vec![upper.clone()],
+        3 if first_ok && upper[1..].bytes().all(|b| b.is_ascii_digit()) => vec![upper[..1].to_string(), upper.clone()],
+        _ => {
+            let code = if upper.len() > 4 && !upper.contains('/') { format!("{upper}/00") } else { upper.clone() };
+            IpcCode::parse(&code).map_err(|_| bad())?.ancestry()
+        }
+    };
+    Ok(ipc_facet(&ancestry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(scope: Scope, w: &str) -> Node {
+        Node::Word(scope, w.to_string())
+    }
+
+    #[test]
+    fn syntax_parses_into_nodes() {
+        assert_eq!(parse("锂电池").unwrap(), words(Scope::Default, "锂电池"));
+        assert_eq!(
+            parse("锂电池 回收").unwrap(),
+            Node::Or(vec![(Occur::Should, words(Scope::Default, "锂电池")), (Occur::Should, words(Scope::Default, "回收"))])
+        );
+        assert_eq!(
+            parse("ti:锂电池 AND -ab:钠").unwrap(),
+            Node::And(vec![words(Scope::Title, "锂电池"), Node::Or(vec![(Occur::MustNot, words(Scope::Abstract, "钠"))])])
+        );
+        assert_eq!(parse("“正极材料”").unwrap(), Node::Phrase(Scope::Default, "正极材料".into()));
+        assert_eq!(parse("ipc:H01L21 +石墨烯").unwrap(), Node::Or(vec![
+            (Occur::Should, words(Scope::Ipc, "H01L21")),
+            (Occur::Must, words(Scope::Default, "石墨烯")),
+        ]));
+        assert_eq!(parse("  ").unwrap(), Node::All);
+        // A hyphen inside a word is not an operator.
+        assert_eq!(parse("Li-ion").unwrap(), words(Scope::Default, "Li-ion"));
+        // Full-width colon and parentheses fold.
+        assert_eq!(parse("（ti：电池）").unwrap(), words(Scope::Title, "电池"));
+    }
+
+    #[test]
+    fn malformed_queries_name_the_problem() {
+        for (q, expected) in [
+            ("\"未闭合", "not closed"),
+            ("(电池", "not closed"),
+            ("电池)", "unexpected ')'"),
+            ("电池 AND", "followed by a term"),
+            ("NOT", "not followed by a term"),
+        ] {
+            let message = parse(q).unwrap_err().to_string();
+            assert!(message.starts_with("invalid query: ") && message.contains(expected), "{q}: {message}");
+        }
+        assert!(parse(&"电".repeat(MAX_QUERY_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn leaves_build_queries_and_bad_prefixes_fail() {
+        let fields = PatentFields::build();
+        let boosts = Boosts::default();
+        for q in ["电池", "\"锂离子电池正极材料\"", "ipc:H01L", "ipc:H01L21/66", "ipc:G06", "ipc:H", "inst:清华大学", "type:invention", "an:CN202110123456.7", "NOT 电池"] {
+            assert!(build(&fields, &parse(q).unwrap(), &boosts).unwrap().is_some(), "{q}");
+        }
+        assert!(build(&fields, &parse("的 所述").unwrap(), &boosts).unwrap().is_none());
+        for q in ["ipc:Z99", "type:patent", "status:alive", "an:123"] {
+            assert!(build(&fields, &parse(q).unwrap(), &boosts).is_err(), "{q}");
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! Searching the index: the request (query, filters, sort, page), hits with highlighted
+//! snippets, the exact total and facet counts.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use super::document::{epoch_day, from_document};
+use super::fields::{PatentFields, names};
+use super::query::{Boosts, build, ipc_prefix_facet, parse};
+use crate::error::{Error, Result};
+use crate::model::{LegalStatus, PatentType};
+use crate::text::normalize_name;
+
+/// Largest page size.
+pub const MAX_LIMIT: usize = 1000;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// BM25 relevance.
+    #[default]
+    Relevance,
+    /// Latest application date first.
+    Newest,
+    /// Earliest application date first.
+    Oldest,
+}
+
+/// Filters applied on top of the query (all must hold; values within one filter are OR'ed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    /// Owning institutions.
+    #[serde(default)]
+    pub institutions: Vec<String>,
+    /// IPC prefixes (`H01L`, `G06F16`).
+    #[serde(default)]
+    pub ipc: Vec<String>,
+    /// Patent types.
+    #[serde(default)]
+    pub patent_types: Vec<PatentType>,
+    /// Legal statuses.
+    #[serde(default)]
+    pub legal_statuses: Vec<LegalStatus>,
+    /// Earliest application year.
+    #[serde(default)]
+    pub year_from: Option<u16>,
+    /// Latest application year.
+    #[serde(default)]
+    pub year_to: Option<u16>,
+    /// Earliest application date.
+    #[serde(default)]
+    pub applied_from: Option<NaiveDate>,
+    /// Latest application date.
+    #[serde(default)]
+    pub applied_to: Option<NaiveDate>,
+}
+
+/// A search request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    /// Query text in the query syntax; empty or `*` matches everything.
+    pub query: String,
+    /// Filters.
+    #[serde(default)]
+    pub filters: Filters,
+    /// Order of hits.
+    #[serde(default)]
+    pub sort: SortOrder,
+    /// Page size (at most [`MAX_LIMIT`]).
+    pub limit: usize,
+    /// Hits to skip.
+    #[serde(default)]
+    pub offset: usize,
+    /// Whether to count facets.
+    #[serde(default)]
+    pub facets: bool,
+    /// Whether to compute highlighted snippets.
+    #[serde(default)]
+    pub snippets: bool,
+}
+
+impl SearchRequest {
+    /// A relevance-ordered request for `query` with `limit` hits, snippets on, facets off.
+    pub fn new(query: impl Into<String>, limit: usize) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            filters: Filters::default(),
+            sort: SortOrder::Relevance,
+            limit,
+            offset: 0,
+            facets: false,
+            snippets: true,
+        }
+    }
+}
+
+/// A piece of text with the ranges (byte offsets into `text`) that matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Highlight {
+    /// The fragment.
+    pub text: String,
+    /// Matched ranges, merged and ordered.
+    pub ranges: Vec<[usize; 2]>,
+}
+
+impl Highlight {
+    /// Returns the fragment with matches wrapped in `open`/`close` markers.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.text.len() + 16);
+        let mut at = 0;
+        for [from, to] in &self.ranges {
+            out.push_str(&self.text[at..*from]);
+            out.push_str(open);
+            out.push_str(&self.text[*from..*to]);
+            out.push_str(close);
+            at = *to;
+        }
+        out.push_str(&self.text[at..]);
+        out
+    }
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// Application number.
+    pub application_number: String,
+    /// Relevance score (0 when sorted by date only).
+    pub score: f32,
+    /// Title.
+    pub title: String,
+    /// Owning institution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub institution: Option<String>,
+    /// Applicants.
+    pub applicants: Vec<String>,
+    /// IPC codes, main first.
+    pub ipc: Vec<String>,
+    /// Patent type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patent_type: Option<PatentType>,
+    /// Legal status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legal_status: Option<LegalStatus>,
+    /// Application date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application_date: Option<NaiveDate>,
+    /// Highlighted snippets by field (`title`, `abstract`, `claims`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub snippets: BTreeMap<String, Highlight>,
+    /// Dense ordinal (internal key of the score table).
+    #[serde(skip)]
+    pub ordinal: u64,
+}
+
+/// Facet counts by dimension, largest first.
+pub type FacetCounts = BTreeMap<String, Vec<(String, u64)>>;
+
+/// The answer to a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// Number of matching patents (exact).
+    pub total: usize,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<FacetCounts>,
+}
+
+/// Builds the full query: parsed text plus filters.
+pub fn request_query(fields: &PatentFields, request: &SearchRequest, boosts: &Boosts) -> Result<Box<dyn Query>> {
+    if request.limit == 0 || request.limit > MAX_LIMIT {
+        return Err(Error::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
+    }
+    let node = parse(&request.query)?;
+    let text_query = build(fields, &node, boosts)?.ok_or_else(|| {
+        Error::invalid("query", "nothing searchable is left after removing stopwords and punctuation")
+    })?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+    let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) { (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))) };
+    let any_facet = |field, facets: Vec<Facet>| -> Box<dyn Query> {
+        let terms = facets
+            .into_iter()
+            .map(|f| -> (Occur, Box<dyn Query>) {
+                (Occur::Should, Box::new(TermQuery::new(Term::from_facet(field, &f), IndexRecordOption::Basic)))
+            })
+            .collect();
+        Box::new(BooleanQuery::new(terms))
+    };
+    let f = &request.filters;
+    if !f.institutions.is_empty() {
+        let facets = f.institutions.iter().map(|i| Facet::from_path([normalize_name(i)])).collect();
+        clauses.push(filter(any_facet(fields.institution, facets)));
+    }
+    if !f.ipc.is_empty() {
+        let mut facets = Vec::new();
+        for prefix in &f.ipc {
+            facets.push(ipc_prefix_facet(prefix, "ipc")?);
+        }
+        clauses.push(filter(any_facet(fields.ipc_facet, facets)));
+    }
+    if !f.patent_types.is_empty() {
+        let facets = f.patent_types.iter().map(|t| Facet::from_path([t.as_str()])).collect();
+        clauses.push(filter(any_facet(fields.patent_type, facets)));
+    }
+    if !f.legal_statuses.is_empty() {
+        let facets = f.legal_statuses.iter().map(|s| Facet::from_path([s.as_str()])).collect();
+        clauses.push(filter(any_facet(fields.legal_status, facets)));
+    }
+    if f.year_from.is_some() || f.year_to.is_some() {
+        let from = u64::from(f.year_from.unwrap_or(0));
+        let to = u64::from(f.year_to.unwrap_or(u16::MAX));
+        if from > to {
+            return Err(Error::invalid("year_from", "is after year_to"));
+        }
+        let range = RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_u64(fields.year, from)),
+            std::ops::Bound::Included(Term::from_field_u64(fields.year, to)),
+        );
+        clauses.push(filter(Box::new(range)));
+    }
+    if f.applied_from.is_some() || f.applied_to.is_some() {
+        let from = f.applied_from.map_or(i64::MIN, epoch_day);
+        let to = f.applied_to.map_or(i64::MAX, epoch_day);
+        if from > to {
+            return Err(Error::invalid("applied_from", "is after applied_to"));
+        }
+        let range = RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_i64(fields.application_day, from)),
+            std::ops::Bound::Included(Term::from_field_i64(fields.application_day, to)),
+        );
+        clauses.push(filter(Box::new(range)));
+    }
+    Ok(if clauses.len() == 1 {
+        clauses.remove(0).1
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    })
+}
+
+/// Runs a search.
+pub fn search(searcher: &Searcher, fields: &PatentFields, request: &SearchRequest, boosts: &Boosts) -> Result<SearchResults> {
+    let query = request_query(fields, request, boosts)?;
+    let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
+    let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match request.sort {
+        SortOrder::Relevance => searcher.search(&*query, &(Count, top.order_by_score()))?,
+        SortOrder::Newest | SortOrder::Oldest => {
+            let order = if request.sort == SortOrder::Newest { Order::Desc } else { Order::Asc };
+            let (total, docs): (usize, Vec<(Option<i64>, DocAddress)>) =
+                searcher.search(&*query, &(Count, top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order)))?;
+            (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
+        }
+    };
+    let generators = if request.snippets {
+        let mut generators = Vec::new();
+        for (name, field, chars) in [("title", fields.title, 200), ("abstract", fields.abstract_text, 160), ("claims", fields.claims, 160)] {
+            let mut generator = SnippetGenerator::create(searcher, &*query, field)?;
+            generator.set_max_num_chars(chars);
+            generators.push((name, field, generator));
+        }
+        generators
+    } else {
+        Vec::new()
+    };
+    let mut hits = Vec::with_capacity(addresses.len());
+    for (score, address) in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let patent = from_document(fields, &doc)?;
+        let mut snippets = BTreeMap::new();
+        for (name, _, generator) in &generators {
+            let snippet = generator.snippet_from_doc(&doc);
+            if !snippet.highlighted().is_empty() {
+                snippets.insert(
+                    (*name).to_string(),
+                    Highlight {
+                        text: snippet.fragment().to_string(),
+                        ranges: merge(snippet.highlighted()),
+                    },
+                );
+            }
+        }
+        hits.push(Hit {
+            ordinal: super::document::ordinal(fields, &doc).unwrap_or(0),
+            application_number: patent.application_number.to_string(),
+            score,
+            patent_type: patent.effective_type(),
+            title: patent.title,
+            institution: patent.institution,
+            applicants: patent.applicants,
+            ipc: patent.ipc.iter().map(ToString::to_string).collect(),
+            legal_status: patent.legal_status,
+            application_date: patent.application_date,
+            snippets,
+        });
+    }
+    let facets = if request.facets {
+        Some(facet_counts(searcher, fields, &*query)?)
+    } else {
+        None
+    };
+    Ok(SearchResults { total, hits, facets })
+}
+
+/// Merges overlapping highlight ranges (search-mode tokens overlap).
+fn merge(ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
+    let mut sorted: Vec<Range<usize>> = ranges.to_vec();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<[usize; 2]> = Vec::new();
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.start <= last[1] => last[1] = last[1].max(r.end),
+            _ => out.push([r.start, r.end]),
+        }
+    }
+    out
+}
+
+fn facet_counts(searcher: &Searcher, fields: &PatentFields, query: &dyn Query) -> Result<FacetCounts> {
+    let dimensions = [
+        ("institution", fields.institution, "/"),
+        ("ipc_section", fields.ipc_facet, "/"),
+        ("patent_type", fields.patent_type, "/"),
+        ("legal_status", fields.legal_status, "/"),
+        ("year", fields.year_facet, "/"),
+    ];
+    let schema = &fields.schema;
+    let mut counts = FacetCounts::new();
+    for (name, field, root) in dimensions {
+        let mut collector = FacetCollector::for_field(schema.get_field_name(field));
+        collector.add_facet(root);
+        let result = searcher.search(query, &collector)?;
+        let mut values: Vec<(String, u64)> = result
+            .get(root)
+            .map(|(facet, count)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count))
+            .collect();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts.insert(name.to_string(), values);
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_ranges_merge() {
+        assert_eq!(merge(&[3..9, 0..2, 3..6, 8..12]), vec![[0, 2], [3, 12]]);
+        let h = Highlight { text: "锂离子电池回收".into(), ranges: vec![[0, 15]] };
+        assert_eq!(h.marked("<b>", "</b>"), "<b>锂离子电池</b>回收");
+    }
+
+    #[test]
+    fn ipc_filters_parse_prefixes() {
+        assert_eq!(ipc_prefix_facet("H01L", "ipc").unwrap(), Facet::from_path(["H", "H01", "H01L"]));
+        assert_eq!(ipc_prefix_facet("h01l21", "ipc").unwrap(), Facet::from_path(["H", "H01", "H01L", "H01L21/00"]));
+        let message = ipc_prefix_facet("X1", "ipc").unwrap_err().to_string();
+        assert!(message.starts_with("invalid ipc: 'X1'"), "{message}");
+    }
+}
