@@ -26,6 +26,7 @@ pub mod model;
 pub mod schema;
 pub mod text;
 pub mod ingest;
+pub mod store;
 pub mod index;
 
 pub use error::{Error, ErrorKind, Result};

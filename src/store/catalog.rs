@@ -1,0 +1,388 @@
+//! The SQLite catalog: institutions, batches with their status and report, and the patent
+//! registry (owner, current batch, withdrawal flag and the dense ordinal of each application
+//! number). One file, WAL, `synchronous = FULL`: a batch recorded here is acknowledged.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ingest::BatchReport;
+use crate::model::Patent;
+
+const MIGRATIONS: &[&str] = &[r"
+CREATE TABLE institutions (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE batches (
+    id            INTEGER PRIMARY KEY,
+    institution_id INTEGER NOT NULL REFERENCES institutions(id),
+    source_name   TEXT NOT NULL,
+    source_hash   TEXT NOT NULL,
+    format        TEXT NOT NULL,
+    archive_file  TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('accepted', 'indexed')),
+    rows_total    INTEGER NOT NULL,
+    rows_accepted INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    patents_new   INTEGER NOT NULL,
+    patents_updated INTEGER NOT NULL,
+    withdrawals   INTEGER NOT NULL,
+    report        TEXT NOT NULL,
+    submitted_at  TEXT NOT NULL,
+    indexed_at    TEXT,
+    UNIQUE (institution_id, source_hash)
+);
+CREATE TABLE patents (
+    ordinal            INTEGER PRIMARY KEY,
+    application_number TEXT NOT NULL UNIQUE,
+    institution_id     INTEGER NOT NULL REFERENCES institutions(id),
+    batch_id           INTEGER NOT NULL REFERENCES batches(id),
+    withdrawn          INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX patents_by_batch ON patents(batch_id);
+"];
+
+/// Status of a batch in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchStatus {
+    /// Archived and recorded (acknowledged); the index may not have it yet.
+    Accepted,
+    /// Applied to the index.
+    Indexed,
+}
+
+/// A batch as the catalog records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    /// Batch id (increasing in acceptance order).
+    pub id: i64,
+    /// Submitting institution.
+    pub institution: String,
+    /// File name as submitted.
+    pub source_name: String,
+    /// blake3 of the submitted bytes (idempotence key with the institution).
+    pub source_hash: String,
+    /// Format read.
+    pub format: String,
+    /// Archive file name.
+    pub archive_file: String,
+    /// Status.
+    pub status: BatchStatus,
+    /// Patents new to the library.
+    pub patents_new: usize,
+    /// Patents that replaced an earlier version.
+    pub patents_updated: usize,
+    /// When it was accepted (RFC 3339).
+    pub submitted_at: String,
+    /// When it was applied to the index.
+    pub indexed_at: Option<String>,
+    /// The row report.
+    pub report: BatchReport,
+}
+
+/// What a new batch records.
+#[derive(Debug, Clone)]
+pub struct NewBatch<'a> {
+    /// Submitting institution.
+    pub institution: &'a str,
+    /// File name as submitted.
+    pub source_name: &'a str,
+    /// blake3 of the submitted bytes.
+    pub source_hash: &'a str,
+    /// Archive file name.
+    pub archive_file: &'a str,
+    /// The report.
+    pub report: &'a BatchReport,
+}
+
+/// Who holds an application number in the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holding {
+    /// The owning institution.
+    pub institution: String,
+    /// Whether its current version is a withdrawal.
+    pub withdrawn: bool,
+    /// The dense ordinal.
+    pub ordinal: u64,
+}
+
+/// Library-wide counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CatalogStats {
+    /// Patents currently in the library (not withdrawn).
+    pub patents: u64,
+    /// Withdrawn patents.
+    pub withdrawn: u64,
+    /// Institutions.
+    pub institutions: u64,
+    /// Batches.
+    pub batches: u64,
+}
+
+/// The catalog connection.
+pub struct Catalog {
+    conn: Connection,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Catalog {
+    /// Opens (creating and migrating) the catalog at `path`.
+    pub fn open(path: &Path) -> Result<Catalog> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version = usize::try_from(version).unwrap_or(0);
+        if version > MIGRATIONS.len() {
+            return Err(Error::Config(format!(
+                "the catalog at {} has schema version {version}; this binary knows {}",
+                path.display(),
+                MIGRATIONS.len()
+            )));
+        }
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(migration)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(Catalog { conn })
+    }
+
+    /// Returns the batch an institution already submitted with these exact bytes.
+    pub fn find_by_source(&self, institution: &str, source_hash: &str) -> Result<Option<BatchRecord>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT b.id FROM batches b JOIN institutions i ON i.id = b.institution_id
+                 WHERE i.name = ?1 AND b.source_hash = ?2",
+                params![institution, source_hash],
+                |r| r.get(0),
+            )
+            .optional()?;
+        id.map(|id| self.batch(id)).transpose()
+    }
+
+    /// Returns who holds each of `numbers` (numbers not in the library are absent).
+    pub fn holdings<'a>(&self, numbers: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, Holding>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT i.name, p.withdrawn, p.ordinal FROM patents p JOIN institutions i ON i.id = p.institution_id
+             WHERE p.application_number = ?1",
+        )?;
+        let mut out = HashMap::new();
+        for number in numbers {
+            let holding = statement
+                .query_row([number], |r| {
+                    Ok(Holding {
+                        institution: r.get(0)?,
+                        withdrawn: r.get::<_, i64>(1)? != 0,
+                        ordinal: r.get::<_, i64>(2)? as u64,
+                    })
+                })
+                .optional()?;
+            if let Some(holding) = holding {
+                out.insert(number.to_string(), holding);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records an accepted batch and its patents in one transaction (the acknowledgement).
+    /// Returns the batch id and the ordinal of every patent, in order.
+    pub fn accept(&mut self, batch: &NewBatch<'_>, patents: &[Patent], patents_new: usize) -> Result<(i64, Vec<u64>)> {
+        let tx = self.conn.transaction()?;
+        let submitted_at = now();
+        tx.execute(
+            "INSERT INTO institutions(name, created_at) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
+            params![batch.institution, submitted_at],
+        )?;
+        let institution_id: i64 = tx.query_row(
+            "SELECT id FROM institutions WHERE name = ?1",
+            [batch.institution],
+            |r| r.get(0),
+        )?;
+        let report = batch.report;
+        let updated = patents.len() - report.withdrawals - patents_new;
+        tx.execute(
+            "INSERT INTO batches(institution_id, source_name, source_hash, format, archive_file, status,
+                 rows_total, rows_accepted, rows_rejected, patents_new, patents_updated, withdrawals, report, submitted_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'accepted', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                institution_id,
+                batch.source_name,
+                batch.source_hash,
+                report.format,
+                batch.archive_file,
+                report.rows_total as i64,
+                report.rows_accepted as i64,
+                report.rows_rejected as i64,
+                patents_new as i64,
+                updated as i64,
+                report.withdrawals as i64,
+                serde_json::to_string(report)?,
+                submitted_at,
+            ],
+        )?;
+        let batch_id = tx.last_insert_rowid();
+        let mut ordinals = Vec::with_capacity(patents.len());
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO patents(application_number, institution_id, batch_id, withdrawn) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(application_number) DO UPDATE SET batch_id = excluded.batch_id, withdrawn = excluded.withdrawn
+                 RETURNING ordinal",
+            )?;
+            for patent in patents {
+                let ordinal: i64 = upsert.query_row(
+                    params![patent.application_number.as_str(), institution_id, batch_id, patent.withdrawn],
+                    |r| r.get(0),
+                )?;
+                ordinals.push(ordinal as u64);
+            }
+        }
+        tx.commit()?;
+        Ok((batch_id, ordinals))
+    }
+
+    /// Marks a batch as applied to the index.
+    pub fn mark_indexed(&self, batch_id: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE batches SET status = 'indexed', indexed_at = ?2 WHERE id = ?1 AND status = 'accepted'",
+            params![batch_id, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Returns one batch.
+    pub fn batch(&self, id: i64) -> Result<BatchRecord> {
+        self.batches_where("b.id = ?1", params![id])?
+            .pop()
+            .ok_or_else(|| Error::NotFound { what: "batch", key: id.to_string() })
+    }
+
+    /// Returns every batch in acceptance order.
+    pub fn batches(&self) -> Result<Vec<BatchRecord>> {
+        self.batches_where("1 = 1", params![])
+    }
+
+    /// Returns the accepted batches not yet marked indexed, in order.
+    pub fn unindexed(&self) -> Result<Vec<BatchRecord>> {
+        self.batches_where("b.status = 'accepted'", params![])
+    }
+
+    fn batches_where(&self, condition: &str, values: &[&dyn rusqlite::ToSql]) -> Result<Vec<BatchRecord>> {
+        let sql = format!(
+            "SELECT b.id, i.name, b.source_name, b.source_hash, b.format, b.archive_file, b.status,
+                    b.patents_new, b.patents_updated, b.submitted_at, b.indexed_at, b.report
+             FROM batches b JOIN institutions i ON i.id = b.institution_id WHERE {condition} ORDER BY b.id"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(values, |r| {
+            let status: String = r.get(6)?;
+            let report: String = r.get(11)?;
+            Ok((
+                BatchRecord {
+                    id: r.get(0)?,
+                    institution: r.get(1)?,
+                    source_name: r.get(2)?,
+                    source_hash: r.get(3)?,
+                    format: r.get(4)?,
+                    archive_file: r.get(5)?,
+                    status: if status == "indexed" { BatchStatus::Indexed } else { BatchStatus::Accepted },
+                    patents_new: r.get::<_, i64>(7)? as usize,
+                    patents_updated: r.get::<_, i64>(8)? as usize,
+                    submitted_at: r.get(9)?,
+                    indexed_at: r.get(10)?,
+                    report: BatchReport::default(),
+                },
+                report,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (mut record, report) = row?;
+            record.report = serde_json::from_str(&report)?;
+            out.push(record);
+        }
+        Ok(out)
+    }
+
+    /// Returns the archive file names of all batches.
+    pub fn archive_files(&self) -> Result<HashSet<String>> {
+        let mut statement = self.conn.prepare("SELECT archive_file FROM batches")?;
+        let names = statement.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(names.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Returns library-wide counts.
+    pub fn stats(&self) -> Result<CatalogStats> {
+        let count = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        Ok(CatalogStats {
+            patents: count("SELECT COUNT(*) FROM patents WHERE withdrawn = 0")?,
+            withdrawn: count("SELECT COUNT(*) FROM patents WHERE withdrawn = 1")?,
+            institutions: count("SELECT COUNT(*) FROM institutions")?,
+            batches: count("SELECT COUNT(*) FROM batches")?,
+        })
+    }
+
+    /// Returns the ordinal of every listed application number (for replaying a batch).
+    pub fn ordinals(&self, patents: &[Patent]) -> Result<Vec<u64>> {
+        let holdings = self.holdings(patents.iter().map(|p| p.application_number.as_str()))?;
+        patents
+            .iter()
+            .map(|p| {
+                holdings
+                    .get(p.application_number.as_str())
+                    .map(|h| h.ordinal)
+                    .ok_or_else(|| Error::Corrupt(format!("{} is archived but not in the catalog", p.application_number)))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ApplicationNumber;
+
+    fn patents(numbers: &[&str]) -> Vec<Patent> {
+        numbers.iter().map(|n| Patent::new(ApplicationNumber::parse(n).unwrap(), "x")).collect()
+    }
+
+    #[test]
+    fn accept_assigns_stable_ordinals_and_tracks_holdings() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut catalog = Catalog::open(&dir.path().join("catalog.sqlite")).unwrap();
+        let report = BatchReport { format: "csv".into(), ..BatchReport::default() };
+        let first = patents(&["CN202110123456.7", "CN201919000000.1"]);
+        let new = NewBatch { institution: "清华大学", source_name: "a.csv", source_hash: "h1", archive_file: "f1.parquet", report: &report };
+        let (id1, ordinals1) = catalog.accept(&new, &first, 2).unwrap();
+        let second = vec![Patent::withdrawal(ApplicationNumber::parse("CN201919000000.1").unwrap())];
+        let mut report2 = report.clone();
+        report2.withdrawals = 1;
+        let new2 = NewBatch { source_hash: "h2", archive_file: "f2.parquet", report: &report2, ..new.clone() };
+        let (id2, ordinals2) = catalog.accept(&new2, &second, 0).unwrap();
+        assert!(id2 > id1);
+        assert_eq!(ordinals2[0], ordinals1[1]);
+        let holdings = catalog.holdings(["CN201919000000.1", "CN201919000001.6"]).unwrap();
+        assert_eq!(holdings.len(), 1);
+        assert!(holdings["CN201919000000.1"].withdrawn);
+        assert_eq!(catalog.stats().unwrap(), CatalogStats { patents: 1, withdrawn: 1, institutions: 1, batches: 2 });
+        assert_eq!(catalog.find_by_source("清华大学", "h1").unwrap().unwrap().id, id1);
+        assert!(catalog.find_by_source("北京大学", "h1").unwrap().is_none());
+        assert_eq!(catalog.unindexed().unwrap().len(), 2);
+        catalog.mark_indexed(id1).unwrap();
+        assert_eq!(catalog.unindexed().unwrap()[0].id, id2);
+        assert_eq!(catalog.ordinals(&first).unwrap(), ordinals1);
+    }
+}
