@@ -3,7 +3,7 @@
 //! The service behind a joint high-value patent library of Beijing universities: batches of
 //! patents in, a durable Chinese full-text index out, scored and served.
 //!
-//! Modules depend in one direction; a module uses only modules to its left (`error` and
+
 //! `progress` are leaves usable everywhere):
 //!
 //! ```text
@@ -22,11 +22,14 @@
 //! | [`engine`] | the façade composing store and index: submit, search, reindex |
 
 pub mod error;
+pub mod progress;
 pub mod model;
 pub mod schema;
 pub mod text;
 pub mod ingest;
+pub mod generate;
 pub mod store;
 pub mod index;
+pub mod engine;
 
 pub use error::{Error, ErrorKind, Result};

@@ -25,11 +25,14 @@ pub fn to_document(fields: &PatentFields, patent: &Patent, ordinal: u64) -> Resu
     doc.add_text(fields.application_number, patent.application_number.as_str());
     doc.add_u64(fields.ordinal, ordinal);
     doc.add_text(fields.title, &patent.title);
+    doc.add_text(fields.bigrams, &patent.title);
     if let Some(text) = &patent.abstract_text {
         doc.add_text(fields.abstract_text, text);
+        doc.add_text(fields.bigrams, text);
     }
     if let Some(text) = &patent.claims {
         doc.add_text(fields.claims, text);
+        doc.add_text(fields.bigrams, text);
     }
     if let Some(text) = &patent.description {
         doc.add_text(fields.description, text);
@@ -42,6 +45,7 @@ pub fn to_document(fields: &PatentFields, patent: &Patent, ordinal: u64) -> Resu
     }
     for text in patent.problem_solved.iter().chain(&patent.advantages) {
         doc.add_text(fields.promotion, text);
+        doc.add_text(fields.bigrams, text);
     }
     for code in &patent.ipc {
         doc.add_text(fields.ipc, code.as_str());

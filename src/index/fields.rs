@@ -29,6 +29,8 @@ pub struct PatentFields {
     pub inventors: Field,
     /// Promotion packet text: problem solved and advantages, analysed.
     pub promotion: Field,
+    /// Character bigrams of title, abstract, claims and promotion text.
+    pub bigrams: Field,
     /// IPC codes as exact terms (`H01L21/66`), stored.
     pub ipc: Field,
     /// IPC hierarchy facet: `/H/H01/H01L/21/66`.
@@ -48,6 +50,9 @@ pub struct PatentFields {
     /// The rest of the record as JSON, stored only.
     pub record: Field,
 }
+
+/// Name of the character-bigram analyser.
+pub const BIGRAM_ANALYSER: &str = "zh_bigram";
 
 /// Field names, also used by the query syntax.
 pub mod names {
@@ -72,6 +77,11 @@ impl PatentFields {
             .set_indexing_options(indexing.clone())
             .set_stored();
         let text = TextOptions::default().set_indexing_options(indexing);
+        let bigram_text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(BIGRAM_ANALYSER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
         let mut b = Schema::builder();
         let application_number = b.add_text_field(names::APPLICATION_NUMBER, STRING | STORED);
         let ordinal = b.add_u64_field(names::ORDINAL, FAST | STORED);
@@ -82,6 +92,7 @@ impl PatentFields {
         let applicants = b.add_text_field("applicants", text.clone());
         let inventors = b.add_text_field("inventors", text.clone());
         let promotion = b.add_text_field("promotion", text);
+        let bigrams = b.add_text_field("bigrams", bigram_text);
         let ipc = b.add_text_field("ipc", STRING | STORED);
         let ipc_facet = b.add_facet_field("ipc_tree", tantivy::schema::FacetOptions::default());
         let institution = b.add_facet_field("institution", tantivy::schema::FacetOptions::default());
@@ -102,6 +113,7 @@ impl PatentFields {
             applicants,
             inventors,
             promotion,
+            bigrams,
             ipc,
             ipc_facet,
             institution,

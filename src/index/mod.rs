@@ -26,7 +26,7 @@ pub use search::{FacetCounts, Filters, Highlight, Hit, MAX_LIMIT, SearchRequest,
 use crate::error::{Error, IoContext, Result};
 use crate::model::{ApplicationNumber, Patent};
 use crate::schema;
-use crate::text::{SegmentMode, ZhTokenizer};
+use crate::text::{BigramTokenizer, SegmentMode, ZhTokenizer};
 
 /// What the last commit of the index records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +149,9 @@ fn register_tokenizers(index: &Index) {
         &schema::contract().analysis.tokenizer,
         TextAnalyzer::from(ZhTokenizer::new(mode)),
     );
+    index
+        .tokenizers()
+        .register(fields::BIGRAM_ANALYSER, TextAnalyzer::from(BigramTokenizer::default()));
 }
 
 /// The index's single writer.

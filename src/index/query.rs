@@ -309,15 +309,21 @@ pub struct Boosts {
     pub claims: f32,
     /// Promotion packet (problem solved, advantages).
     pub promotion: f32,
+    /// The character-bigram field.
+    pub bigrams: f32,
 }
 
 impl Default for Boosts {
     fn default() -> Boosts {
+        // Tuned on ../shared/eval search_queries_dev (see README "Search quality"): titles
+        // are short, so a title match already scores high under BM25 and needs no extra boost;
+        // the bigram field catches compounds that jieba cuts differently.
         Boosts {
-            title: 2.5,
+            title: 0.4,
             abstract_text: 1.0,
             claims: 0.8,
             promotion: 0.6,
+            bigrams: 0.7,
         }
     }
 }
@@ -437,7 +443,20 @@ fn leaf(
     if terms.is_empty() {
         return Ok(None);
     }
+    if scope == Scope::Default && phrase {
+        return Ok(bigram_phrase(fields, text));
+    }
     let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if scope == Scope::Default && boosts.bigrams > 0.0 {
+        let mut grams: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        crate::text::bigrams(&crate::text::normalize(text), |gram, _, _| {
+            let term = Term::from_field_text(fields.bigrams, gram);
+            grams.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))));
+        });
+        if let Some(q) = boolean(grams) {
+            per_field.push((Occur::Should, Box::new(BoostQuery::new(q, boosts.bigrams))));
+        }
+    }
     for (field, boost) in targets {
         let query: Box<dyn Query> = if phrase && terms.len() > 1 {
             let first = terms[0].position;
@@ -468,6 +487,22 @@ fn leaf(
         per_field.push((Occur::Should, boosted));
     }
     Ok(boolean(per_field))
+}
+
+/// A phrase in the default scope matches exactly where the text has it: a phrase query over
+/// the character bigrams, independent of how jieba cut the text.
+fn bigram_phrase(fields: &PatentFields, text: &str) -> Option<Box<dyn Query>> {
+    let mut grams = Vec::new();
+    crate::text::bigrams(&crate::text::normalize(text), |gram, _, _| {
+        grams.push(Term::from_field_text(fields.bigrams, gram));
+    });
+    match grams.len() {
+        0 => None,
+        1 => grams
+            .pop()
+            .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>),
+        _ => Some(Box::new(PhraseQuery::new(grams))),
+    }
 }
 
 /// Parses an IPC prefix (`H`, `H01`, `H01L`, `H01L21`, `H01L21/66`) into its facet;

@@ -26,7 +26,7 @@ pub use self::parquet::{canonical_schema, write as write_parquet};
 pub use raw::{Columns, RawCell, RawRecord};
 pub use report::{BatchReport, RowIssue};
 pub use validate::gaps;
-pub use write::{HeaderLanguage, cell_text, write_csv, write_jsonl, write_xlsx};
+pub use write::{HeaderLanguage, append_csv, cell_text, write_csv, write_jsonl, write_xlsx};
 
 use crate::error::{Error, Result};
 use crate::model::Patent;
@@ -101,6 +101,8 @@ pub struct RawTable {
 pub struct ParsedBatch {
     /// Accepted patents and withdrawals, in file order.
     pub patents: Vec<Patent>,
+    /// The row each accepted patent came from (`rows[i]` for `patents[i]`).
+    pub rows: Vec<usize>,
     /// The report: counts, row errors, warnings, data gaps, columns.
     pub report: BatchReport,
 }
@@ -180,6 +182,7 @@ pub fn validate_table(source_name: &str, format: Format, table: RawTable, today:
         }
     }
     let mut patents = Vec::with_capacity(outcomes.len());
+    let mut accepted_rows = Vec::with_capacity(outcomes.len());
     for (row, outcome) in outcomes {
         report.errors.extend(outcome.errors);
         let Some(patent) = outcome.patent else { continue };
@@ -207,12 +210,17 @@ pub fn validate_table(source_name: &str, format: Format, table: RawTable, today:
             }
         }
         patents.push(patent);
+        accepted_rows.push(row);
     }
     report.errors.sort_by_key(|e| e.row);
     report.warnings.sort_by_key(|e| e.row);
     report.rows_accepted = patents.len();
     report.rows_rejected = report.rows_total - report.rows_accepted;
-    ParsedBatch { patents, report }
+    ParsedBatch {
+        patents,
+        rows: accepted_rows,
+        report,
+    }
 }
 
 #[cfg(test)]

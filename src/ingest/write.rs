@@ -88,12 +88,25 @@ pub fn write_csv<W: Write>(mut out: W, patents: &[Patent], language: HeaderLangu
     if bom {
         out.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io("csv output", e))?;
     }
-    let csv_error = |e: csv::Error| Error::io("csv output", std::io::Error::other(e));
     let mut writer = csv::Writer::from_writer(out);
     let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
     writer
         .write_record(fields.iter().map(|f| header(*f, language)))
         .map_err(csv_error)?;
+    csv_rows(writer, patents)
+}
+
+/// Appends CSV rows (no header) in the column order of [`write_csv`].
+pub fn append_csv<W: Write>(out: W, patents: &[Patent]) -> Result<W> {
+    csv_rows(csv::Writer::from_writer(out), patents)
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::io("csv output", std::io::Error::other(e))
+}
+
+fn csv_rows<W: Write>(mut writer: csv::Writer<W>, patents: &[Patent]) -> Result<W> {
+    let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
     for patent in patents {
         writer
             .write_record(fields.iter().map(|f| cell_text(patent, *f, "；").unwrap_or_default()))

@@ -5,11 +5,13 @@
 //! dictionary of `schema/`; index and query analysis go through the same [`Analyzer`], so what
 //! a query asks for is cut the way the index was.
 
+mod bigram;
 mod claims;
 mod normalize;
 mod segmenter;
 mod tokenizer;
 
+pub use bigram::{BigramTokenizer, bigrams};
 pub use claims::{Claim, ClaimCategory, ClaimSet};
 pub use normalize::{Normalized, normalize, normalize_name};
 pub use segmenter::{Analyzer, SegmentMode, Term, build_jieba, jieba, terms};

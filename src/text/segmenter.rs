@@ -68,7 +68,13 @@ impl Analyzer {
         let normalized = &self.normalized.text;
         let words = match mode {
             SegmentMode::Precise => jieba().cut(normalized, hmm),
-            SegmentMode::Search => jieba().cut_for_search(normalized, hmm),
+            SegmentMode::Search => {
+                // jieba emits a word's sub-words before the word itself; order by offset so
+                // that positions and offsets both grow (snippets and phrases rely on it).
+                let mut words = jieba().cut_for_search(normalized, hmm);
+                words.sort_by_key(|w| (w.byte_start, w.byte_end));
+                words
+            }
         };
         let stopwords = schema::stopwords();
         let mut position = 0;

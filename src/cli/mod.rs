@@ -1,0 +1,377 @@
+//! Subcommands of the `patscreen` binary and their argument parsing (clap).
+
+mod demo;
+mod output;
+mod progress;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use patscreen::engine::{Access, Library, LibraryOptions, Submission};
+use patscreen::generate::{Generator, GeneratorConfig};
+use patscreen::index::{Filters, SearchRequest, SortOrder};
+use patscreen::ingest::{self, Format, HeaderLanguage};
+use patscreen::model::{ApplicationNumber, LegalStatus, PatentType};
+
+/// Screening, scoring and search for a joint high-value university patent library.
+#[derive(Debug, Parser)]
+#[command(name = "patscreen", version, about)]
+struct Cli {
+    /// The library's data directory.
+    #[arg(long, global = true, env = "PATSCREEN_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// Print only results and errors (no progress bars).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Submit a batch file (JSONL, CSV, XLSX or Parquet) on behalf of an institution.
+    Ingest(IngestArgs),
+    /// Search the library.
+    Search(SearchArgs),
+    /// Show one patent's record.
+    Show(ShowArgs),
+    /// List the batches and library counts.
+    Batches(FormatArg),
+    /// Rebuild the index from the batch archive.
+    Reindex,
+    /// Write a seeded synthetic corpus.
+    Generate(GenerateArgs),
+    /// Load the bundled samples into a fresh data directory and run sample searches.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct FormatArg {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+struct IngestArgs {
+    /// The batch file.
+    file: PathBuf,
+    /// The submitting institution (owner of every patent in the batch).
+    #[arg(long)]
+    institution: String,
+    /// File format, when the extension does not tell (jsonl, csv, xlsx, parquet).
+    #[arg(long = "input-format")]
+    input_format: Option<String>,
+    /// Reject the whole batch if any row is rejected.
+    #[arg(long)]
+    all_or_nothing: bool,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// Query: words, "phrases", AND/OR/NOT, field prefixes ti: ab: cl: ap: in: ipc: inst: type: status: an:
+    query: String,
+    /// Only patents of this institution (repeatable).
+    #[arg(long)]
+    institution: Vec<String>,
+    /// Only patents under this IPC prefix, e.g. H01L or G06F16 (repeatable).
+    #[arg(long)]
+    ipc: Vec<String>,
+    /// Only this patent type: invention, utility_model, design (repeatable).
+    #[arg(long = "type")]
+    patent_type: Vec<String>,
+    /// Only this legal status: pending, in_force, lapsed, expired, invalidated (repeatable).
+    #[arg(long)]
+    status: Vec<String>,
+    /// Earliest application year.
+    #[arg(long)]
+    year_from: Option<u16>,
+    /// Latest application year.
+    #[arg(long)]
+    year_to: Option<u16>,
+    /// Order: relevance, newest, oldest.
+    #[arg(long, value_enum, default_value = "relevance")]
+    sort: SortArg,
+    /// Number of hits.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Hits to skip.
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Count facets (institution, IPC section, type, status, year).
+    #[arg(long)]
+    facets: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+#[derive(Debug, Args)]
+struct ShowArgs {
+    /// Application number, in any common spelling.
+    application_number: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// Number of patents.
+    #[arg(long, default_value_t = 1000)]
+    count: u64,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Output file; its extension picks the format (.jsonl, .csv, .xlsx, .parquet).
+    #[arg(long)]
+    out: PathBuf,
+    /// Leave claims out.
+    #[arg(long)]
+    no_claims: bool,
+    /// Make this institution the first applicant of every patent.
+    #[arg(long)]
+    institution: Option<String>,
+    /// First application serial (keeps corpora made for different institutions apart).
+    #[arg(long, default_value_t = 0)]
+    first_serial: u32,
+    /// CSV header language.
+    #[arg(long, value_enum, default_value = "zh")]
+    headers: Headers,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Headers {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// Where to create the demo library (wiped first).
+    #[arg(long, default_value = "data-demo")]
+    demo_dir: PathBuf,
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    init_tracing();
+    rayon::ThreadPoolBuilder::new()
+        .panic_handler(|_| tracing::error!("a worker thread panicked"))
+        .build_global()
+        .context("starting the worker pool")?;
+    let progress = progress::Bars::new(cli.quiet);
+    match cli.command {
+        Command::Ingest(args) => ingest(&cli.data_dir, args, &progress),
+        Command::Search(args) => search(&cli.data_dir, args, &progress),
+        Command::Show(args) => show(&cli.data_dir, args, &progress),
+        Command::Batches(args) => batches(&cli.data_dir, args, &progress),
+        Command::Reindex => reindex(&cli.data_dir, &progress),
+        Command::Generate(args) => generate(args, &progress),
+        Command::Demo(args) => demo::run(&args.demo_dir, &progress),
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PATSCREEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+fn open(data_dir: &Path, access: Access, progress: &progress::Bars) -> Result<Library> {
+    Library::open(data_dir, access, LibraryOptions::default(), progress)
+        .with_context(|| format!("opening the library at {}", data_dir.display()))
+}
+
+fn ingest(data_dir: &Path, args: IngestArgs, progress: &progress::Bars) -> Result<ExitCode> {
+    let format = match &args.input_format {
+        Some(name) => Format::parse(name).with_context(|| format!("unknown input format '{name}'"))?,
+        None => Format::from_path(&args.file).with_context(|| {
+            format!("cannot tell the format of {} from its extension: pass --input-format", args.file.display())
+        })?,
+    };
+    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let library = open(data_dir, Access::ReadWrite, progress)?;
+    let submission = Submission {
+        source_name: args.file.file_name().map_or_else(|| args.file.display().to_string(), |n| n.to_string_lossy().to_string()),
+        bytes,
+        format,
+        institution: args.institution,
+        all_or_nothing: args.all_or_nothing,
+    };
+    let outcome = library.submit(submission, progress);
+    progress.finish();
+    let outcome = outcome?;
+    library.close()?;
+    match args.format {
+        OutputFormat::Json => output::json(&outcome)?,
+        OutputFormat::Text => output::submit_report(&outcome),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_list<T>(values: &[String], parameter: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Vec<T>> {
+    values
+        .iter()
+        .map(|v| parse(v).with_context(|| format!("invalid --{parameter} '{v}'")))
+        .collect()
+}
+
+fn search(data_dir: &Path, args: SearchArgs, progress: &progress::Bars) -> Result<ExitCode> {
+    let library = open(data_dir, Access::ReadOnly, progress)?;
+    let filters = Filters {
+        institutions: args.institution,
+        ipc: args.ipc,
+        patent_types: parse_list(&args.patent_type, "type", |v| PatentType::ALL.into_iter().find(|t| t.as_str() == v || t.label_zh() == v))?,
+        legal_statuses: parse_list(&args.status, "status", |v| LegalStatus::ALL.into_iter().find(|s| s.as_str() == v))?,
+        year_from: args.year_from,
+        year_to: args.year_to,
+        ..Filters::default()
+    };
+    let request = SearchRequest {
+        query: args.query,
+        filters,
+        sort: match args.sort {
+            SortArg::Relevance => SortOrder::Relevance,
+            SortArg::Newest => SortOrder::Newest,
+            SortArg::Oldest => SortOrder::Oldest,
+        },
+        limit: args.limit,
+        offset: args.offset,
+        facets: args.facets,
+        snippets: true,
+    };
+    let results = library.search(&request)?;
+    match args.format {
+        OutputFormat::Json => output::json(&results)?,
+        OutputFormat::Text => output::search_results(&request, &results),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(data_dir: &Path, args: ShowArgs, progress: &progress::Bars) -> Result<ExitCode> {
+    let number = ApplicationNumber::parse(&args.application_number)
+        .with_context(|| format!("invalid application number '{}'", args.application_number))?;
+    let library = open(data_dir, Access::ReadOnly, progress)?;
+    let patent = library.patent(&number)?;
+    match args.format {
+        OutputFormat::Json => output::json(&patent)?,
+        OutputFormat::Text => output::patent(&patent),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn batches(data_dir: &Path, args: FormatArg, progress: &progress::Bars) -> Result<ExitCode> {
+    let library = open(data_dir, Access::ReadOnly, progress)?;
+    let batches = library.batches()?;
+    let stats = library.stats()?;
+    match args.format {
+        OutputFormat::Json => output::json(&serde_json::json!({ "stats": stats, "batches": batches }))?,
+        OutputFormat::Text => output::batches(&stats, &batches),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reindex(data_dir: &Path, progress: &progress::Bars) -> Result<ExitCode> {
+    let (library, stats) = Library::open_and_reindex(data_dir, LibraryOptions::default(), progress)
+        .with_context(|| format!("rebuilding the index at {}", data_dir.display()))?;
+    library.close()?;
+    progress.finish();
+    println!(
+        "rebuilt the index from {} batches ({} rows): {} patents in {:.1} s",
+        stats.batches, stats.rows, stats.patents, stats.seconds
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(args: GenerateArgs, progress: &progress::Bars) -> Result<ExitCode> {
+    let format = Format::from_path(&args.out)
+        .with_context(|| format!("cannot tell the format of {} from its extension", args.out.display()))?;
+    if args.count == 0 {
+        bail!("--count must be at least 1");
+    }
+    let config = GeneratorConfig {
+        seed: args.seed,
+        count: args.count,
+        with_claims: !args.no_claims,
+        institution: args.institution,
+        first_serial: args.first_serial,
+    };
+    progress.begin("generating", Some(args.count));
+    let file = std::fs::File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let generator = Generator::new(config);
+    let chunk = 10_000usize;
+    let mut batch = Vec::with_capacity(chunk);
+    let mut written = 0u64;
+    let language = match args.headers {
+        Headers::Zh => HeaderLanguage::Chinese,
+        Headers::En => HeaderLanguage::English,
+    };
+    match format {
+        Format::Jsonl | Format::Csv => {
+            let mut first = true;
+            for patent in generator {
+                batch.push(patent);
+                if batch.len() == chunk {
+                    out = write_chunk(out, &batch, format, language, first)?;
+                    first = false;
+                    written += batch.len() as u64;
+                    progress.step(batch.len() as u64);
+                    batch.clear();
+                }
+            }
+            if !batch.is_empty() {
+                out = write_chunk(out, &batch, format, language, first)?;
+                written += batch.len() as u64;
+            }
+        }
+        Format::Xlsx | Format::Parquet => {
+            let patents: Vec<_> = generator.collect();
+            written = patents.len() as u64;
+            if format == Format::Xlsx {
+                std::io::Write::write_all(&mut out, &ingest::write_xlsx(&patents)?)?;
+            } else {
+                out = ingest::write_parquet(out, &patents, &[])?;
+            }
+        }
+    }
+    std::io::Write::flush(&mut out)?;
+    progress.finish();
+    println!("wrote {written} patents to {}", args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_chunk<W: std::io::Write>(
+    out: W,
+    patents: &[patscreen::model::Patent],
+    format: Format,
+    language: HeaderLanguage,
+    first: bool,
+) -> Result<W> {
+    Ok(match format {
+        Format::Csv if first => ingest::write_csv(out, patents, language, language == HeaderLanguage::Chinese)?,
+        Format::Csv => ingest::append_csv(out, patents)?,
+        _ => ingest::write_jsonl(out, patents)?,
+    })
+}

@@ -1,0 +1,164 @@
+//! Submitting a batch: read and validate, check ownership, archive (fsync), record in the
+//! catalog (the acknowledgement), index and commit, mark done. A crash at any step leaves the
+//! batch wholly visible after recovery or not at all.
+
+use serde::Serialize;
+
+use super::Library;
+use crate::error::{Error, Result};
+use crate::index::CommitState;
+use crate::ingest::{self, BatchReport, Format, RowIssue};
+use crate::progress::{Progress, Stage};
+use crate::schema;
+use crate::store::{BatchRecord, NewBatch};
+use crate::text::normalize_name;
+
+/// A batch file as submitted.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The file name (for reports and errors).
+    pub source_name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Its format.
+    pub format: Format,
+    /// The submitting institution; every patent of the batch belongs to it.
+    pub institution: String,
+    /// Reject the whole batch if any row is rejected.
+    pub all_or_nothing: bool,
+}
+
+/// The result of a submission.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmitOutcome {
+    /// The batch as recorded.
+    pub batch: BatchRecord,
+    /// `true` when the same institution had already submitted these exact bytes; nothing
+    /// changed and `batch` is the earlier one.
+    pub already_submitted: bool,
+}
+
+/// How many rejected rows an error message lists.
+const LISTED_ERRORS: usize = 5;
+
+fn first_errors(report: &BatchReport) -> String {
+    let mut listed: Vec<String> = report.errors.iter().take(LISTED_ERRORS).map(ToString::to_string).collect();
+    if report.errors.len() > LISTED_ERRORS {
+        listed.push(format!("… and {} more", report.errors.len() - LISTED_ERRORS));
+    }
+    listed.join("; ")
+}
+
+impl Library {
+    /// Submits a batch. Rows that fail validation or belong to another institution are
+    /// rejected and reported; the rest are added (or, with `all_or_nothing`, nothing is).
+    pub fn submit(&self, submission: Submission, progress: &dyn Progress) -> Result<SubmitOutcome> {
+        let institution = normalize_name(&submission.institution);
+        if institution.is_empty() {
+            return Err(Error::invalid("institution", "must not be empty"));
+        }
+        let source_hash = blake3::hash(&submission.bytes).to_hex().to_string();
+        if let Some(batch) = self.catalog()?.find_by_source(&institution, &source_hash)? {
+            return Ok(SubmitOutcome {
+                batch,
+                already_submitted: true,
+            });
+        }
+        progress.stage(Stage::Reading, None);
+        let today = chrono::Utc::now().date_naive();
+        let source_name = submission.source_name.clone();
+        let mut parsed = ingest::read_batch(&source_name, submission.bytes, submission.format, today)?;
+
+        // Take the writer first: it serialises submissions within this process.
+        let mut slot = self.writer_slot()?;
+        let writer = self.writer_in(&mut slot)?;
+        let mut catalog = self.catalog()?;
+
+        // Ownership: an institution changes and withdraws only its own patents.
+        let holdings = catalog.holdings(parsed.patents.iter().map(|p| p.application_number.as_str()))?;
+        let mut kept = Vec::with_capacity(parsed.patents.len());
+        let mut patents_new = 0;
+        let mut ownership_errors = Vec::new();
+        for (patent, row) in parsed.patents.drain(..).zip(parsed.rows.drain(..)) {
+            let holding = holdings.get(patent.application_number.as_str());
+            let problem = match holding {
+                Some(h) if h.institution != institution => Some(format!(
+                    "{} belongs to {}; an institution may change or withdraw only its own patents",
+                    patent.application_number, h.institution
+                )),
+                None if patent.withdrawn => Some(format!("{} is not in the library, so it cannot be withdrawn", patent.application_number)),
+                _ => None,
+            };
+            if let Some(reason) = problem {
+                ownership_errors.push(RowIssue {
+                    row,
+                    field: Some("application_number".into()),
+                    column: None,
+                    reason,
+                });
+                if patent.withdrawn {
+                    parsed.report.withdrawals -= 1;
+                }
+                continue;
+            }
+            if holding.is_none() {
+                patents_new += 1;
+            }
+            let mut patent = patent;
+            patent.institution = Some(institution.clone());
+            kept.push(patent);
+        }
+        let report = &mut parsed.report;
+        report.errors.extend(ownership_errors);
+        report.errors.sort_by_key(|e| e.row);
+        report.rows_accepted = kept.len();
+        report.rows_rejected = report.rows_total - report.rows_accepted;
+        if kept.is_empty() {
+            return Err(Error::malformed(&source_name, format!("no row was accepted: {}", first_errors(report))));
+        }
+        if submission.all_or_nothing && !report.errors.is_empty() {
+            return Err(Error::malformed(
+                &source_name,
+                format!("{} rows rejected, so nothing was added (all or nothing): {}", report.rows_rejected, first_errors(report)),
+            ));
+        }
+
+        progress.stage(Stage::Archiving, None);
+        let archive_file = self.archive.write(
+            &kept,
+            &[
+                ("patscreen.institution", institution.clone()),
+                ("patscreen.source_name", source_name.clone()),
+                ("patscreen.source_hash", source_hash.clone()),
+            ],
+        )?;
+
+        progress.stage(Stage::Recording, None);
+        let new_batch = NewBatch {
+            institution: &institution,
+            source_name: &source_name,
+            source_hash: &source_hash,
+            archive_file: &archive_file,
+            report,
+        };
+        let (batch_id, ordinals) = catalog.accept(&new_batch, &kept, patents_new)?;
+
+        progress.stage(Stage::Indexing, Some(kept.len() as u64));
+        for (patents, ordinals) in kept.chunks(1000).zip(ordinals.chunks(1000)) {
+            writer.apply(patents, ordinals)?;
+            progress.advance(patents.len() as u64);
+        }
+        progress.stage(Stage::Committing, None);
+        writer.commit(&CommitState {
+            fingerprint: schema::fingerprint(),
+            last_batch: batch_id,
+        })?;
+        self.index_read()?.reload()?;
+        catalog.mark_indexed(batch_id)?;
+        progress.stage(Stage::Done, None);
+        Ok(SubmitOutcome {
+            batch: catalog.batch(batch_id)?,
+            already_submitted: false,
+        })
+    }
+}
