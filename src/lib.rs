@@ -21,15 +21,15 @@
 //! | [`index`] | the tantivy index: schema, writer, queries, facets, snippets |
 //! | [`engine`] | the façade composing store and index: submit, search, reindex |
 
-pub mod error;
-pub mod progress;
-pub mod model;
-pub mod schema;
-pub mod text;
-pub mod ingest;
-pub mod generate;
-pub mod store;
-pub mod index;
 pub mod engine;
+pub mod error;
+pub mod generate;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod progress;
+pub mod schema;
+pub mod store;
+pub mod text;
 
 pub use error::{Error, ErrorKind, Result};

@@ -10,10 +10,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             for cause in err.chain() {
-                if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-                    if io.kind() == std::io::ErrorKind::BrokenPipe {
-                        return ExitCode::SUCCESS;
-                    }
+                if let Some(io) = cause.downcast_ref::<std::io::Error>()
+                    && io.kind() == std::io::ErrorKind::BrokenPipe
+                {
+                    return ExitCode::SUCCESS;
                 }
             }
             eprintln!("error: {err:#}");

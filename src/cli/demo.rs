@@ -14,10 +14,30 @@ use super::progress::Bars;
 
 /// The bundled batches: file name, bytes, format, submitting institution.
 const SAMPLES: [(&str, &[u8], Format, &str); 4] = [
-    ("tsinghua.jsonl", include_bytes!("../../data-samples/tsinghua.jsonl"), Format::Jsonl, "清华大学"),
-    ("buaa.csv", include_bytes!("../../data-samples/buaa.csv"), Format::Csv, "北京航空航天大学"),
-    ("ustb.xlsx", include_bytes!("../../data-samples/ustb.xlsx"), Format::Xlsx, "北京科技大学"),
-    ("bupt.parquet", include_bytes!("../../data-samples/bupt.parquet"), Format::Parquet, "北京邮电大学"),
+    (
+        "tsinghua.jsonl",
+        include_bytes!("../../data-samples/tsinghua.jsonl"),
+        Format::Jsonl,
+        "清华大学",
+    ),
+    (
+        "buaa.csv",
+        include_bytes!("../../data-samples/buaa.csv"),
+        Format::Csv,
+        "北京航空航天大学",
+    ),
+    (
+        "ustb.xlsx",
+        include_bytes!("../../data-samples/ustb.xlsx"),
+        Format::Xlsx,
+        "北京科技大学",
+    ),
+    (
+        "bupt.parquet",
+        include_bytes!("../../data-samples/bupt.parquet"),
+        Format::Parquet,
+        "北京邮电大学",
+    ),
 ];
 
 /// Sample searches: one per feature of the query syntax.
@@ -25,7 +45,10 @@ const QUERIES: [(&str, &str); 5] = [
     ("plain words, ranked by BM25", "锂电池 正极材料"),
     ("a phrase", "\"神经网络\""),
     ("boolean with a field", "ti:传感器 AND NOT 压力"),
-    ("an IPC prefix and an institution", "ipc:H01L inst:北京科技大学"),
+    (
+        "an IPC prefix and an institution",
+        "ipc:H01L inst:北京科技大学",
+    ),
     ("applicant search", "ap:北京邮电大学 通信"),
 ];
 
@@ -52,7 +75,10 @@ pub fn run(dir: &Path, progress: &Bars) -> Result<ExitCode> {
         output::submit_report(&outcome?);
     }
     let stats = library.stats()?;
-    println!("\nlibrary: {} patents from {} institutions\n", stats.patents, stats.institutions);
+    println!(
+        "\nlibrary: {} patents from {} institutions\n",
+        stats.patents, stats.institutions
+    );
     for (what, query) in QUERIES {
         println!("── {what}: patscreen search '{query}'");
         let mut request = SearchRequest::new(query, 3);
@@ -62,6 +88,9 @@ pub fn run(dir: &Path, progress: &Bars) -> Result<ExitCode> {
         println!();
     }
     library.close()?;
-    println!("try your own: cargo run --release -- --data-dir {} search '石墨烯 复合材料' --facets", dir.display());
+    println!(
+        "try your own: cargo run --release -- --data-dir {} search '石墨烯 复合材料' --facets",
+        dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

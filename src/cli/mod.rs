@@ -21,7 +21,12 @@ use patscreen::model::{ApplicationNumber, LegalStatus, PatentType};
 #[command(name = "patscreen", version, about)]
 struct Cli {
     /// The library's data directory.
-    #[arg(long, global = true, env = "PATSCREEN_DATA_DIR", default_value = "data")]
+    #[arg(
+        long,
+        global = true,
+        env = "PATSCREEN_DATA_DIR",
+        default_value = "data"
+    )]
     data_dir: PathBuf,
     /// Print only results and errors (no progress bars).
     #[arg(long, short, global = true)]
@@ -143,8 +148,11 @@ struct GenerateArgs {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Output file; its extension picks the format (.jsonl, .csv, .xlsx, .parquet).
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required_unless_present = "bad_samples")]
+    out: Option<PathBuf>,
+    /// Instead of a corpus, write one sample file per kind of bad input into this directory.
+    #[arg(long, conflicts_with = "out")]
+    bad_samples: Option<PathBuf>,
     /// Leave claims out.
     #[arg(long)]
     no_claims: bool,
@@ -195,7 +203,10 @@ pub fn run() -> Result<ExitCode> {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PATSCREEN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 fn open(data_dir: &Path, access: Access, progress: &progress::Bars) -> Result<Library> {
@@ -205,15 +216,24 @@ fn open(data_dir: &Path, access: Access, progress: &progress::Bars) -> Result<Li
 
 fn ingest(data_dir: &Path, args: IngestArgs, progress: &progress::Bars) -> Result<ExitCode> {
     let format = match &args.input_format {
-        Some(name) => Format::parse(name).with_context(|| format!("unknown input format '{name}'"))?,
+        Some(name) => {
+            Format::parse(name).with_context(|| format!("unknown input format '{name}'"))?
+        }
         None => Format::from_path(&args.file).with_context(|| {
-            format!("cannot tell the format of {} from its extension: pass --input-format", args.file.display())
+            format!(
+                "cannot tell the format of {} from its extension: pass --input-format",
+                args.file.display()
+            )
         })?,
     };
-    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let library = open(data_dir, Access::ReadWrite, progress)?;
     let submission = Submission {
-        source_name: args.file.file_name().map_or_else(|| args.file.display().to_string(), |n| n.to_string_lossy().to_string()),
+        source_name: args.file.file_name().map_or_else(
+            || args.file.display().to_string(),
+            |n| n.to_string_lossy().to_string(),
+        ),
         bytes,
         format,
         institution: args.institution,
@@ -230,7 +250,11 @@ fn ingest(data_dir: &Path, args: IngestArgs, progress: &progress::Bars) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_list<T>(values: &[String], parameter: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Vec<T>> {
+fn parse_list<T>(
+    values: &[String],
+    parameter: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>> {
     values
         .iter()
         .map(|v| parse(v).with_context(|| format!("invalid --{parameter} '{v}'")))
@@ -242,8 +266,14 @@ fn search(data_dir: &Path, args: SearchArgs, progress: &progress::Bars) -> Resul
     let filters = Filters {
         institutions: args.institution,
         ipc: args.ipc,
-        patent_types: parse_list(&args.patent_type, "type", |v| PatentType::ALL.into_iter().find(|t| t.as_str() == v || t.label_zh() == v))?,
-        legal_statuses: parse_list(&args.status, "status", |v| LegalStatus::ALL.into_iter().find(|s| s.as_str() == v))?,
+        patent_types: parse_list(&args.patent_type, "type", |v| {
+            PatentType::ALL
+                .into_iter()
+                .find(|t| t.as_str() == v || t.label_zh() == v)
+        })?,
+        legal_statuses: parse_list(&args.status, "status", |v| {
+            LegalStatus::ALL.into_iter().find(|s| s.as_str() == v)
+        })?,
         year_from: args.year_from,
         year_to: args.year_to,
         ..Filters::default()
@@ -286,7 +316,9 @@ fn batches(data_dir: &Path, args: FormatArg, progress: &progress::Bars) -> Resul
     let batches = library.batches()?;
     let stats = library.stats()?;
     match args.format {
-        OutputFormat::Json => output::json(&serde_json::json!({ "stats": stats, "batches": batches }))?,
+        OutputFormat::Json => {
+            output::json(&serde_json::json!({ "stats": stats, "batches": batches }))?
+        }
         OutputFormat::Text => output::batches(&stats, &batches),
     }
     Ok(ExitCode::SUCCESS)
@@ -305,8 +337,29 @@ fn reindex(data_dir: &Path, progress: &progress::Bars) -> Result<ExitCode> {
 }
 
 fn generate(args: GenerateArgs, progress: &progress::Bars) -> Result<ExitCode> {
-    let format = Format::from_path(&args.out)
-        .with_context(|| format!("cannot tell the format of {} from its extension", args.out.display()))?;
+    if let Some(dir) = &args.bad_samples {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for sample in patscreen::generate::bad_samples()? {
+            let path = dir.join(sample.name);
+            std::fs::write(&path, &sample.bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!(
+                "wrote {} (rejected with: {})",
+                path.display(),
+                sample.expected
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(out_path) = args.out.clone() else {
+        bail!("pass --out FILE or --bad-samples DIR");
+    };
+    let format = Format::from_path(&out_path).with_context(|| {
+        format!(
+            "cannot tell the format of {} from its extension",
+            out_path.display()
+        )
+    })?;
     if args.count == 0 {
         bail!("--count must be at least 1");
     }
@@ -318,7 +371,8 @@ fn generate(args: GenerateArgs, progress: &progress::Bars) -> Result<ExitCode> {
         first_serial: args.first_serial,
     };
     progress.begin("generating", Some(args.count));
-    let file = std::fs::File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let file = std::fs::File::create(&out_path)
+        .with_context(|| format!("creating {}", out_path.display()))?;
     let mut out = std::io::BufWriter::new(file);
     let generator = Generator::new(config);
     let chunk = 10_000usize;
@@ -358,7 +412,7 @@ fn generate(args: GenerateArgs, progress: &progress::Bars) -> Result<ExitCode> {
     }
     std::io::Write::flush(&mut out)?;
     progress.finish();
-    println!("wrote {written} patents to {}", args.out.display());
+    println!("wrote {written} patents to {}", out_path.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -370,7 +424,9 @@ fn write_chunk<W: std::io::Write>(
     first: bool,
 ) -> Result<W> {
     Ok(match format {
-        Format::Csv if first => ingest::write_csv(out, patents, language, language == HeaderLanguage::Chinese)?,
+        Format::Csv if first => {
+            ingest::write_csv(out, patents, language, language == HeaderLanguage::Chinese)?
+        }
         Format::Csv => ingest::append_csv(out, patents)?,
         _ => ingest::write_jsonl(out, patents)?,
     })

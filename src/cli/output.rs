@@ -30,7 +30,12 @@ pub fn submit_report(outcome: &SubmitOutcome) {
         );
         return;
     }
-    println!("batch {} for {}: {}", batch.id, batch.institution, report.summary());
+    println!(
+        "batch {} for {}: {}",
+        batch.id,
+        batch.institution,
+        report.summary()
+    );
     println!(
         "  {} new patents, {} updated, {} withdrawn",
         batch.patents_new, batch.patents_updated, report.withdrawals
@@ -44,7 +49,10 @@ pub fn submit_report(outcome: &SubmitOutcome) {
             println!("    {issue}");
         }
         if report.errors.len() > LISTED {
-            println!("    … and {} more (use --format json for all)", report.errors.len() - LISTED);
+            println!(
+                "    … and {} more (use --format json for all)",
+                report.errors.len() - LISTED
+            );
         }
     }
     if !report.warnings.is_empty() {
@@ -57,7 +65,11 @@ pub fn submit_report(outcome: &SubmitOutcome) {
         }
     }
     if !report.gaps.is_empty() {
-        let gaps: Vec<String> = report.gaps.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        let gaps: Vec<String> = report
+            .gaps
+            .iter()
+            .map(|(f, n)| format!("{f} {n}"))
+            .collect();
         println!("  data gaps (rows lacking the field): {}", gaps.join(", "));
     }
 }
@@ -69,7 +81,11 @@ pub fn search_results(request: &SearchRequest, results: &SearchResults) {
         "{} patents match «{}»{}",
         results.total,
         request.query,
-        if results.hits.is_empty() { String::new() } else { format!(" (showing {}–{shown_to})", request.offset + 1) }
+        if results.hits.is_empty() {
+            String::new()
+        } else {
+            format!(" (showing {}–{shown_to})", request.offset + 1)
+        }
     );
     for (i, hit) in results.hits.iter().enumerate() {
         let mut tags = Vec::new();
@@ -85,21 +101,37 @@ pub fn search_results(request: &SearchRequest, results: &SearchResults) {
         if let Some(status) = hit.legal_status {
             tags.push(status.as_str().to_string());
         }
-        let title = hit.snippets.get("title").map_or_else(|| hit.title.clone(), |h| h.marked("【", "】"));
-        println!("{:>3}. {}  {}", request.offset + i + 1, hit.application_number, title);
+        let title = hit
+            .snippets
+            .get("title")
+            .map_or_else(|| hit.title.clone(), |h| h.marked("【", "】"));
+        println!(
+            "{:>3}. {}  {}",
+            request.offset + i + 1,
+            hit.application_number,
+            title
+        );
         if !tags.is_empty() {
             println!("     [{}]  score {:.2}", tags.join(" · "), hit.score);
         }
         for field in ["abstract", "claims"] {
             if let Some(h) = hit.snippets.get(field) {
-                println!("     {}: …{}…", field, h.marked("【", "】").replace('\n', " "));
+                println!(
+                    "     {}: …{}…",
+                    field,
+                    h.marked("【", "】").replace('\n', " ")
+                );
                 break;
             }
         }
     }
     if let Some(facets) = &results.facets {
         for (dimension, counts) in facets {
-            let top: Vec<String> = counts.iter().take(8).map(|(v, n)| format!("{v} {n}")).collect();
+            let top: Vec<String> = counts
+                .iter()
+                .take(8)
+                .map(|(v, n)| format!("{v} {n}"))
+                .collect();
             println!("  {dimension}: {}", top.join(", "));
         }
     }
@@ -114,14 +146,44 @@ pub fn patent(p: &Patent) {
         }
     };
     line("institution", p.institution.clone().unwrap_or_default());
-    line("type", p.effective_type().map(|t| t.label_zh().to_string()).unwrap_or_default());
-    line("status", p.legal_status.map(|s| s.as_str().to_string()).unwrap_or_default());
-    line("ipc", p.ipc.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "));
+    line(
+        "type",
+        p.effective_type()
+            .map(|t| t.label_zh().to_string())
+            .unwrap_or_default(),
+    );
+    line(
+        "status",
+        p.legal_status
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+    );
+    line(
+        "ipc",
+        p.ipc
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     line("applicants", p.applicants.join("；"));
     line("inventors", p.inventors.join("；"));
-    line("filed", p.application_date.map(|d| d.to_string()).unwrap_or_default());
-    line("granted", p.grant_date.map(|d| d.to_string()).unwrap_or_default());
-    line("cited by", p.forward_citations.map(|n| n.to_string()).unwrap_or_default());
+    line(
+        "filed",
+        p.application_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    line(
+        "granted",
+        p.grant_date.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    line(
+        "cited by",
+        p.forward_citations
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    );
     line("abstract", p.abstract_text.clone().unwrap_or_default());
     if let Some(claims) = &p.claims {
         let set = patscreen::text::ClaimSet::parse(claims);

@@ -38,7 +38,9 @@ pub struct LibraryOptions {
 
 impl Default for LibraryOptions {
     fn default() -> LibraryOptions {
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(8);
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(8);
         LibraryOptions {
             index_threads: threads,
             index_memory_bytes: threads * 192 * 1024 * 1024,
@@ -61,7 +63,12 @@ impl Library {
     /// Opens (creating) the library in `root`. With the write lock held, unfinished work
     /// from a crash is completed first: archive files no batch refers to are deleted and
     /// accepted batches the index lacks are replayed from the archive, in order.
-    pub fn open(root: &Path, access: Access, options: LibraryOptions, progress: &dyn Progress) -> Result<Library> {
+    pub fn open(
+        root: &Path,
+        access: Access,
+        options: LibraryOptions,
+        progress: &dyn Progress,
+    ) -> Result<Library> {
         let data = DataDir::new(root)?;
         let lock = match access {
             Access::ReadWrite => Some(data.lock()?),
@@ -97,12 +104,23 @@ impl Library {
     /// Completes work a crash interrupted (see [`Library::open`]).
     fn recover(&self, progress: &dyn Progress) -> Result<()> {
         let catalog = self.catalog()?;
-        let removed = self.archive.remove_unreferenced(&catalog.archive_files()?)?;
+        let removed = self
+            .archive
+            .remove_unreferenced(&catalog.archive_files()?)?;
         for name in removed {
-            progress.note(&format!("removed archive file {name} left by an interrupted batch"));
+            progress.note(&format!(
+                "removed archive file {name} left by an interrupted batch"
+            ));
         }
-        let last = self.index_read()?.commit_state()?.map_or(0, |s| s.last_batch);
-        let pending: Vec<BatchRecord> = catalog.batches()?.into_iter().filter(|b| b.id > last).collect();
+        let last = self
+            .index_read()?
+            .commit_state()?
+            .map_or(0, |s| s.last_batch);
+        let pending: Vec<BatchRecord> = catalog
+            .batches()?
+            .into_iter()
+            .filter(|b| b.id > last)
+            .collect();
         for done in catalog.unindexed()?.iter().filter(|b| b.id <= last) {
             catalog.mark_indexed(done.id)?;
         }
@@ -112,7 +130,10 @@ impl Library {
         let mut slot = self.writer_slot()?;
         let writer = self.writer_in(&mut slot)?;
         for batch in &pending {
-            progress.note(&format!("replaying batch {} ({}) from the archive", batch.id, batch.source_name));
+            progress.note(&format!(
+                "replaying batch {} ({}) from the archive",
+                batch.id, batch.source_name
+            ));
             let patents = self.archive.read(&batch.archive_file, &batch.institution)?;
             let ordinals = catalog.ordinals(&patents)?;
             progress.stage(Stage::Indexing, Some(patents.len() as u64));
@@ -121,7 +142,10 @@ impl Library {
         }
         let last_batch = pending.last().map_or(last, |b| b.id);
         progress.stage(Stage::Committing, None);
-        writer.commit(&CommitState { fingerprint: schema::fingerprint(), last_batch })?;
+        writer.commit(&CommitState {
+            fingerprint: schema::fingerprint(),
+            last_batch,
+        })?;
         self.index_read()?.reload()?;
         for batch in &pending {
             catalog.mark_indexed(batch.id)?;
@@ -144,10 +168,12 @@ impl Library {
 
     /// Returns a patent as indexed (its description lives in the archive only).
     pub fn patent(&self, number: &ApplicationNumber) -> Result<Patent> {
-        self.index_read()?.get(number)?.ok_or_else(|| Error::NotFound {
-            what: "patent",
-            key: number.to_string(),
-        })
+        self.index_read()?
+            .get(number)?
+            .ok_or_else(|| Error::NotFound {
+                what: "patent",
+                key: number.to_string(),
+            })
     }
 
     /// Returns every batch in acceptance order.
@@ -171,41 +197,54 @@ impl Library {
     }
 
     fn catalog(&self) -> Result<MutexGuard<'_, Catalog>> {
-        self.catalog.lock().map_err(|_| Error::Corrupt("the catalog lock is poisoned".into()))
+        self.catalog
+            .lock()
+            .map_err(|_| Error::Corrupt("the catalog lock is poisoned".into()))
     }
 
     fn index_read(&self) -> Result<std::sync::RwLockReadGuard<'_, PatentIndex>> {
-        self.index.read().map_err(|_| Error::Corrupt("the index lock is poisoned".into()))
+        self.index
+            .read()
+            .map_err(|_| Error::Corrupt("the index lock is poisoned".into()))
     }
 
     fn lock_slot(&self) -> Result<MutexGuard<'_, Option<WriteLock>>> {
-        self.lock.lock().map_err(|_| Error::Corrupt("the write-lock slot is poisoned".into()))
+        self.lock
+            .lock()
+            .map_err(|_| Error::Corrupt("the write-lock slot is poisoned".into()))
     }
 
     fn writer_slot(&self) -> Result<MutexGuard<'_, Option<PatentWriter>>> {
-        self.writer.lock().map_err(|_| Error::Corrupt("the writer lock is poisoned".into()))
+        self.writer
+            .lock()
+            .map_err(|_| Error::Corrupt("the writer lock is poisoned".into()))
     }
 
-    fn writer_in<'a>(&self, slot: &'a mut MutexGuard<'_, Option<PatentWriter>>) -> Result<&'a mut PatentWriter> {
+    fn writer_in<'a>(
+        &self,
+        slot: &'a mut MutexGuard<'_, Option<PatentWriter>>,
+    ) -> Result<&'a mut PatentWriter> {
         if self.lock_slot()?.is_none() {
             return Err(Error::Busy(self.data.root().to_path_buf()));
         }
         if slot.is_none() {
-            let writer = self.index_read()?.writer(self.options.index_threads, self.options.index_memory_bytes)?;
+            let writer = self
+                .index_read()?
+                .writer(self.options.index_threads, self.options.index_memory_bytes)?;
             **slot = Some(writer);
         }
-        slot.as_mut().ok_or_else(|| Error::Corrupt("index writer missing".into()))
+        slot.as_mut()
+            .ok_or_else(|| Error::Corrupt("index writer missing".into()))
     }
 }
 
 impl Drop for Library {
     fn drop(&mut self) {
-        if let Ok(mut slot) = self.writer.lock() {
-            if let Some(writer) = slot.take() {
-                if let Err(e) = writer.finish() {
-                    tracing::warn!(error = %e, "index merges did not finish cleanly");
-                }
-            }
+        if let Ok(mut slot) = self.writer.lock()
+            && let Some(writer) = slot.take()
+            && let Err(e) = writer.finish()
+        {
+            tracing::warn!(error = %e, "index merges did not finish cleanly");
         }
     }
 }

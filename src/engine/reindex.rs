@@ -65,11 +65,15 @@ impl Library {
             fs::remove_dir_all(&rebuild_dir).at(&rebuild_dir)?;
         }
         let rebuilt = PatentIndex::open_or_create(&rebuild_dir)?;
-        let mut writer = rebuilt.writer(self.options.index_threads, self.options.index_memory_bytes)?;
+        let mut writer =
+            rebuilt.writer(self.options.index_threads, self.options.index_memory_bytes)?;
         let batches = catalog.batches()?;
         let mut rows = 0;
         for batch in &batches {
-            progress.note(&format!("batch {} ({}, {})", batch.id, batch.institution, batch.source_name));
+            progress.note(&format!(
+                "batch {} ({}, {})",
+                batch.id, batch.institution, batch.source_name
+            ));
             let patents = self.archive.read(&batch.archive_file, &batch.institution)?;
             let ordinals = catalog.ordinals(&patents)?;
             progress.stage(Stage::Indexing, Some(patents.len() as u64));
@@ -88,7 +92,10 @@ impl Library {
         // Swap: park the live index, move the rebuilt one in, drop the parked one.
         let live = self.data.index();
         let previous = self.data.index_previous();
-        let mut index = self.index.write().map_err(|_| crate::Error::Corrupt("the index lock is poisoned".into()))?;
+        let mut index = self
+            .index
+            .write()
+            .map_err(|_| crate::Error::Corrupt("the index lock is poisoned".into()))?;
         if live.exists() {
             fs::rename(&live, &previous).at(&previous)?;
         }

@@ -42,9 +42,17 @@ pub struct SubmitOutcome {
 const LISTED_ERRORS: usize = 5;
 
 fn first_errors(report: &BatchReport) -> String {
-    let mut listed: Vec<String> = report.errors.iter().take(LISTED_ERRORS).map(ToString::to_string).collect();
+    let mut listed: Vec<String> = report
+        .errors
+        .iter()
+        .take(LISTED_ERRORS)
+        .map(ToString::to_string)
+        .collect();
     if report.errors.len() > LISTED_ERRORS {
-        listed.push(format!("… and {} more", report.errors.len() - LISTED_ERRORS));
+        listed.push(format!(
+            "… and {} more",
+            report.errors.len() - LISTED_ERRORS
+        ));
     }
     listed.join("; ")
 }
@@ -67,7 +75,8 @@ impl Library {
         progress.stage(Stage::Reading, None);
         let today = chrono::Utc::now().date_naive();
         let source_name = submission.source_name.clone();
-        let mut parsed = ingest::read_batch(&source_name, submission.bytes, submission.format, today)?;
+        let mut parsed =
+            ingest::read_batch(&source_name, submission.bytes, submission.format, today)?;
 
         // Take the writer first: it serialises submissions within this process.
         let mut slot = self.writer_slot()?;
@@ -75,7 +84,8 @@ impl Library {
         let mut catalog = self.catalog()?;
 
         // Ownership: an institution changes and withdraws only its own patents.
-        let holdings = catalog.holdings(parsed.patents.iter().map(|p| p.application_number.as_str()))?;
+        let holdings =
+            catalog.holdings(parsed.patents.iter().map(|p| p.application_number.as_str()))?;
         let mut kept = Vec::with_capacity(parsed.patents.len());
         let mut patents_new = 0;
         let mut ownership_errors = Vec::new();
@@ -86,7 +96,10 @@ impl Library {
                     "{} belongs to {}; an institution may change or withdraw only its own patents",
                     patent.application_number, h.institution
                 )),
-                None if patent.withdrawn => Some(format!("{} is not in the library, so it cannot be withdrawn", patent.application_number)),
+                None if patent.withdrawn => Some(format!(
+                    "{} is not in the library, so it cannot be withdrawn",
+                    patent.application_number
+                )),
                 _ => None,
             };
             if let Some(reason) = problem {
@@ -114,12 +127,19 @@ impl Library {
         report.rows_accepted = kept.len();
         report.rows_rejected = report.rows_total - report.rows_accepted;
         if kept.is_empty() {
-            return Err(Error::malformed(&source_name, format!("no row was accepted: {}", first_errors(report))));
+            return Err(Error::malformed(
+                &source_name,
+                format!("no row was accepted: {}", first_errors(report)),
+            ));
         }
         if submission.all_or_nothing && !report.errors.is_empty() {
             return Err(Error::malformed(
                 &source_name,
-                format!("{} rows rejected, so nothing was added (all or nothing): {}", report.rows_rejected, first_errors(report)),
+                format!(
+                    "{} rows rejected, so nothing was added (all or nothing): {}",
+                    report.rows_rejected,
+                    first_errors(report)
+                ),
             ));
         }
 

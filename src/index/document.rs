@@ -20,9 +20,16 @@ pub fn ipc_facet(ancestry: &[String]) -> Facet {
 }
 
 /// Builds the index document of a patent (never called for withdrawals).
-pub fn to_document(fields: &PatentFields, patent: &Patent, ordinal: u64) -> Result<TantivyDocument> {
+pub fn to_document(
+    fields: &PatentFields,
+    patent: &Patent,
+    ordinal: u64,
+) -> Result<TantivyDocument> {
     let mut doc = TantivyDocument::new();
-    doc.add_text(fields.application_number, patent.application_number.as_str());
+    doc.add_text(
+        fields.application_number,
+        patent.application_number.as_str(),
+    );
     doc.add_u64(fields.ordinal, ordinal);
     doc.add_text(fields.title, &patent.title);
     doc.add_text(fields.bigrams, &patent.title);
@@ -77,7 +84,11 @@ pub fn to_document(fields: &PatentFields, patent: &Patent, ordinal: u64) -> Resu
 
 /// Rebuilds a patent from its stored document (the description is not stored in the index).
 pub fn from_document(fields: &PatentFields, doc: &TantivyDocument) -> Result<Patent> {
-    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
     let record = text(fields.record)
         .ok_or_else(|| Error::Corrupt("an indexed patent has no stored record".into()))?;
     let mut patent: Patent = serde_json::from_str(&record)?;
@@ -99,7 +110,10 @@ mod tests {
     #[test]
     fn documents_round_trip() {
         let fields = PatentFields::build();
-        let mut p = Patent::new(ApplicationNumber::parse("CN202110123456.7").unwrap(), "一种压力传感器");
+        let mut p = Patent::new(
+            ApplicationNumber::parse("CN202110123456.7").unwrap(),
+            "一种压力传感器",
+        );
         p.abstract_text = Some("摘要".into());
         p.claims = Some("1.一种压力传感器。".into());
         p.ipc = vec![IpcCode::parse("G01L1/14").unwrap()];

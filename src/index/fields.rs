@@ -95,9 +95,12 @@ impl PatentFields {
         let bigrams = b.add_text_field("bigrams", bigram_text);
         let ipc = b.add_text_field("ipc", STRING | STORED);
         let ipc_facet = b.add_facet_field("ipc_tree", tantivy::schema::FacetOptions::default());
-        let institution = b.add_facet_field("institution", tantivy::schema::FacetOptions::default());
-        let patent_type = b.add_facet_field("patent_type", tantivy::schema::FacetOptions::default());
-        let legal_status = b.add_facet_field("legal_status", tantivy::schema::FacetOptions::default());
+        let institution =
+            b.add_facet_field("institution", tantivy::schema::FacetOptions::default());
+        let patent_type =
+            b.add_facet_field("patent_type", tantivy::schema::FacetOptions::default());
+        let legal_status =
+            b.add_facet_field("legal_status", tantivy::schema::FacetOptions::default());
         let year_facet = b.add_facet_field("year_facet", tantivy::schema::FacetOptions::default());
         let year = b.add_u64_field(names::YEAR, FAST | INDEXED);
         let application_day = b.add_i64_field(names::APPLICATION_DAY, FAST | INDEXED);

@@ -21,7 +21,9 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use document::{epoch_day, from_document, to_document};
 pub use fields::PatentFields;
 pub use query::{Boosts, MAX_QUERY_CHARS, Node, Scope, parse};
-pub use search::{FacetCounts, Filters, Highlight, Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder};
+pub use search::{
+    FacetCounts, Filters, Highlight, Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder,
+};
 
 use crate::error::{Error, IoContext, Result};
 use crate::model::{ApplicationNumber, Patent};
@@ -54,22 +56,30 @@ impl PatentIndex {
         let fields = PatentFields::build();
         let index = if Index::exists(&directory).map_err(|e| Error::Index(e.into()))? {
             let index = Index::open(directory)?;
-            PatentFields::from_schema(&index.schema()).map_err(|_| stale(dir, "another field layout"))?;
+            PatentFields::from_schema(&index.schema())
+                .map_err(|_| stale(dir, "another field layout"))?;
             index
         } else {
-            Index::create(directory, fields.schema.clone(), tantivy::IndexSettings::default())?
+            Index::create(
+                directory,
+                fields.schema.clone(),
+                tantivy::IndexSettings::default(),
+            )?
         };
         register_tokenizers(&index);
         let this = PatentIndex {
-            reader: index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?,
+            reader: index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()?,
             index,
             fields,
             boosts: Boosts::default(),
         };
-        if let Some(state) = this.commit_state()? {
-            if state.fingerprint != schema::fingerprint() {
-                return Err(stale(dir, &format!("analysis rules {}", state.fingerprint)));
-            }
+        if let Some(state) = this.commit_state()?
+            && state.fingerprint != schema::fingerprint()
+        {
+            return Err(stale(dir, &format!("analysis rules {}", state.fingerprint)));
         }
         Ok(this)
     }
@@ -92,7 +102,8 @@ impl PatentIndex {
     pub fn writer(&self, threads: usize, memory_bytes: usize) -> Result<PatentWriter> {
         let threads = threads.max(1);
         let budget = memory_bytes.max(threads * 32 * 1024 * 1024);
-        let writer: IndexWriter<TantivyDocument> = self.index.writer_with_num_threads(threads, budget)?;
+        let writer: IndexWriter<TantivyDocument> =
+            self.index.writer_with_num_threads(threads, budget)?;
         Ok(PatentWriter {
             writer,
             fields: self.fields.clone(),
@@ -120,7 +131,10 @@ impl PatentIndex {
         let searcher = self.reader.searcher();
         let term = Term::from_field_text(self.fields.application_number, number.as_str());
         let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-        let top = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
+        let top = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
         match top.first() {
             Some((_, address)) => {
                 let doc: TantivyDocument = searcher.doc(*address)?;
@@ -149,9 +163,10 @@ fn register_tokenizers(index: &Index) {
         &schema::contract().analysis.tokenizer,
         TextAnalyzer::from(ZhTokenizer::new(mode)),
     );
-    index
-        .tokenizers()
-        .register(fields::BIGRAM_ANALYSER, TextAnalyzer::from(BigramTokenizer::default()));
+    index.tokenizers().register(
+        fields::BIGRAM_ANALYSER,
+        TextAnalyzer::from(BigramTokenizer::default()),
+    );
 }
 
 /// The index's single writer.
@@ -171,7 +186,8 @@ impl PatentWriter {
                 patent.application_number.as_str(),
             ));
             if !patent.withdrawn {
-                self.writer.add_document(to_document(&self.fields, patent, *ordinal)?)?;
+                self.writer
+                    .add_document(to_document(&self.fields, patent, *ordinal)?)?;
             }
         }
         Ok(())
@@ -210,23 +226,44 @@ mod tests {
     }
 
     fn numbers(results: &SearchResults) -> Vec<&str> {
-        results.hits.iter().map(|h| h.application_number.as_str()).collect()
+        results
+            .hits
+            .iter()
+            .map(|h| h.application_number.as_str())
+            .collect()
     }
 
     #[test]
     fn index_search_phrase_boolean_facets_and_reopen() {
         let dir = tempfile::tempdir().unwrap();
         let index = PatentIndex::open_or_create(dir.path()).unwrap();
-        let mut a = patent("CN202110123456.7", "一种锂离子电池正极材料的制备方法", "本发明涉及锂离子电池正极材料，提高了循环稳定性。");
+        let mut a = patent(
+            "CN202110123456.7",
+            "一种锂离子电池正极材料的制备方法",
+            "本发明涉及锂离子电池正极材料，提高了循环稳定性。",
+        );
         a.ipc = vec![IpcCode::parse("H01M4/505").unwrap()];
         a.institution = Some("清华大学".into());
-        let mut b = patent("CN201919000000.1", "一种废旧电池回收装置", "用于回收废旧锂电池中的有价金属，正极和材料分离。");
+        let mut b = patent(
+            "CN201919000000.1",
+            "一种废旧电池回收装置",
+            "用于回收废旧锂电池中的有价金属，正极和材料分离。",
+        );
         b.ipc = vec![IpcCode::parse("H01M10/54").unwrap()];
         b.institution = Some("北京大学".into());
-        let c = patent("CN201919000001.6", "一种图像识别方法", "基于卷积神经网络识别图像。");
+        let c = patent(
+            "CN201919000001.6",
+            "一种图像识别方法",
+            "基于卷积神经网络识别图像。",
+        );
         let mut writer = index.writer(1, 50_000_000).unwrap();
         writer.apply(&[a, b, c], &[1, 2, 3]).unwrap();
-        writer.commit(&CommitState { fingerprint: schema::fingerprint(), last_batch: 1 }).unwrap();
+        writer
+            .commit(&CommitState {
+                fingerprint: schema::fingerprint(),
+                last_batch: 1,
+            })
+            .unwrap();
         writer.finish().unwrap();
         index.reload().unwrap();
         assert_eq!(index.num_docs(), 3);
@@ -234,35 +271,69 @@ mod tests {
         let r = index.search(&SearchRequest::new("电池", 10)).unwrap();
         assert_eq!(r.total, 2);
         // The phrase matches only where the words stand together.
-        let r = index.search(&SearchRequest::new("\"正极材料\"", 10)).unwrap();
+        let r = index
+            .search(&SearchRequest::new("\"正极材料\"", 10))
+            .unwrap();
         assert_eq!(numbers(&r), ["CN202110123456.7"]);
-        let r = index.search(&SearchRequest::new("电池 AND NOT 回收", 10)).unwrap();
+        let r = index
+            .search(&SearchRequest::new("电池 AND NOT 回收", 10))
+            .unwrap();
         assert_eq!(numbers(&r), ["CN202110123456.7"]);
-        let r = index.search(&SearchRequest::new("ipc:H01M10 OR inst:清华大学", 10)).unwrap();
+        let r = index
+            .search(&SearchRequest::new("ipc:H01M10 OR inst:清华大学", 10))
+            .unwrap();
         assert_eq!(r.total, 2);
         let mut request = SearchRequest::new("电池", 10);
         request.filters.institutions = vec!["北京大学".into()];
         request.facets = true;
         let r = index.search(&request).unwrap();
         assert_eq!(numbers(&r), ["CN201919000000.1"]);
-        assert_eq!(r.facets.unwrap()["institution"], [("北京大学".to_string(), 1)]);
-        let hit = &index.search(&SearchRequest::new("正极材料", 10)).unwrap().hits[0];
+        assert_eq!(
+            r.facets.unwrap()["institution"],
+            [("北京大学".to_string(), 1)]
+        );
+        let hit = &index
+            .search(&SearchRequest::new("正极材料", 10))
+            .unwrap()
+            .hits[0];
         let title = &hit.snippets["title"];
         assert!(title.marked("[", "]").contains("[正极材料]"), "{title:?}");
 
         // Replace one, withdraw one; then reopen from disk.
         let mut writer = index.writer(1, 50_000_000).unwrap();
         let replaced = patent("CN202110123456.7", "一种钠离子电池", "钠离子电池负极。");
-        writer.apply(&[replaced, Patent::withdrawal(ApplicationNumber::parse("CN201919000001.6").unwrap())], &[1, 3]).unwrap();
-        writer.commit(&CommitState { fingerprint: schema::fingerprint(), last_batch: 2 }).unwrap();
+        writer
+            .apply(
+                &[
+                    replaced,
+                    Patent::withdrawal(ApplicationNumber::parse("CN201919000001.6").unwrap()),
+                ],
+                &[1, 3],
+            )
+            .unwrap();
+        writer
+            .commit(&CommitState {
+                fingerprint: schema::fingerprint(),
+                last_batch: 2,
+            })
+            .unwrap();
         writer.finish().unwrap();
         drop(index);
         let index = PatentIndex::open_or_create(dir.path()).unwrap();
         assert_eq!(index.num_docs(), 2);
         assert_eq!(index.commit_state().unwrap().unwrap().last_batch, 2);
-        let got = index.get(&ApplicationNumber::parse("CN202110123456.7").unwrap()).unwrap().unwrap();
+        let got = index
+            .get(&ApplicationNumber::parse("CN202110123456.7").unwrap())
+            .unwrap()
+            .unwrap();
         assert_eq!(got.title, "一种钠离子电池");
-        assert!(index.search(&SearchRequest::new("图像", 10)).unwrap().hits.is_empty());
+        assert!(
+            index
+                .search(&SearchRequest::new("图像", 10))
+                .unwrap()
+                .hits
+                .is_empty()
+        );
     }
 
     #[test]
@@ -270,10 +341,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let index = PatentIndex::open_or_create(dir.path()).unwrap();
         let mut writer = index.writer(1, 50_000_000).unwrap();
-        writer.commit(&CommitState { fingerprint: "v0-old".into(), last_batch: 0 }).unwrap();
+        writer
+            .commit(&CommitState {
+                fingerprint: "v0-old".into(),
+                last_batch: 0,
+            })
+            .unwrap();
         writer.finish().unwrap();
         drop(index);
-        let message = PatentIndex::open_or_create(dir.path()).err().unwrap().to_string();
-        assert!(message.contains("v0-old") && message.contains("patscreen reindex"), "{message}");
+        let message = PatentIndex::open_or_create(dir.path())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            message.contains("v0-old") && message.contains("patscreen reindex"),
+            "{message}"
+        );
     }
 }

@@ -7,7 +7,9 @@
 //! a phrase query over the same token sequence, so it matches exactly where the text says it.
 
 use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
 use super::document::ipc_facet;
@@ -97,8 +99,7 @@ enum Token {
 }
 
 fn lex(query: &str) -> Result<Vec<Token>> {
-    let text = normalize_name(query)
-        .replace(['“', '”', '「', '」', '『', '』'], "\"");
+    let text = normalize_name(query).replace(['“', '”', '「', '」', '『', '』'], "\"");
     let mut tokens = Vec::new();
     let mut chars = text.chars().peekable();
     while let Some(&c) = chars.peek() {
@@ -146,12 +147,12 @@ fn lex(query: &str) -> Result<Vec<Token>> {
                     }
                     word.push(c);
                     chars.next();
-                    if c == ':' {
-                        if let Some(scope) = Scope::from_prefix(&word[..word.len() - 1]) {
-                            tokens.push(Token::Field(scope));
-                            word.clear();
-                            break;
-                        }
+                    if c == ':'
+                        && let Some(scope) = Scope::from_prefix(&word[..word.len() - 1])
+                    {
+                        tokens.push(Token::Field(scope));
+                        word.clear();
+                        break;
                     }
                 }
                 match word.as_str() {
@@ -273,10 +274,13 @@ impl Parser {
                 }
             }
             Some(Token::Close) => Err(Error::invalid("query", "unexpected ')'")),
-            Some(Token::And | Token::Or) => Err(Error::invalid("query", "AND/OR needs a term on both sides")),
-            Some(Token::Not | Token::Minus | Token::Plus) | None => {
-                Err(Error::invalid("query", "an operator is not followed by a term"))
+            Some(Token::And | Token::Or) => {
+                Err(Error::invalid("query", "AND/OR needs a term on both sides"))
             }
+            Some(Token::Not | Token::Minus | Token::Plus) | None => Err(Error::invalid(
+                "query",
+                "an operator is not followed by a term",
+            )),
         }
     }
 }
@@ -284,13 +288,20 @@ impl Parser {
 /// Parses query text into a [`Node`].
 pub fn parse(query: &str) -> Result<Node> {
     if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::invalid("query", format!("longer than {MAX_QUERY_CHARS} characters")));
+        return Err(Error::invalid(
+            "query",
+            format!("longer than {MAX_QUERY_CHARS} characters"),
+        ));
     }
     let tokens = lex(query)?;
     if tokens.is_empty() {
         return Ok(Node::All);
     }
-    let mut parser = Parser { tokens, at: 0, depth: 0 };
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        depth: 0,
+    };
     let node = parser.or_expr(Scope::Default)?;
     if parser.at < parser.tokens.len() {
         return Err(Error::invalid("query", "unexpected ')'"));
@@ -330,12 +341,21 @@ impl Default for Boosts {
 
 /// Turns a parsed query into a tantivy query. Returns `None` when nothing searchable is left
 /// (for example a query made only of stopwords).
-pub fn build(fields: &PatentFields, node: &Node, boosts: &Boosts) -> Result<Option<Box<dyn Query>>> {
+pub fn build(
+    fields: &PatentFields,
+    node: &Node,
+    boosts: &Boosts,
+) -> Result<Option<Box<dyn Query>>> {
     let mut analyzer = Analyzer::default();
     build_node(fields, node, boosts, &mut analyzer)
 }
 
-fn build_node(fields: &PatentFields, node: &Node, boosts: &Boosts, analyzer: &mut Analyzer) -> Result<Option<Box<dyn Query>>> {
+fn build_node(
+    fields: &PatentFields,
+    node: &Node,
+    boosts: &Boosts,
+    analyzer: &mut Analyzer,
+) -> Result<Option<Box<dyn Query>>> {
     Ok(match node {
         Node::All => Some(Box::new(AllQuery)),
         Node::Word(scope, text) => leaf(fields, *scope, text, false, boosts, analyzer)?,
@@ -388,7 +408,10 @@ fn exact(query: impl Query) -> Box<dyn Query> {
 }
 
 fn facet_term(field: Field, facet: &Facet) -> Box<dyn Query> {
-    exact(TermQuery::new(Term::from_facet(field, facet), IndexRecordOption::Basic))
+    exact(TermQuery::new(
+        Term::from_facet(field, facet),
+        IndexRecordOption::Basic,
+    ))
 }
 
 fn leaf(
@@ -412,27 +435,54 @@ fn leaf(
         Scope::Description => vec![(fields.description, 1.0)],
         Scope::Applicants => vec![(fields.applicants, 1.0)],
         Scope::Inventors => vec![(fields.inventors, 1.0)],
-        Scope::Ipc => return Ok(Some(facet_term(fields.ipc_facet, &ipc_prefix_facet(text, "query")?))),
+        Scope::Ipc => {
+            return Ok(Some(facet_term(
+                fields.ipc_facet,
+                &ipc_prefix_facet(text, "query")?,
+            )));
+        }
         Scope::Institution => {
             let name = normalize_name(text);
-            return Ok(Some(facet_term(fields.institution, &Facet::from_path([name]))));
+            return Ok(Some(facet_term(
+                fields.institution,
+                &Facet::from_path([name]),
+            )));
         }
         Scope::Type => {
             let t = PatentType::ALL
                 .into_iter()
                 .find(|t| t.as_str() == text.to_ascii_lowercase() || t.label_zh() == text)
-                .ok_or_else(|| Error::invalid("query", format!("type:{text} is not invention, utility_model or design")))?;
-            return Ok(Some(facet_term(fields.patent_type, &Facet::from_path([t.as_str()]))));
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "query",
+                        format!("type:{text} is not invention, utility_model or design"),
+                    )
+                })?;
+            return Ok(Some(facet_term(
+                fields.patent_type,
+                &Facet::from_path([t.as_str()]),
+            )));
         }
         Scope::Status => {
             let s = LegalStatus::ALL
                 .into_iter()
                 .find(|s| s.as_str() == text.to_ascii_lowercase())
-                .ok_or_else(|| Error::invalid("query", format!("status:{text} is not pending, in_force, lapsed, expired or invalidated")))?;
-            return Ok(Some(facet_term(fields.legal_status, &Facet::from_path([s.as_str()]))));
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "query",
+                        format!(
+                            "status:{text} is not pending, in_force, lapsed, expired or invalidated"
+                        ),
+                    )
+                })?;
+            return Ok(Some(facet_term(
+                fields.legal_status,
+                &Facet::from_path([s.as_str()]),
+            )));
         }
         Scope::ApplicationNumber => {
-            let number = ApplicationNumber::parse(text).map_err(|e| Error::invalid("query", format!("an:{text}: {e}")))?;
+            let number = ApplicationNumber::parse(text)
+                .map_err(|e| Error::invalid("query", format!("an:{text}: {e}")))?;
             return Ok(Some(exact(TermQuery::new(
                 Term::from_field_text(fields.application_number, number.as_str()),
                 IndexRecordOption::Basic,
@@ -451,7 +501,10 @@ fn leaf(
         let mut grams: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         crate::text::bigrams(&crate::text::normalize(text), |gram, _, _| {
             let term = Term::from_field_text(fields.bigrams, gram);
-            grams.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))));
+            grams.push((
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            ));
         });
         if let Some(q) = boolean(grams) {
             per_field.push((Occur::Should, Box::new(BoostQuery::new(q, boosts.bigrams))));
@@ -509,13 +562,27 @@ fn bigram_phrase(fields: &PatentFields, text: &str) -> Option<Box<dyn Query>> {
 /// `parameter` names the request parameter in the error.
 pub fn ipc_prefix_facet(prefix: &str, parameter: &str) -> Result<Facet> {
     let upper: String = normalize_name(prefix).to_ascii_uppercase().replace(' ', "");
-    let bad = || Error::invalid(parameter, format!("'{prefix}' is not an IPC prefix (e.g. H01L, H01L21, H01L21/66)"));
-    let first_ok = upper.chars().next().is_some_and(|c| ('A'..='H').contains(&c));
+    let bad = || {
+        Error::invalid(
+            parameter,
+            format!("'{prefix}' is not an IPC prefix (e.g. H01L, H01L21, H01L21/66)"),
+        )
+    };
+    let first_ok = upper
+        .chars()
+        .next()
+        .is_some_and(|c| ('A'..='H').contains(&c));
     let ancestry: Vec<String> = match upper.len() {
         1 if first_ok => vec![upper.clone()],
-        3 if first_ok && upper[1..].bytes().all(|b| b.is_ascii_digit()) => vec![upper[..1].to_string(), upper.clone()],
+        3 if first_ok && upper[1..].bytes().all(|b| b.is_ascii_digit()) => {
+            vec![upper[..1].to_string(), upper.clone()]
+        }
         _ => {
-            let code = if upper.len() > 4 && !upper.contains('/') { format!("{upper}/00") } else { upper.clone() };
+            let code = if upper.len() > 4 && !upper.contains('/') {
+                format!("{upper}/00")
+            } else {
+                upper.clone()
+            };
             IpcCode::parse(&code).map_err(|_| bad())?.ancestry()
         }
     };
@@ -535,17 +602,29 @@ mod tests {
         assert_eq!(parse("锂电池").unwrap(), words(Scope::Default, "锂电池"));
         assert_eq!(
             parse("锂电池 回收").unwrap(),
-            Node::Or(vec![(Occur::Should, words(Scope::Default, "锂电池")), (Occur::Should, words(Scope::Default, "回收"))])
+            Node::Or(vec![
+                (Occur::Should, words(Scope::Default, "锂电池")),
+                (Occur::Should, words(Scope::Default, "回收"))
+            ])
         );
         assert_eq!(
             parse("ti:锂电池 AND -ab:钠").unwrap(),
-            Node::And(vec![words(Scope::Title, "锂电池"), Node::Or(vec![(Occur::MustNot, words(Scope::Abstract, "钠"))])])
+            Node::And(vec![
+                words(Scope::Title, "锂电池"),
+                Node::Or(vec![(Occur::MustNot, words(Scope::Abstract, "钠"))])
+            ])
         );
-        assert_eq!(parse("“正极材料”").unwrap(), Node::Phrase(Scope::Default, "正极材料".into()));
-        assert_eq!(parse("ipc:H01L21 +石墨烯").unwrap(), Node::Or(vec![
-            (Occur::Should, words(Scope::Ipc, "H01L21")),
-            (Occur::Must, words(Scope::Default, "石墨烯")),
-        ]));
+        assert_eq!(
+            parse("“正极材料”").unwrap(),
+            Node::Phrase(Scope::Default, "正极材料".into())
+        );
+        assert_eq!(
+            parse("ipc:H01L21 +石墨烯").unwrap(),
+            Node::Or(vec![
+                (Occur::Should, words(Scope::Ipc, "H01L21")),
+                (Occur::Must, words(Scope::Default, "石墨烯")),
+            ])
+        );
         assert_eq!(parse("  ").unwrap(), Node::All);
         // A hyphen inside a word is not an operator.
         assert_eq!(parse("Li-ion").unwrap(), words(Scope::Default, "Li-ion"));
@@ -563,7 +642,10 @@ mod tests {
             ("NOT", "not followed by a term"),
         ] {
             let message = parse(q).unwrap_err().to_string();
-            assert!(message.starts_with("invalid query: ") && message.contains(expected), "{q}: {message}");
+            assert!(
+                message.starts_with("invalid query: ") && message.contains(expected),
+                "{q}: {message}"
+            );
         }
         assert!(parse(&"电".repeat(MAX_QUERY_CHARS + 1)).is_err());
     }
@@ -572,10 +654,30 @@ mod tests {
     fn leaves_build_queries_and_bad_prefixes_fail() {
         let fields = PatentFields::build();
         let boosts = Boosts::default();
-        for q in ["电池", "\"锂离子电池正极材料\"", "ipc:H01L", "ipc:H01L21/66", "ipc:G06", "ipc:H", "inst:清华大学", "type:invention", "an:CN202110123456.7", "NOT 电池"] {
-            assert!(build(&fields, &parse(q).unwrap(), &boosts).unwrap().is_some(), "{q}");
+        for q in [
+            "电池",
+            "\"锂离子电池正极材料\"",
+            "ipc:H01L",
+            "ipc:H01L21/66",
+            "ipc:G06",
+            "ipc:H",
+            "inst:清华大学",
+            "type:invention",
+            "an:CN202110123456.7",
+            "NOT 电池",
+        ] {
+            assert!(
+                build(&fields, &parse(q).unwrap(), &boosts)
+                    .unwrap()
+                    .is_some(),
+                "{q}"
+            );
         }
-        assert!(build(&fields, &parse("的 所述").unwrap(), &boosts).unwrap().is_none());
+        assert!(
+            build(&fields, &parse("的 所述").unwrap(), &boosts)
+                .unwrap()
+                .is_none()
+        );
         for q in ["ipc:Z99", "type:patent", "status:alive", "an:123"] {
             assert!(build(&fields, &parse(q).unwrap(), &boosts).is_err(), "{q}");
         }

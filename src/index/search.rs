@@ -178,28 +178,50 @@ pub struct SearchResults {
 }
 
 /// Builds the full query: parsed text plus filters.
-pub fn request_query(fields: &PatentFields, request: &SearchRequest, boosts: &Boosts) -> Result<Box<dyn Query>> {
+pub fn request_query(
+    fields: &PatentFields,
+    request: &SearchRequest,
+    boosts: &Boosts,
+) -> Result<Box<dyn Query>> {
     if request.limit == 0 || request.limit > MAX_LIMIT {
-        return Err(Error::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
+        return Err(Error::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
     }
     let node = parse(&request.query)?;
     let text_query = build(fields, &node, boosts)?.ok_or_else(|| {
-        Error::invalid("query", "nothing searchable is left after removing stopwords and punctuation")
+        Error::invalid(
+            "query",
+            "nothing searchable is left after removing stopwords and punctuation",
+        )
     })?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
-    let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) { (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))) };
+    let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
+        (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
+    };
     let any_facet = |field, facets: Vec<Facet>| -> Box<dyn Query> {
         let terms = facets
             .into_iter()
             .map(|f| -> (Occur, Box<dyn Query>) {
-                (Occur::Should, Box::new(TermQuery::new(Term::from_facet(field, &f), IndexRecordOption::Basic)))
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_facet(field, &f),
+                        IndexRecordOption::Basic,
+                    )),
+                )
             })
             .collect();
         Box::new(BooleanQuery::new(terms))
     };
     let f = &request.filters;
     if !f.institutions.is_empty() {
-        let facets = f.institutions.iter().map(|i| Facet::from_path([normalize_name(i)])).collect();
+        let facets = f
+            .institutions
+            .iter()
+            .map(|i| Facet::from_path([normalize_name(i)]))
+            .collect();
         clauses.push(filter(any_facet(fields.institution, facets)));
     }
     if !f.ipc.is_empty() {
@@ -210,11 +232,19 @@ pub fn request_query(fields: &PatentFields, request: &SearchRequest, boosts: &Bo
         clauses.push(filter(any_facet(fields.ipc_facet, facets)));
     }
     if !f.patent_types.is_empty() {
-        let facets = f.patent_types.iter().map(|t| Facet::from_path([t.as_str()])).collect();
+        let facets = f
+            .patent_types
+            .iter()
+            .map(|t| Facet::from_path([t.as_str()]))
+            .collect();
         clauses.push(filter(any_facet(fields.patent_type, facets)));
     }
     if !f.legal_statuses.is_empty() {
-        let facets = f.legal_statuses.iter().map(|s| Facet::from_path([s.as_str()])).collect();
+        let facets = f
+            .legal_statuses
+            .iter()
+            .map(|s| Facet::from_path([s.as_str()]))
+            .collect();
         clauses.push(filter(any_facet(fields.legal_status, facets)));
     }
     if f.year_from.is_some() || f.year_to.is_some() {
@@ -249,21 +279,39 @@ pub fn request_query(fields: &PatentFields, request: &SearchRequest, boosts: &Bo
 }
 
 /// Runs a search.
-pub fn search(searcher: &Searcher, fields: &PatentFields, request: &SearchRequest, boosts: &Boosts) -> Result<SearchResults> {
+pub fn search(
+    searcher: &Searcher,
+    fields: &PatentFields,
+    request: &SearchRequest,
+    boosts: &Boosts,
+) -> Result<SearchResults> {
     let query = request_query(fields, request, boosts)?;
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match request.sort {
         SortOrder::Relevance => searcher.search(&*query, &(Count, top.order_by_score()))?,
         SortOrder::Newest | SortOrder::Oldest => {
-            let order = if request.sort == SortOrder::Newest { Order::Desc } else { Order::Asc };
-            let (total, docs): (usize, Vec<(Option<i64>, DocAddress)>) =
-                searcher.search(&*query, &(Count, top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order)))?;
+            let order = if request.sort == SortOrder::Newest {
+                Order::Desc
+            } else {
+                Order::Asc
+            };
+            let (total, docs): (usize, Vec<(Option<i64>, DocAddress)>) = searcher.search(
+                &*query,
+                &(
+                    Count,
+                    top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order),
+                ),
+            )?;
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     };
     let generators = if request.snippets {
         let mut generators = Vec::new();
-        for (name, field, chars) in [("title", fields.title, 200), ("abstract", fields.abstract_text, 160), ("claims", fields.claims, 160)] {
+        for (name, field, chars) in [
+            ("title", fields.title, 200),
+            ("abstract", fields.abstract_text, 160),
+            ("claims", fields.claims, 160),
+        ] {
             let mut generator = SnippetGenerator::create(searcher, &*query, field)?;
             generator.set_max_num_chars(chars);
             generators.push((name, field, generator));
@@ -308,7 +356,11 @@ pub fn search(searcher: &Searcher, fields: &PatentFields, request: &SearchReques
     } else {
         None
     };
-    Ok(SearchResults { total, hits, facets })
+    Ok(SearchResults {
+        total,
+        hits,
+        facets,
+    })
 }
 
 /// Merges overlapping highlight ranges (search-mode tokens overlap).
@@ -325,7 +377,11 @@ fn merge(ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
     out
 }
 
-fn facet_counts(searcher: &Searcher, fields: &PatentFields, query: &dyn Query) -> Result<FacetCounts> {
+fn facet_counts(
+    searcher: &Searcher,
+    fields: &PatentFields,
+    query: &dyn Query,
+) -> Result<FacetCounts> {
     let dimensions = [
         ("institution", fields.institution, "/"),
         ("ipc_section", fields.ipc_facet, "/"),
@@ -341,7 +397,16 @@ fn facet_counts(searcher: &Searcher, fields: &PatentFields, query: &dyn Query) -
         let result = searcher.search(query, &collector)?;
         let mut values: Vec<(String, u64)> = result
             .get(root)
-            .map(|(facet, count)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count))
+            .map(|(facet, count)| {
+                (
+                    facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    count,
+                )
+            })
             .collect();
         values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         counts.insert(name.to_string(), values);
@@ -356,14 +421,23 @@ mod tests {
     #[test]
     fn overlapping_ranges_merge() {
         assert_eq!(merge(&[3..9, 0..2, 3..6, 8..12]), vec![[0, 2], [3, 12]]);
-        let h = Highlight { text: "锂离子电池回收".into(), ranges: vec![[0, 15]] };
+        let h = Highlight {
+            text: "锂离子电池回收".into(),
+            ranges: vec![[0, 15]],
+        };
         assert_eq!(h.marked("<b>", "</b>"), "<b>锂离子电池</b>回收");
     }
 
     #[test]
     fn ipc_filters_parse_prefixes() {
-        assert_eq!(ipc_prefix_facet("H01L", "ipc").unwrap(), Facet::from_path(["H", "H01", "H01L"]));
-        assert_eq!(ipc_prefix_facet("h01l21", "ipc").unwrap(), Facet::from_path(["H", "H01", "H01L", "H01L21/00"]));
+        assert_eq!(
+            ipc_prefix_facet("H01L", "ipc").unwrap(),
+            Facet::from_path(["H", "H01", "H01L"])
+        );
+        assert_eq!(
+            ipc_prefix_facet("h01l21", "ipc").unwrap(),
+            Facet::from_path(["H", "H01", "H01L", "H01L21/00"])
+        );
         let message = ipc_prefix_facet("X1", "ipc").unwrap_err().to_string();
         assert!(message.starts_with("invalid ipc: 'X1'"), "{message}");
     }

@@ -13,7 +13,10 @@ pub fn decode(source_name: &str, bytes: &[u8]) -> Result<(String, &'static str)>
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(source_name, rest).map(|t| (t, "UTF-8"));
     }
-    for (bom, encoding) in [(b"\xFF\xFE", encoding_rs::UTF_16LE), (b"\xFE\xFF", encoding_rs::UTF_16BE)] {
+    for (bom, encoding) in [
+        (b"\xFF\xFE", encoding_rs::UTF_16LE),
+        (b"\xFE\xFF", encoding_rs::UTF_16BE),
+    ] {
         if let Some(rest) = bytes.strip_prefix(bom) {
             return match encoding.decode_without_bom_handling_and_without_replacement(rest) {
                 Some(text) => Ok((text.into_owned(), encoding.name())),
@@ -71,7 +74,11 @@ fn first_invalid(bytes: &[u8]) -> usize {
 }
 
 fn line_of(bytes: &[u8], at: usize) -> usize {
-    bytes[..at.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    bytes[..at.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Reads a CSV or TSV batch.
@@ -96,7 +103,10 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
         .map(|h| h.trim().to_string())
         .collect();
     if headers.iter().all(String::is_empty) {
-        return Err(Error::malformed(source_name, "row 1: the header row is empty"));
+        return Err(Error::malformed(
+            source_name,
+            "row 1: the header row is empty",
+        ));
     }
     let columns = Columns::resolve(source_name, headers, true)?;
     let mut records = Vec::new();
@@ -106,7 +116,9 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
             let line = e.position().map_or(0, |p| p.line() as usize);
             Error::malformed(source_name, format!("row {line}: {e}"))
         })?;
-        let row = record.position().map_or(records.len() + 2, |p| p.line() as usize);
+        let row = record
+            .position()
+            .map_or(records.len() + 2, |p| p.line() as usize);
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -156,7 +168,11 @@ mod tests {
         let utf8 = read("a.csv", CSV.as_bytes()).unwrap();
         let (gb, _, _) = encoding_rs::GB18030.encode(CSV);
         let gb18030 = read("a.csv", &gb).unwrap();
-        let bom = read("a.csv", &[b"\xEF\xBB\xBF".as_slice(), CSV.as_bytes()].concat()).unwrap();
+        let bom = read(
+            "a.csv",
+            &[b"\xEF\xBB\xBF".as_slice(), CSV.as_bytes()].concat(),
+        )
+        .unwrap();
         assert_eq!(utf8.records, gb18030.records);
         assert_eq!(utf8.records, bom.records);
         assert_eq!(gb18030.encoding.as_deref(), Some("GB18030"));
@@ -175,13 +191,21 @@ mod tests {
         let mut bytes = CSV.as_bytes().to_vec();
         bytes.extend_from_slice(b"CN202110123457.X,\xff\xfe\x80\n");
         let message = read("bad.csv", &bytes).unwrap_err().to_string();
-        assert!(message.contains("row 3: the text is neither UTF-8 nor GB18030"), "{message}");
+        assert!(
+            message.contains("row 3: the text is neither UTF-8 nor GB18030"),
+            "{message}"
+        );
         let short = format!("{CSV}CN202110123456.7,only two\n,,\nx\n");
         let table = read("a.csv", short.as_bytes()).unwrap();
         assert_eq!(table.records.len(), 1);
         let rows: Vec<_> = table.read_errors.iter().map(|e| e.row).collect();
         assert_eq!(rows, [3, 5]);
-        let message = read("a.csv", "申请号,摘要\n1,2\n".as_bytes()).unwrap_err().to_string();
-        assert!(message.contains("missing required column title"), "{message}");
+        let message = read("a.csv", "申请号,摘要\n1,2\n".as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("missing required column title"),
+            "{message}"
+        );
     }
 }

@@ -10,10 +10,17 @@ use crate::error::{Error, Result};
 /// Reads JSON Lines, or a JSON array of objects when the text starts with `[`.
 pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         Error::malformed(
             source_name,
-            format!("row {line}: not valid UTF-8 (JSON must be UTF-8; byte offset {})", e.valid_up_to()),
+            format!(
+                "row {line}: not valid UTF-8 (JSON must be UTF-8; byte offset {})",
+                e.valid_up_to()
+            ),
         )
     })?;
     let text = text.trim_start_matches('\u{feff}');
@@ -25,7 +32,10 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
             .enumerate()
             .map(|(i, item)| match item {
                 Value::Object(map) => Ok((i + 1, map)),
-                _ => Err(Error::malformed(source_name, format!("row {}: not a JSON object", i + 1))),
+                _ => Err(Error::malformed(
+                    source_name,
+                    format!("row {}: not a JSON object", i + 1),
+                )),
             })
             .collect::<Result<_>>()?
     } else {
@@ -39,8 +49,14 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
             .par_iter()
             .map(|&(line, l)| match serde_json::from_str::<Value>(l) {
                 Ok(Value::Object(map)) => Ok((line, map)),
-                Ok(_) => Err(Error::malformed(source_name, format!("row {line}: not a JSON object"))),
-                Err(e) => Err(Error::malformed(source_name, format!("row {line}: not valid JSON: {e}"))),
+                Ok(_) => Err(Error::malformed(
+                    source_name,
+                    format!("row {line}: not a JSON object"),
+                )),
+                Err(e) => Err(Error::malformed(
+                    source_name,
+                    format!("row {line}: not valid JSON: {e}"),
+                )),
             })
             .collect::<Result<_>>()?
     };
@@ -51,7 +67,11 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
         for (key, value) in object {
             let column = columns.intern(&key);
             if let Some(field) = columns.fields[column] {
-                cells.push(RawCell { field, column, value });
+                cells.push(RawCell {
+                    field,
+                    column,
+                    value,
+                });
             }
         }
         records.push(RawRecord { row, cells });
@@ -77,7 +97,12 @@ mod tests {
         let table = read("a.jsonl", lines.as_bytes()).unwrap();
         assert_eq!(table.records.len(), 2);
         assert_eq!(table.records[1].row, 3);
-        assert!(table.records[0].cells.iter().any(|c| c.field == RecordField::ApplicationNumber));
+        assert!(
+            table.records[0]
+                .cells
+                .iter()
+                .any(|c| c.field == RecordField::ApplicationNumber)
+        );
         assert_eq!(table.columns.unknown(), ["colour"]);
         let array = r#"[{"application_number":"CN202110123456.7","title":"甲"}]"#;
         assert_eq!(read("a.json", array.as_bytes()).unwrap().records.len(), 1);
@@ -87,10 +112,20 @@ mod tests {
     fn broken_lines_reject_the_file_naming_the_row() {
         let text = "{\"application_number\":\"CN202110123456.7\",\"title\":\"甲\"}\n{\"application_number\": \"CN20";
         let message = read("a.jsonl", text.as_bytes()).unwrap_err().to_string();
-        assert!(message.starts_with("a.jsonl: row 2: not valid JSON"), "{message}");
-        let message = read("b.jsonl", b"{\"title\":\"x\"}\n").unwrap_err().to_string();
-        assert!(message.contains("missing required column application_number"), "{message}");
-        let message = read("c.jsonl", b"{\"title\":\"\xff\"}").unwrap_err().to_string();
+        assert!(
+            message.starts_with("a.jsonl: row 2: not valid JSON"),
+            "{message}"
+        );
+        let message = read("b.jsonl", b"{\"title\":\"x\"}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("missing required column application_number"),
+            "{message}"
+        );
+        let message = read("c.jsonl", b"{\"title\":\"\xff\"}")
+            .unwrap_err()
+            .to_string();
         assert!(message.contains("row 1: not valid UTF-8"), "{message}");
     }
 }

@@ -60,14 +60,28 @@ impl Format {
 
     /// Parses a format name (`jsonl`, `csv`, `xlsx`, `parquet`) or a media type.
     pub fn parse(name: &str) -> Option<Format> {
-        let name = name.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let name = name
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         Some(match name.as_str() {
-            "jsonl" | "json" | "ndjson" | "application/jsonl" | "application/x-ndjson"
-            | "application/json" | "application/jsonlines" => Format::Jsonl,
+            "jsonl"
+            | "json"
+            | "ndjson"
+            | "application/jsonl"
+            | "application/x-ndjson"
+            | "application/json"
+            | "application/jsonlines" => Format::Jsonl,
             "csv" | "tsv" | "text/csv" | "text/tab-separated-values" => Format::Csv,
-            "xlsx" | "xls" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            "xlsx"
+            | "xls"
+            | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             | "application/vnd.ms-excel" => Format::Xlsx,
-            "parquet" | "application/vnd.apache.parquet" | "application/x-parquet" => Format::Parquet,
+            "parquet" | "application/vnd.apache.parquet" | "application/x-parquet" => {
+                Format::Parquet
+            }
             _ => return None,
         })
     }
@@ -113,7 +127,11 @@ pub fn read_table(source_name: &str, bytes: Vec<u8>, format: Format) -> Result<R
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(Error::malformed(
             source_name,
-            format!("the file is {} bytes; the limit is {}", bytes.len(), limits.max_file_bytes),
+            format!(
+                "the file is {} bytes; the limit is {}",
+                bytes.len(),
+                limits.max_file_bytes
+            ),
         ));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -127,25 +145,41 @@ pub fn read_table(source_name: &str, bytes: Vec<u8>, format: Format) -> Result<R
     };
     let rows = table.records.len() + table.read_errors.len();
     if rows == 0 {
-        return Err(Error::malformed(source_name, "the file has a header but no data rows"));
+        return Err(Error::malformed(
+            source_name,
+            "the file has a header but no data rows",
+        ));
     }
     if rows > limits.max_rows {
         return Err(Error::malformed(
             source_name,
-            format!("{rows} data rows; the limit is {} (split the batch)", limits.max_rows),
+            format!(
+                "{rows} data rows; the limit is {} (split the batch)",
+                limits.max_rows
+            ),
         ));
     }
     Ok(table)
 }
 
 /// Reads and validates a batch file. `today` bounds plausible dates.
-pub fn read_batch(source_name: &str, bytes: Vec<u8>, format: Format, today: NaiveDate) -> Result<ParsedBatch> {
+pub fn read_batch(
+    source_name: &str,
+    bytes: Vec<u8>,
+    format: Format,
+    today: NaiveDate,
+) -> Result<ParsedBatch> {
     let table = read_table(source_name, bytes, format)?;
     Ok(validate_table(source_name, format, table, today))
 }
 
 /// Validates the rows of a table (in parallel) and builds the report.
-pub fn validate_table(source_name: &str, format: Format, table: RawTable, today: NaiveDate) -> ParsedBatch {
+pub fn validate_table(
+    source_name: &str,
+    format: Format,
+    table: RawTable,
+    today: NaiveDate,
+) -> ParsedBatch {
     let RawTable {
         columns,
         records,
@@ -166,7 +200,11 @@ pub fn validate_table(source_name: &str, format: Format, table: RawTable, today:
         errors: read_errors,
         ..BatchReport::default()
     };
-    if let Some(at) = columns.fields.iter().position(|f| *f == Some(RecordField::Institution)) {
+    if let Some(at) = columns
+        .fields
+        .iter()
+        .position(|f| *f == Some(RecordField::Institution))
+    {
         report.warnings.push(RowIssue {
             row: 1,
             field: Some("institution".into()),
@@ -178,17 +216,26 @@ pub fn validate_table(source_name: &str, format: Format, table: RawTable, today:
     let mut rows_by_number: HashMap<String, Vec<usize>> = HashMap::new();
     for (row, outcome) in &outcomes {
         if let Some(p) = &outcome.patent {
-            rows_by_number.entry(p.application_number.to_string()).or_default().push(*row);
+            rows_by_number
+                .entry(p.application_number.to_string())
+                .or_default()
+                .push(*row);
         }
     }
     let mut patents = Vec::with_capacity(outcomes.len());
     let mut accepted_rows = Vec::with_capacity(outcomes.len());
     for (row, outcome) in outcomes {
         report.errors.extend(outcome.errors);
-        let Some(patent) = outcome.patent else { continue };
+        let Some(patent) = outcome.patent else {
+            continue;
+        };
         let rows = &rows_by_number[patent.application_number.as_str()];
         if rows.len() > 1 {
-            let others: Vec<String> = rows.iter().filter(|&&r| r != row).map(ToString::to_string).collect();
+            let others: Vec<String> = rows
+                .iter()
+                .filter(|&&r| r != row)
+                .map(ToString::to_string)
+                .collect();
             report.errors.push(RowIssue {
                 row,
                 field: Some("application_number".into()),
@@ -248,8 +295,14 @@ mod tests {
     #[test]
     fn formats_from_names() {
         assert_eq!(Format::from_path(Path::new("a.XLSX")), Some(Format::Xlsx));
-        assert_eq!(Format::parse("text/csv; charset=gb18030"), Some(Format::Csv));
-        assert_eq!(Format::parse("application/vnd.apache.parquet"), Some(Format::Parquet));
+        assert_eq!(
+            Format::parse("text/csv; charset=gb18030"),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::parse("application/vnd.apache.parquet"),
+            Some(Format::Parquet)
+        );
         assert_eq!(Format::parse("image/png"), None);
     }
 
@@ -257,7 +310,13 @@ mod tests {
     fn empty_and_header_only_files_are_malformed() {
         let e = read_batch("e.csv", b"  \n".to_vec(), Format::Csv, today()).unwrap_err();
         assert_eq!(e.to_string(), "e.csv: the file is empty");
-        let e = read_batch("h.csv", "申请号,标题\n".as_bytes().to_vec(), Format::Csv, today()).unwrap_err();
+        let e = read_batch(
+            "h.csv",
+            "申请号,标题\n".as_bytes().to_vec(),
+            Format::Csv,
+            today(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("no data rows"));
     }
 }

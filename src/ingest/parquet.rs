@@ -5,7 +5,9 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Date32Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Int64Builder, ListBuilder, StringBuilder,
+};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
@@ -31,11 +33,22 @@ const BATCH_ROWS: usize = 8192;
 
 /// Reads a Parquet batch from memory.
 pub fn read(source_name: &str, bytes: Vec<u8>) -> Result<RawTable> {
-    let malformed = |e: &dyn std::fmt::Display| Error::malformed(source_name, format!("not a readable Parquet file: {e}"));
-    let builder = ParquetRecordBatchReaderBuilder::try_new(Bytes::from(bytes)).map_err(|e| malformed(&e))?;
-    let headers: Vec<String> = builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let malformed = |e: &dyn std::fmt::Display| {
+        Error::malformed(source_name, format!("not a readable Parquet file: {e}"))
+    };
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(Bytes::from(bytes)).map_err(|e| malformed(&e))?;
+    let headers: Vec<String> = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     let columns = Columns::resolve(source_name, headers, true)?;
-    let reader = builder.with_batch_size(BATCH_ROWS).build().map_err(|e| malformed(&e))?;
+    let reader = builder
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .map_err(|e| malformed(&e))?;
     let mut records = Vec::new();
     for batch in reader {
         let batch = batch.map_err(|e| malformed(&e))?;
@@ -49,7 +62,11 @@ pub fn read(source_name: &str, bytes: Vec<u8>) -> Result<RawTable> {
             let values = column_values(batch.column(column).as_ref()).map_err(|reason| {
                 Error::malformed(
                     source_name,
-                    format!("column '{}' ({}): {reason}", columns.headers[column], field.as_str()),
+                    format!(
+                        "column '{}' ({}): {reason}",
+                        columns.headers[column],
+                        field.as_str()
+                    ),
                 )
             })?;
             for (i, value) in values.into_iter().enumerate() {
@@ -79,7 +96,11 @@ fn column_values(array: &dyn Array) -> std::result::Result<Vec<Value>, String> {
         ($t:ty) => {{
             let a = array.as_primitive::<$t>();
             for i in 0..len {
-                out.push(if a.is_null(i) { Value::Null } else { Value::from(a.value(i)) });
+                out.push(if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::from(a.value(i))
+                });
             }
         }};
     }
@@ -87,19 +108,43 @@ fn column_values(array: &dyn Array) -> std::result::Result<Vec<Value>, String> {
         DataType::Null => out.resize(len, Value::Null),
         DataType::Utf8 => {
             let a = array.as_string::<i32>();
-            out.extend((0..len).map(|i| if a.is_null(i) { Value::Null } else { Value::from(a.value(i)) }));
+            out.extend((0..len).map(|i| {
+                if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::from(a.value(i))
+                }
+            }));
         }
         DataType::LargeUtf8 => {
             let a = array.as_string::<i64>();
-            out.extend((0..len).map(|i| if a.is_null(i) { Value::Null } else { Value::from(a.value(i)) }));
+            out.extend((0..len).map(|i| {
+                if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::from(a.value(i))
+                }
+            }));
         }
         DataType::Utf8View => {
             let a = array.as_string_view();
-            out.extend((0..len).map(|i| if a.is_null(i) { Value::Null } else { Value::from(a.value(i)) }));
+            out.extend((0..len).map(|i| {
+                if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::from(a.value(i))
+                }
+            }));
         }
         DataType::Boolean => {
             let a = array.as_boolean();
-            out.extend((0..len).map(|i| if a.is_null(i) { Value::Null } else { Value::from(a.value(i)) }));
+            out.extend((0..len).map(|i| {
+                if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::from(a.value(i))
+                }
+            }));
         }
         DataType::Int8 => primitive!(Int8Type),
         DataType::Int16 => primitive!(Int16Type),
@@ -113,11 +158,23 @@ fn column_values(array: &dyn Array) -> std::result::Result<Vec<Value>, String> {
         DataType::Float64 => primitive!(Float64Type),
         DataType::Date32 => {
             let a = array.as_primitive::<Date32Type>();
-            out.extend((0..len).map(|i| if a.is_null(i) { Value::Null } else { days_to_value(i64::from(a.value(i))) }));
+            out.extend((0..len).map(|i| {
+                if a.is_null(i) {
+                    Value::Null
+                } else {
+                    days_to_value(i64::from(a.value(i)))
+                }
+            }));
         }
         DataType::Date64 => {
             let a = array.as_primitive::<Date64Type>();
-            out.extend((0..len).map(|i| if a.is_null(i) { Value::Null } else { days_to_value(a.value(i).div_euclid(86_400_000)) }));
+            out.extend((0..len).map(|i| {
+                if a.is_null(i) {
+                    Value::Null
+                } else {
+                    days_to_value(a.value(i).div_euclid(86_400_000))
+                }
+            }));
         }
         DataType::Timestamp(unit, _) => {
             let per_day: i64 = match unit {
@@ -127,18 +184,32 @@ fn column_values(array: &dyn Array) -> std::result::Result<Vec<Value>, String> {
                 TimeUnit::Nanosecond => 86_400_000_000_000,
             };
             let a = array.as_primitive::<Int64Type>();
-            out.extend((0..len).map(|i| if a.is_null(i) { Value::Null } else { days_to_value(a.value(i).div_euclid(per_day)) }));
+            out.extend((0..len).map(|i| {
+                if a.is_null(i) {
+                    Value::Null
+                } else {
+                    days_to_value(a.value(i).div_euclid(per_day))
+                }
+            }));
         }
         DataType::List(_) => {
             let a = array.as_list::<i32>();
             for i in 0..len {
-                out.push(if a.is_null(i) { Value::Null } else { Value::Array(column_values(a.value(i).as_ref())?) });
+                out.push(if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::Array(column_values(a.value(i).as_ref())?)
+                });
             }
         }
         DataType::LargeList(_) => {
             let a = array.as_list::<i64>();
             for i in 0..len {
-                out.push(if a.is_null(i) { Value::Null } else { Value::Array(column_values(a.value(i).as_ref())?) });
+                out.push(if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::Array(column_values(a.value(i).as_ref())?)
+                });
             }
         }
         DataType::Dictionary(_, _) => {
@@ -146,7 +217,11 @@ fn column_values(array: &dyn Array) -> std::result::Result<Vec<Value>, String> {
             let dictionary = column_values(a.values().as_ref())?;
             let keys = a.normalized_keys();
             for (i, key) in keys.into_iter().enumerate() {
-                out.push(if array.is_null(i) { Value::Null } else { dictionary.get(key).cloned().unwrap_or(Value::Null) });
+                out.push(if array.is_null(i) {
+                    Value::Null
+                } else {
+                    dictionary.get(key).cloned().unwrap_or(Value::Null)
+                });
             }
         }
         other => return Err(format!("unsupported Parquet column type {other}")),
@@ -190,7 +265,11 @@ pub fn canonical_schema() -> Arc<Schema> {
 }
 
 /// Writes patents in the canonical layout, with `metadata` as file key-value metadata.
-pub fn write<W: Write + Send>(out: W, patents: &[Patent], metadata: &[(&str, String)]) -> Result<W> {
+pub fn write<W: Write + Send>(
+    out: W,
+    patents: &[Patent],
+    metadata: &[(&str, String)],
+) -> Result<W> {
     let schema = canonical_schema();
     let kv = metadata
         .iter()
@@ -252,9 +331,13 @@ fn dates(patents: &[Patent], get: impl Fn(&Patent) -> Option<NaiveDate>) -> Arra
 
 fn column(field: RecordField, patents: &[Patent]) -> Result<ArrayRef> {
     Ok(match field {
-        RecordField::ApplicationNumber => strings(patents, |p| Some(p.application_number.to_string())),
+        RecordField::ApplicationNumber => {
+            strings(patents, |p| Some(p.application_number.to_string()))
+        }
         RecordField::PublicationNumbers => lists(patents, |p| p.publication_numbers.clone()),
-        RecordField::PatentType => strings(patents, |p| p.patent_type.map(|t| t.as_str().to_string())),
+        RecordField::PatentType => {
+            strings(patents, |p| p.patent_type.map(|t| t.as_str().to_string()))
+        }
         RecordField::Institution => strings(patents, |p| p.institution.clone()),
         RecordField::Title => strings(patents, |p| Some(p.title.clone())),
         RecordField::Abstract => strings(patents, |p| p.abstract_text.clone()),
@@ -267,8 +350,12 @@ fn column(field: RecordField, patents: &[Patent]) -> Result<ArrayRef> {
         RecordField::ApplicationDate => dates(patents, |p| p.application_date),
         RecordField::PublicationDate => dates(patents, |p| p.publication_date),
         RecordField::GrantDate => dates(patents, |p| p.grant_date),
-        RecordField::LegalStatus => strings(patents, |p| p.legal_status.map(|s| s.as_str().to_string())),
-        RecordField::Events => strings(patents, |p| (!p.events.is_empty()).then(|| to_json(&p.events))),
+        RecordField::LegalStatus => {
+            strings(patents, |p| p.legal_status.map(|s| s.as_str().to_string()))
+        }
+        RecordField::Events => strings(patents, |p| {
+            (!p.events.is_empty()).then(|| to_json(&p.events))
+        }),
         RecordField::CitedPatents => lists(patents, |p| p.cited_patents.clone()),
         RecordField::ForwardCitations => {
             let mut b = Int64Builder::with_capacity(patents.len());
@@ -304,13 +391,19 @@ mod tests {
 
     #[test]
     fn truncated_files_are_rejected_whole() {
-        let mut patent = Patent::new(crate::model::ApplicationNumber::parse("CN202110123456.7").unwrap(), "甲");
+        let mut patent = Patent::new(
+            crate::model::ApplicationNumber::parse("CN202110123456.7").unwrap(),
+            "甲",
+        );
         patent.ipc = vec![crate::model::IpcCode::parse("H01L21/66").unwrap()];
         let bytes = write(Vec::new(), &[patent], &[]).unwrap();
         let table = read("ok.parquet", bytes.clone()).unwrap();
         assert_eq!(table.records.len(), 1);
         let truncated = bytes[..bytes.len() / 2].to_vec();
         let message = read("cut.parquet", truncated).unwrap_err().to_string();
-        assert!(message.starts_with("cut.parquet: not a readable Parquet file"), "{message}");
+        assert!(
+            message.starts_with("cut.parquet: not a readable Parquet file"),
+            "{message}"
+        );
     }
 }

@@ -39,7 +39,11 @@ pub struct Columns {
 impl Columns {
     /// Resolves headers against the contract; an empty header row or one without the
     /// required columns makes the file malformed.
-    pub fn resolve(source_name: &str, headers: Vec<String>, check_required: bool) -> Result<Columns> {
+    pub fn resolve(
+        source_name: &str,
+        headers: Vec<String>,
+        check_required: bool,
+    ) -> Result<Columns> {
         let contract = contract();
         let fields: Vec<_> = headers.iter().map(|h| contract.resolve_header(h)).collect();
         if check_required {
@@ -112,13 +116,22 @@ mod tests {
 
     #[test]
     fn required_columns_are_checked_by_alias() {
-        let ok = Columns::resolve("a.csv", vec!["申请号".into(), "名称".into(), "颜色".into()], true).unwrap();
+        let ok = Columns::resolve(
+            "a.csv",
+            vec!["申请号".into(), "名称".into(), "颜色".into()],
+            true,
+        )
+        .unwrap();
         assert_eq!(ok.fields[0], Some(RecordField::ApplicationNumber));
         assert_eq!(ok.fields[1], Some(RecordField::Title));
         assert_eq!(ok.unknown(), ["颜色"]);
-        let err = Columns::resolve("a.csv", vec!["申请号".into(), "摘要".into()], true).unwrap_err();
+        let err =
+            Columns::resolve("a.csv", vec!["申请号".into(), "摘要".into()], true).unwrap_err();
         let message = err.to_string();
-        assert!(message.contains("missing required column title (标题)"), "{message}");
+        assert!(
+            message.contains("missing required column title (标题)"),
+            "{message}"
+        );
         assert!(message.contains("申请号, 摘要"), "{message}");
     }
 

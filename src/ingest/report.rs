@@ -71,7 +71,11 @@ impl BatchReport {
     pub fn summary(&self) -> String {
         let mut out = format!(
             "{}: {} rows read, {} accepted ({} withdrawals), {} rejected",
-            self.source_name, self.rows_total, self.rows_accepted, self.withdrawals, self.rows_rejected
+            self.source_name,
+            self.rows_total,
+            self.rows_accepted,
+            self.withdrawals,
+            self.rows_rejected
         );
         if !self.unknown_columns.is_empty() {
             out.push_str(&format!(

@@ -79,8 +79,17 @@ impl Row<'_> {
             .map(|(c, v)| (c, v.clone()))
             .collect();
         let (column, value) = cells.first()?.clone();
-        if let Some(other) = cells.iter().skip(1).find(|(_, v)| values::text(v) != values::text(&value)) {
-            let header = self.columns.headers.get(other.0).cloned().unwrap_or_default();
+        if let Some(other) = cells
+            .iter()
+            .skip(1)
+            .find(|(_, v)| values::text(v) != values::text(&value))
+        {
+            let header = self
+                .columns
+                .headers
+                .get(other.0)
+                .cloned()
+                .unwrap_or_default();
             self.warn(
                 field,
                 Some(other.0),
@@ -155,7 +164,11 @@ impl Row<'_> {
         values::text(&value)
     }
 
-    fn parsed<T>(&mut self, field: RecordField, parse: impl Fn(&Value) -> Result<Option<T>, String>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        field: RecordField,
+        parse: impl Fn(&Value) -> Result<Option<T>, String>,
+    ) -> Option<T> {
         let (column, value) = self.single(field)?;
         match parse(&value) {
             Ok(v) => v,
@@ -169,14 +182,22 @@ impl Row<'_> {
     fn date(&mut self, field: RecordField, today: NaiveDate) -> Option<NaiveDate> {
         let date = self.parsed(field, values::date)?;
         if !values::plausible(date, today) {
-            self.error(field, None, format!("{date} is outside the plausible range (1985 to one year from now)"));
+            self.error(
+                field,
+                None,
+                format!("{date} is outside the plausible range (1985 to one year from now)"),
+            );
             return None;
         }
         Some(date)
     }
 
     fn names(&mut self, field: RecordField) -> Vec<String> {
-        dedup(self.items(field, false).into_iter().map(|(_, s)| normalize_name(&s)))
+        dedup(
+            self.items(field, false)
+                .into_iter()
+                .map(|(_, s)| normalize_name(&s)),
+        )
     }
 
     fn codes(&mut self, field: RecordField) -> Vec<String> {
@@ -208,7 +229,11 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
     };
     let number = match row.single(RecordField::ApplicationNumber) {
         None if row.errors.is_empty() => {
-            row.error(RecordField::ApplicationNumber, None, "missing (required)".into());
+            row.error(
+                RecordField::ApplicationNumber,
+                None,
+                "missing (required)".into(),
+            );
             None
         }
         None => None,
@@ -223,7 +248,9 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
             }
         }
     };
-    let withdrawn = row.parsed(RecordField::Withdrawn, values::boolean).unwrap_or(false);
+    let withdrawn = row
+        .parsed(RecordField::Withdrawn, values::boolean)
+        .unwrap_or(false);
     if withdrawn {
         return match number {
             Some(number) if row.errors.is_empty() => RowOutcome {
@@ -239,7 +266,12 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
         };
     }
     let title = row.text(RecordField::Title);
-    if title.is_none() && !row.errors.iter().any(|e| e.field.as_deref() == Some("title")) {
+    if title.is_none()
+        && !row
+            .errors
+            .iter()
+            .any(|e| e.field.as_deref() == Some("title"))
+    {
         row.error(RecordField::Title, None, "missing (required)".into());
     }
     let mut patent = Patent::new(
@@ -280,7 +312,11 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
     if let Some((column, value)) = row.single(RecordField::LegalStatus) {
         match values::legal_status(&value) {
             Ok(status) => patent.legal_status = status,
-            Err(reason) => row.warn(RecordField::LegalStatus, Some(column), format!("{reason}; left empty")),
+            Err(reason) => row.warn(
+                RecordField::LegalStatus,
+                Some(column),
+                format!("{reason}; left empty"),
+            ),
         }
     }
     if let Some(number) = &number {
@@ -299,14 +335,14 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
             _ => {}
         }
     }
-    if let (Some(filed), Some(granted)) = (patent.application_date, patent.grant_date) {
-        if granted < filed {
-            row.error(
-                RecordField::GrantDate,
-                None,
-                format!("grant date {granted} is before the application date {filed}"),
-            );
-        }
+    if let (Some(filed), Some(granted)) = (patent.application_date, patent.grant_date)
+        && granted < filed
+    {
+        row.error(
+            RecordField::GrantDate,
+            None,
+            format!("grant date {granted} is before the application date {filed}"),
+        );
     }
     if row.errors.is_empty() && number.is_some() {
         RowOutcome {
@@ -327,7 +363,8 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
 /// checked, so that the report lists every problem of the row at once; the record is dropped.
 fn placeholder_number() -> ApplicationNumber {
     static PLACEHOLDER: std::sync::LazyLock<ApplicationNumber> = std::sync::LazyLock::new(|| {
-        ApplicationNumber::parse("CN202110123456.7").expect("constant number has a valid check digit")
+        ApplicationNumber::parse("CN202110123456.7")
+            .expect("constant number has a valid check digit")
     });
     PLACEHOLDER.clone()
 }
@@ -336,24 +373,42 @@ fn placeholder_number() -> ApplicationNumber {
 pub fn gaps(patent: &Patent) -> Vec<RecordField> {
     let mut missing = Vec::new();
     let checks: [(RecordField, bool); 22] = [
-        (RecordField::PublicationNumbers, patent.publication_numbers.is_empty()),
+        (
+            RecordField::PublicationNumbers,
+            patent.publication_numbers.is_empty(),
+        ),
         (RecordField::PatentType, patent.patent_type.is_none()),
         (RecordField::Abstract, patent.abstract_text.is_none()),
         (RecordField::Claims, patent.claims.is_none()),
         (RecordField::Description, patent.description.is_none()),
         (RecordField::Ipc, patent.ipc.is_empty()),
         (RecordField::Applicants, patent.applicants.is_empty()),
-        (RecordField::CurrentAssignees, patent.current_assignees.is_empty()),
+        (
+            RecordField::CurrentAssignees,
+            patent.current_assignees.is_empty(),
+        ),
         (RecordField::Inventors, patent.inventors.is_empty()),
-        (RecordField::ApplicationDate, patent.application_date.is_none()),
-        (RecordField::PublicationDate, patent.publication_date.is_none()),
+        (
+            RecordField::ApplicationDate,
+            patent.application_date.is_none(),
+        ),
+        (
+            RecordField::PublicationDate,
+            patent.publication_date.is_none(),
+        ),
         (RecordField::GrantDate, patent.grant_date.is_none()),
         (RecordField::LegalStatus, patent.legal_status.is_none()),
         (RecordField::Events, patent.events.is_empty()),
         (RecordField::CitedPatents, patent.cited_patents.is_empty()),
-        (RecordField::ForwardCitations, patent.forward_citations.is_none()),
+        (
+            RecordField::ForwardCitations,
+            patent.forward_citations.is_none(),
+        ),
         (RecordField::FamilyMembers, patent.family_members.is_empty()),
-        (RecordField::FamilyCountries, patent.family_countries.is_empty()),
+        (
+            RecordField::FamilyCountries,
+            patent.family_countries.is_empty(),
+        ),
         (RecordField::Maturity, patent.maturity.is_none()),
         (RecordField::ProblemSolved, patent.problem_solved.is_none()),
         (RecordField::Advantages, patent.advantages.is_none()),
@@ -425,17 +480,28 @@ mod tests {
         assert!(outcome.patent.is_none());
         let messages: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
         assert_eq!(messages.len(), 2, "{messages:?}");
-        assert!(messages[0].starts_with("row 5, field application_number (column '申请号'): check digit"), "{messages:?}");
+        assert!(
+            messages[0]
+                .starts_with("row 5, field application_number (column '申请号'): check digit"),
+            "{messages:?}"
+        );
         assert_eq!(messages[1], "row 5, field title: missing (required)");
     }
 
     #[test]
     fn oversized_and_malformed_values_reject_the_row() {
         let long = "长".repeat(1001);
-        let (r, c) = record(&[("application_number", json!("CN202110123456.7")), ("title", json!(long))]);
+        let (r, c) = record(&[
+            ("application_number", json!("CN202110123456.7")),
+            ("title", json!(long)),
+        ]);
         let outcome = validate(&r, &c, today());
         assert!(outcome.patent.is_none());
-        assert!(outcome.errors[0].to_string().contains("field title: value is 1001 characters long; the limit is 1000"));
+        assert!(
+            outcome.errors[0]
+                .to_string()
+                .contains("field title: value is 1001 characters long; the limit is 1000")
+        );
         let (r, c) = record(&[
             ("application_number", json!("CN202110123456.7")),
             ("title", json!("x")),

@@ -115,7 +115,9 @@ pub fn legal_status(value: &Value) -> Result<Option<LegalStatus>, String> {
     let status = match lower.as_str() {
         "pending" => LegalStatus::Pending,
         "in_force" | "active" | "granted" | "alive" => LegalStatus::InForce,
-        "lapsed" | "dead" | "abandoned" | "withdrawn" | "rejected" | "refused" => LegalStatus::Lapsed,
+        "lapsed" | "dead" | "abandoned" | "withdrawn" | "rejected" | "refused" => {
+            LegalStatus::Lapsed
+        }
         "expired" => LegalStatus::Expired,
         "invalidated" | "invalid" | "revoked" => LegalStatus::Invalidated,
         _ => {
@@ -153,7 +155,9 @@ pub fn legal_status(value: &Value) -> Result<Option<LegalStatus>, String> {
 pub fn count(value: &Value) -> Result<Option<u32>, String> {
     match value {
         Value::Number(n) => match n.as_f64() {
-            Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= f64::from(u32::MAX) => Ok(Some(f as u32)),
+            Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= f64::from(u32::MAX) => {
+                Ok(Some(f as u32))
+            }
             _ => Err(format!("'{n}' is not a non-negative whole number")),
         },
         other => match text(other) {
@@ -177,7 +181,9 @@ pub fn boolean(value: &Value) -> Result<Option<bool>, String> {
     match s.to_lowercase().as_str() {
         "true" | "1" | "yes" | "y" | "是" | "撤回" | "withdraw" | "withdrawn" => Ok(Some(true)),
         "false" | "0" | "no" | "n" | "否" => Ok(Some(false)),
-        _ => Err(format!("'{s}' is not a yes/no value (true/false, 是/否, 1/0)")),
+        _ => Err(format!(
+            "'{s}' is not a yes/no value (true/false, 是/否, 1/0)"
+        )),
     }
 }
 
@@ -296,40 +302,81 @@ mod tests {
 
     #[test]
     fn dates_in_export_spellings() {
-        for raw in ["2021-01-05", "2021/1/5", "2021.01.05", "20210105", "2021年1月5日", "2021-01-05T00:00:00"] {
+        for raw in [
+            "2021-01-05",
+            "2021/1/5",
+            "2021.01.05",
+            "20210105",
+            "2021年1月5日",
+            "2021-01-05T00:00:00",
+        ] {
             assert_eq!(date(&json!(raw)).unwrap(), Some(ymd(2021, 1, 5)), "{raw}");
         }
         assert_eq!(date(&json!(20210105)).unwrap(), Some(ymd(2021, 1, 5)));
         assert_eq!(date(&json!(44201.0)).unwrap(), Some(ymd(2021, 1, 5)));
         assert_eq!(date(&json!("")).unwrap(), None);
-        assert!(date(&json!("2021-02-30")).unwrap_err().contains("not a valid calendar date"));
+        assert!(
+            date(&json!("2021-02-30"))
+                .unwrap_err()
+                .contains("not a valid calendar date")
+        );
         assert!(date(&json!("next week")).is_err());
     }
 
     #[test]
     fn statuses_and_types_in_chinese() {
-        assert_eq!(legal_status(&json!("有效")).unwrap(), Some(LegalStatus::InForce));
-        assert_eq!(legal_status(&json!("未缴年费专利权终止")).unwrap(), Some(LegalStatus::Lapsed));
-        assert_eq!(legal_status(&json!("期限届满")).unwrap(), Some(LegalStatus::Expired));
-        assert_eq!(legal_status(&json!("实质审查")).unwrap(), Some(LegalStatus::Pending));
-        assert_eq!(legal_status(&json!("in_force")).unwrap(), Some(LegalStatus::InForce));
+        assert_eq!(
+            legal_status(&json!("有效")).unwrap(),
+            Some(LegalStatus::InForce)
+        );
+        assert_eq!(
+            legal_status(&json!("未缴年费专利权终止")).unwrap(),
+            Some(LegalStatus::Lapsed)
+        );
+        assert_eq!(
+            legal_status(&json!("期限届满")).unwrap(),
+            Some(LegalStatus::Expired)
+        );
+        assert_eq!(
+            legal_status(&json!("实质审查")).unwrap(),
+            Some(LegalStatus::Pending)
+        );
+        assert_eq!(
+            legal_status(&json!("in_force")).unwrap(),
+            Some(LegalStatus::InForce)
+        );
         assert!(legal_status(&json!("蓝色")).is_err());
-        assert_eq!(patent_type(&json!("发明授权")).unwrap(), Some(PatentType::Invention));
-        assert_eq!(patent_type(&json!("实用新型")).unwrap(), Some(PatentType::UtilityModel));
+        assert_eq!(
+            patent_type(&json!("发明授权")).unwrap(),
+            Some(PatentType::Invention)
+        );
+        assert_eq!(
+            patent_type(&json!("实用新型")).unwrap(),
+            Some(PatentType::UtilityModel)
+        );
         assert!(patent_type(&json!("软件著作权")).is_err());
     }
 
     #[test]
     fn lists_counts_and_booleans() {
-        assert_eq!(list(&json!("清华大学；北京大学; 北京航空航天大学"), false), ["清华大学", "北京大学", "北京航空航天大学"]);
-        assert_eq!(list(&json!("H01L21/66, G06F16/35"), true), ["H01L21/66", "G06F16/35"]);
+        assert_eq!(
+            list(&json!("清华大学；北京大学; 北京航空航天大学"), false),
+            ["清华大学", "北京大学", "北京航空航天大学"]
+        );
+        assert_eq!(
+            list(&json!("H01L21/66, G06F16/35"), true),
+            ["H01L21/66", "G06F16/35"]
+        );
         assert_eq!(list(&json!(["a", ["b"]]), false), ["a", "b"]);
         assert_eq!(count(&json!(12.0)).unwrap(), Some(12));
         assert_eq!(count(&json!("7")).unwrap(), Some(7));
         assert!(count(&json!(-1)).is_err());
         assert!(count(&json!("many")).is_err());
         assert_eq!(boolean(&json!("是")).unwrap(), Some(true));
-        assert_eq!(text(&json!(2021101234567.0)).as_deref(), Some("2021101234567"));
+        assert_eq!(
+            text(&json!(2021101234567.0)).as_deref(),
+            Some("2021101234567")
+        );
     }
 
     #[test]
@@ -342,7 +389,9 @@ mod tests {
         let json_events = events(&json!(r#"[{"kind":"pledge","date":"2020-01-01"}]"#)).unwrap();
         assert_eq!(json_events[0].kind, EventKind::Pledge);
         assert!(events(&json!("赠送:2020-01-01")).is_err());
-        let terms = licence_terms(&json!("开放许可，年费2万元")).unwrap().unwrap();
+        let terms = licence_terms(&json!("开放许可，年费2万元"))
+            .unwrap()
+            .unwrap();
         assert_eq!(terms.open_licence, Some(true));
         let object = licence_terms(&json!({"price": "面议"})).unwrap().unwrap();
         assert_eq!(object.price.as_deref(), Some("面议"));

@@ -78,15 +78,22 @@ pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option
 pub fn write_jsonl<W: Write>(mut out: W, patents: &[Patent]) -> Result<W> {
     for patent in patents {
         serde_json::to_writer(&mut out, patent)?;
-        out.write_all(b"\n").map_err(|e| Error::io("jsonl output", e))?;
+        out.write_all(b"\n")
+            .map_err(|e| Error::io("jsonl output", e))?;
     }
     Ok(out)
 }
 
 /// Writes CSV with every contract field as a column; lists are joined with `；`.
-pub fn write_csv<W: Write>(mut out: W, patents: &[Patent], language: HeaderLanguage, bom: bool) -> Result<W> {
+pub fn write_csv<W: Write>(
+    mut out: W,
+    patents: &[Patent],
+    language: HeaderLanguage,
+    bom: bool,
+) -> Result<W> {
     if bom {
-        out.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io("csv output", e))?;
+        out.write_all(b"\xEF\xBB\xBF")
+            .map_err(|e| Error::io("csv output", e))?;
     }
     let mut writer = csv::Writer::from_writer(out);
     let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
@@ -109,7 +116,11 @@ fn csv_rows<W: Write>(mut writer: csv::Writer<W>, patents: &[Patent]) -> Result<
     let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
     for patent in patents {
         writer
-            .write_record(fields.iter().map(|f| cell_text(patent, *f, "；").unwrap_or_default()))
+            .write_record(
+                fields
+                    .iter()
+                    .map(|f| cell_text(patent, *f, "；").unwrap_or_default()),
+            )
             .map_err(csv_error)?;
     }
     writer
@@ -119,7 +130,8 @@ fn csv_rows<W: Write>(mut writer: csv::Writer<W>, patents: &[Patent]) -> Result<
 
 /// Writes an XLSX workbook with one sheet, Chinese headers, real date and number cells.
 pub fn write_xlsx(patents: &[Patent]) -> Result<Vec<u8>> {
-    let xlsx_error = |e: rust_xlsxwriter::XlsxError| Error::io("xlsx output", std::io::Error::other(e));
+    let xlsx_error =
+        |e: rust_xlsxwriter::XlsxError| Error::io("xlsx output", std::io::Error::other(e));
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("专利清单").map_err(xlsx_error)?;
@@ -142,11 +154,21 @@ pub fn write_xlsx(patents: &[Patent]) -> Result<Vec<u8>> {
             };
             if let Some(date) = date {
                 use chrono::Datelike;
-                let cell = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
+                let cell = ExcelDateTime::from_ymd(
+                    date.year() as u16,
+                    date.month() as u8,
+                    date.day() as u8,
+                )
+                .map_err(xlsx_error)?;
+                sheet
+                    .write_datetime_with_format(row, col, &cell, &date_format)
                     .map_err(xlsx_error)?;
-                sheet.write_datetime_with_format(row, col, &cell, &date_format).map_err(xlsx_error)?;
-            } else if let (RecordField::ForwardCitations, Some(n)) = (field, patent.forward_citations) {
-                sheet.write_number(row, col, f64::from(n)).map_err(xlsx_error)?;
+            } else if let (RecordField::ForwardCitations, Some(n)) =
+                (field, patent.forward_citations)
+            {
+                sheet
+                    .write_number(row, col, f64::from(n))
+                    .map_err(xlsx_error)?;
             } else if let Some(text) = cell_text(patent, *field, "；") {
                 sheet.write_string(row, col, text).map_err(xlsx_error)?;
             }
@@ -163,17 +185,33 @@ mod tests {
     use chrono::NaiveDate;
 
     fn sample() -> Vec<Patent> {
-        let mut a = Patent::new(ApplicationNumber::parse("CN202110123456.7").unwrap(), "一种压力传感器");
+        let mut a = Patent::new(
+            ApplicationNumber::parse("CN202110123456.7").unwrap(),
+            "一种压力传感器",
+        );
         a.abstract_text = Some("本发明公开了一种压力传感器，包括第一导体；第二导体。".into());
-        a.claims = Some("1.一种压力传感器，包括：第一导体；第二导体。\n2.根据权利要求1所述的压力传感器。".into());
-        a.ipc = vec![IpcCode::parse("G01L1/14").unwrap(), IpcCode::parse("H01L21/66").unwrap()];
+        a.claims = Some(
+            "1.一种压力传感器，包括：第一导体；第二导体。\n2.根据权利要求1所述的压力传感器。"
+                .into(),
+        );
+        a.ipc = vec![
+            IpcCode::parse("G01L1/14").unwrap(),
+            IpcCode::parse("H01L21/66").unwrap(),
+        ];
         a.applicants = vec!["清华大学".into(), "北京大学".into()];
         a.application_date = NaiveDate::from_ymd_opt(2021, 1, 5);
         a.legal_status = Some(LegalStatus::InForce);
         a.forward_citations = Some(4);
-        a.events = vec![LegalEvent { kind: EventKind::Licence, date: NaiveDate::from_ymd_opt(2022, 3, 1), note: None }];
+        a.events = vec![LegalEvent {
+            kind: EventKind::Licence,
+            date: NaiveDate::from_ymd_opt(2022, 3, 1),
+            note: None,
+        }];
         a.patent_type = Some(crate::model::PatentType::Invention);
-        let mut b = Patent::new(ApplicationNumber::parse("CN201919000001.6").unwrap(), "一种测试方法");
+        let mut b = Patent::new(
+            ApplicationNumber::parse("CN201919000001.6").unwrap(),
+            "一种测试方法",
+        );
         b.patent_type = Some(crate::model::PatentType::Invention);
         vec![a, b]
     }
@@ -184,14 +222,27 @@ mod tests {
         let patents = sample();
         let files = [
             (Format::Jsonl, write_jsonl(Vec::new(), &patents).unwrap()),
-            (Format::Csv, write_csv(Vec::new(), &patents, HeaderLanguage::Chinese, true).unwrap()),
-            (Format::Csv, write_csv(Vec::new(), &patents, HeaderLanguage::English, false).unwrap()),
+            (
+                Format::Csv,
+                write_csv(Vec::new(), &patents, HeaderLanguage::Chinese, true).unwrap(),
+            ),
+            (
+                Format::Csv,
+                write_csv(Vec::new(), &patents, HeaderLanguage::English, false).unwrap(),
+            ),
             (Format::Xlsx, write_xlsx(&patents).unwrap()),
-            (Format::Parquet, crate::ingest::write_parquet(Vec::new(), &patents, &[]).unwrap()),
+            (
+                Format::Parquet,
+                crate::ingest::write_parquet(Vec::new(), &patents, &[]).unwrap(),
+            ),
         ];
         for (format, bytes) in files {
             let batch = read_batch("x", bytes, format, today).unwrap();
-            assert!(batch.report.errors.is_empty(), "{format:?}: {:?}", batch.report.errors);
+            assert!(
+                batch.report.errors.is_empty(),
+                "{format:?}: {:?}",
+                batch.report.errors
+            );
             assert_eq!(batch.patents, patents, "{format:?}");
         }
     }

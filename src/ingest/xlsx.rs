@@ -19,22 +19,31 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
     let Some(sheet) = workbook.sheet_names().first().cloned() else {
         return Err(Error::malformed(source_name, "the workbook has no sheet"));
     };
-    let range = workbook
-        .worksheet_range(&sheet)
-        .map_err(|e| Error::malformed(source_name, format!("sheet '{sheet}' is unreadable: {e}")))?;
+    let range = workbook.worksheet_range(&sheet).map_err(|e| {
+        Error::malformed(source_name, format!("sheet '{sheet}' is unreadable: {e}"))
+    })?;
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let mut rows = range.rows().enumerate();
     let Some((header_at, header_cells)) = rows
         .by_ref()
         .find(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
     else {
-        return Err(Error::malformed(source_name, format!("sheet '{sheet}' is empty")));
-    };
-    let headers = header_cells.iter().map(|c| cell_text(c)).collect();
-    let columns = Columns::resolve(source_name, headers, true).map_err(|e| match e {
-        Error::MalformedFile { source_name, reason } => Error::MalformedFile {
+        return Err(Error::malformed(
             source_name,
-            reason: format!("sheet '{sheet}', row {}: {reason}", first_row + header_at + 1),
+            format!("sheet '{sheet}' is empty"),
+        ));
+    };
+    let headers = header_cells.iter().map(cell_text).collect();
+    let columns = Columns::resolve(source_name, headers, true).map_err(|e| match e {
+        Error::MalformedFile {
+            source_name,
+            reason,
+        } => Error::MalformedFile {
+            source_name,
+            reason: format!(
+                "sheet '{sheet}', row {}: {reason}",
+                first_row + header_at + 1
+            ),
         },
         other => other,
     })?;
@@ -50,10 +59,17 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
             let value = match cell {
                 Data::Empty => continue,
                 Data::Int(i) => Value::from(*i),
-                Data::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Value::String(s.clone()),
+                Data::Float(f) => {
+                    serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+                }
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                    Value::String(s.clone())
+                }
                 Data::Bool(b) => Value::Bool(*b),
-                Data::DateTime(d) => Value::String(excel_date(d.as_f64()).map_or_else(|| d.as_f64().to_string(), |d| d.to_string())),
+                Data::DateTime(d) => Value::String(
+                    excel_date(d.as_f64())
+                        .map_or_else(|| d.as_f64().to_string(), |d| d.to_string()),
+                ),
                 Data::Error(e) => {
                     read_errors.push(RowIssue {
                         row,
@@ -114,7 +130,12 @@ mod tests {
 
     #[test]
     fn garbage_is_not_a_workbook() {
-        let message = read("a.xlsx", b"PK\x03\x04 not really a zip").unwrap_err().to_string();
-        assert!(message.starts_with("a.xlsx: not a readable spreadsheet"), "{message}");
+        let message = read("a.xlsx", b"PK\x03\x04 not really a zip")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("a.xlsx: not a readable spreadsheet"),
+            "{message}"
+        );
     }
 }

@@ -179,7 +179,11 @@ mod tests {
             "ZL202110123456.7",
             "ＣＮ２０２１１０１２３４５６．７",
         ] {
-            assert_eq!(ApplicationNumber::parse(spelling).unwrap(), canonical, "{spelling}");
+            assert_eq!(
+                ApplicationNumber::parse(spelling).unwrap(),
+                canonical,
+                "{spelling}"
+            );
         }
         assert_eq!(canonical.as_str(), "CN202110123456.7");
         assert_eq!(canonical.year(), 2021);
@@ -211,7 +215,14 @@ mod tests {
 
     #[test]
     fn malformed_numbers_are_rejected_with_a_reason() {
-        for bad in ["", "  ", "CN2021", "PCT/CN2020/123456", "CN20211012345A.7", "202110123456"] {
+        for bad in [
+            "",
+            "  ",
+            "CN2021",
+            "PCT/CN2020/123456",
+            "CN20211012345A.7",
+            "202110123456",
+        ] {
             assert!(ApplicationNumber::parse(bad).is_err(), "{bad}");
         }
         let message = ApplicationNumber::parse("CN2021").unwrap_err().to_string();

@@ -49,7 +49,10 @@ impl IpcCode {
             Some((g, sg)) => (g.to_string(), sg.to_string()),
             None if rest.len() == 10 && rest.bytes().all(|b| b.is_ascii_digit()) => {
                 // 14-character form: 4 digits of main group, 6 of subgroup, zero padded.
-                (rest[..4].to_string(), rest[4..].trim_end_matches('0').to_string())
+                (
+                    rest[..4].to_string(),
+                    rest[4..].trim_end_matches('0').to_string(),
+                )
             }
             None => return Err(err()),
         };
@@ -140,22 +143,37 @@ mod tests {
 
     #[test]
     fn spellings_normalise_to_one_symbol() {
-        for raw in ["H01L 21/66", "h01l21/66", "H01L21/66(2006.01)", "H01L0021660000", "Ｈ01Ｌ 21/66"] {
+        for raw in [
+            "H01L 21/66",
+            "h01l21/66",
+            "H01L21/66(2006.01)",
+            "H01L0021660000",
+            "Ｈ01Ｌ 21/66",
+        ] {
             assert_eq!(IpcCode::parse(raw).unwrap().as_str(), "H01L21/66", "{raw}");
         }
         assert_eq!(IpcCode::parse("G06F 16/35").unwrap().as_str(), "G06F16/35");
         assert_eq!(IpcCode::parse("G06N3/4").unwrap().as_str(), "G06N3/40");
-        assert_eq!(IpcCode::parse("A61K0031000000").unwrap().as_str(), "A61K31/00");
+        assert_eq!(
+            IpcCode::parse("A61K0031000000").unwrap().as_str(),
+            "A61K31/00"
+        );
         assert_eq!(IpcCode::parse("G06F").unwrap().as_str(), "G06F");
     }
 
     #[test]
     fn hierarchy_runs_from_section_to_symbol() {
         let code = IpcCode::parse("H01L21/66").unwrap();
-        assert_eq!(code.ancestry(), ["H", "H01", "H01L", "H01L21/00", "H01L21/66"]);
+        assert_eq!(
+            code.ancestry(),
+            ["H", "H01", "H01L", "H01L21/00", "H01L21/66"]
+        );
         let group = IpcCode::parse("H01L21/00").unwrap();
         assert_eq!(group.ancestry(), ["H", "H01", "H01L", "H01L21/00"]);
-        assert_eq!(IpcCode::parse("G06F").unwrap().ancestry(), ["G", "G06", "G06F"]);
+        assert_eq!(
+            IpcCode::parse("G06F").unwrap().ancestry(),
+            ["G", "G06", "G06F"]
+        );
     }
 
     #[test]

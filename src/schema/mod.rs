@@ -172,8 +172,8 @@ pub struct RecordContract {
 impl RecordContract {
     /// Parses and validates a contract from TOML text.
     pub fn from_toml(text: &str) -> Result<RecordContract> {
-        let mut contract: RecordContract = toml::from_str(text)
-            .map_err(|e| Error::Config(format!("schema/record.toml: {e}")))?;
+        let mut contract: RecordContract =
+            toml::from_str(text).map_err(|e| Error::Config(format!("schema/record.toml: {e}")))?;
         let mut seen = HashSet::new();
         for spec in &contract.fields {
             if !seen.insert(spec.name) {
@@ -189,16 +189,18 @@ impl RecordContract {
                     spec.name.expected_type()
                 )));
             }
-            for header in std::iter::once(spec.name.as_str()).chain(spec.aliases.iter().map(String::as_str)) {
+            for header in
+                std::iter::once(spec.name.as_str()).chain(spec.aliases.iter().map(String::as_str))
+            {
                 let key = normalize_header(header);
-                if let Some(other) = contract.headers.insert(key.clone(), spec.name) {
-                    if other != spec.name {
-                        return Err(Error::Config(format!(
-                            "schema/record.toml: header '{header}' names both {} and {}",
-                            other.as_str(),
-                            spec.name.as_str()
-                        )));
-                    }
+                if let Some(other) = contract.headers.insert(key.clone(), spec.name)
+                    && other != spec.name
+                {
+                    return Err(Error::Config(format!(
+                        "schema/record.toml: header '{header}' names both {} and {}",
+                        other.as_str(),
+                        spec.name.as_str()
+                    )));
                 }
             }
         }
@@ -352,9 +354,9 @@ impl RecordField {
             | RecordField::FamilyMembers
             | RecordField::FamilyCountries => FieldType::StringList,
             RecordField::Ipc => FieldType::IpcList,
-            RecordField::ApplicationDate | RecordField::PublicationDate | RecordField::GrantDate => {
-                FieldType::Date
-            }
+            RecordField::ApplicationDate
+            | RecordField::PublicationDate
+            | RecordField::GrantDate => FieldType::Date,
             RecordField::PatentType => FieldType::PatentType,
             RecordField::LegalStatus => FieldType::LegalStatus,
             RecordField::Events => FieldType::Events,
@@ -425,19 +427,34 @@ mod tests {
     fn embedded_contract_is_valid_and_complete() {
         let contract = RecordContract::from_toml(RECORD_TOML).unwrap();
         let required: Vec<_> = contract.required().collect();
-        assert_eq!(required, [RecordField::ApplicationNumber, RecordField::Title]);
+        assert_eq!(
+            required,
+            [RecordField::ApplicationNumber, RecordField::Title]
+        );
         assert_eq!(contract.fields.len(), RecordField::ALL.len());
     }
 
     #[test]
     fn chinese_and_export_headers_resolve() {
         let c = contract();
-        assert_eq!(c.resolve_header("申请号"), Some(RecordField::ApplicationNumber));
-        assert_eq!(c.resolve_header("公开（公告）号"), Some(RecordField::PublicationNumbers));
+        assert_eq!(
+            c.resolve_header("申请号"),
+            Some(RecordField::ApplicationNumber)
+        );
+        assert_eq!(
+            c.resolve_header("公开（公告）号"),
+            Some(RecordField::PublicationNumbers)
+        );
         assert_eq!(c.resolve_header(" IPC主分类号 "), Some(RecordField::Ipc));
         assert_eq!(c.resolve_header("\u{feff}标题"), Some(RecordField::Title));
-        assert_eq!(c.resolve_header("Application_Number"), Some(RecordField::ApplicationNumber));
-        assert_eq!(c.resolve_header("申请(专利权)人"), Some(RecordField::Applicants));
+        assert_eq!(
+            c.resolve_header("Application_Number"),
+            Some(RecordField::ApplicationNumber)
+        );
+        assert_eq!(
+            c.resolve_header("申请(专利权)人"),
+            Some(RecordField::Applicants)
+        );
         assert_eq!(c.resolve_header("颜色"), None);
     }
 

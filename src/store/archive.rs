@@ -7,7 +7,6 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-
 use crate::error::{Error, IoContext, Result};
 use crate::ingest::{self, Format};
 use crate::model::Patent;
@@ -25,7 +24,9 @@ impl Archive {
     /// Opens (creating) the archive directory.
     pub fn open(dir: &Path) -> Result<Archive> {
         fs::create_dir_all(dir).at(dir)?;
-        Ok(Archive { dir: dir.to_path_buf() })
+        Ok(Archive {
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// Returns the path of an archive file.
@@ -78,7 +79,8 @@ impl Archive {
         for entry in fs::read_dir(&self.dir).at(&self.dir)? {
             let entry = entry.at(&self.dir)?;
             let name = entry.file_name().to_string_lossy().to_string();
-            let orphan = name.ends_with(PARTIAL) || (name.ends_with(".parquet") && !referenced.contains(&name));
+            let orphan = name.ends_with(PARTIAL)
+                || (name.ends_with(".parquet") && !referenced.contains(&name));
             if orphan {
                 fs::remove_file(entry.path()).at(entry.path())?;
                 removed.push(name);
@@ -113,14 +115,24 @@ mod tests {
     fn write_is_content_addressed_and_orphans_are_removed() {
         let dir = tempfile::tempdir().unwrap();
         let archive = Archive::open(dir.path()).unwrap();
-        let patents = vec![Patent::new(ApplicationNumber::parse("CN202110123456.7").unwrap(), "甲")];
+        let patents = vec![Patent::new(
+            ApplicationNumber::parse("CN202110123456.7").unwrap(),
+            "甲",
+        )];
         let name = archive.write(&patents, &[]).unwrap();
         assert_eq!(archive.write(&patents, &[]).unwrap(), name);
         let back = archive.read(&name, "清华大学").unwrap();
         assert_eq!(back[0].institution.as_deref(), Some("清华大学"));
         assert_eq!(back[0].title, "甲");
         fs::write(dir.path().join("x.parquet.partial"), b"half").unwrap();
-        let other = archive.write(&[Patent::withdrawal(ApplicationNumber::parse("CN201919000000.1").unwrap())], &[]).unwrap();
+        let other = archive
+            .write(
+                &[Patent::withdrawal(
+                    ApplicationNumber::parse("CN201919000000.1").unwrap(),
+                )],
+                &[],
+            )
+            .unwrap();
         let referenced = HashSet::from([name.clone()]);
         let mut removed = archive.remove_unreferenced(&referenced).unwrap();
         removed.sort();

@@ -161,7 +161,11 @@ impl Catalog {
     }
 
     /// Returns the batch an institution already submitted with these exact bytes.
-    pub fn find_by_source(&self, institution: &str, source_hash: &str) -> Result<Option<BatchRecord>> {
+    pub fn find_by_source(
+        &self,
+        institution: &str,
+        source_hash: &str,
+    ) -> Result<Option<BatchRecord>> {
         let id: Option<i64> = self
             .conn
             .query_row(
@@ -175,7 +179,10 @@ impl Catalog {
     }
 
     /// Returns who holds each of `numbers` (numbers not in the library are absent).
-    pub fn holdings<'a>(&self, numbers: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, Holding>> {
+    pub fn holdings<'a>(
+        &self,
+        numbers: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, Holding>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT i.name, p.withdrawn, p.ordinal FROM patents p JOIN institutions i ON i.id = p.institution_id
              WHERE p.application_number = ?1",
@@ -200,7 +207,12 @@ impl Catalog {
 
     /// Records an accepted batch and its patents in one transaction (the acknowledgement).
     /// Returns the batch id and the ordinal of every patent, in order.
-    pub fn accept(&mut self, batch: &NewBatch<'_>, patents: &[Patent], patents_new: usize) -> Result<(i64, Vec<u64>)> {
+    pub fn accept(
+        &mut self,
+        batch: &NewBatch<'_>,
+        patents: &[Patent],
+        patents_new: usize,
+    ) -> Result<(i64, Vec<u64>)> {
         let tx = self.conn.transaction()?;
         let submitted_at = now();
         tx.execute(
@@ -244,7 +256,12 @@ impl Catalog {
             )?;
             for patent in patents {
                 let ordinal: i64 = upsert.query_row(
-                    params![patent.application_number.as_str(), institution_id, batch_id, patent.withdrawn],
+                    params![
+                        patent.application_number.as_str(),
+                        institution_id,
+                        batch_id,
+                        patent.withdrawn
+                    ],
                     |r| r.get(0),
                 )?;
                 ordinals.push(ordinal as u64);
@@ -267,7 +284,10 @@ impl Catalog {
     pub fn batch(&self, id: i64) -> Result<BatchRecord> {
         self.batches_where("b.id = ?1", params![id])?
             .pop()
-            .ok_or_else(|| Error::NotFound { what: "batch", key: id.to_string() })
+            .ok_or_else(|| Error::NotFound {
+                what: "batch",
+                key: id.to_string(),
+            })
     }
 
     /// Returns every batch in acceptance order.
@@ -280,7 +300,11 @@ impl Catalog {
         self.batches_where("b.status = 'accepted'", params![])
     }
 
-    fn batches_where(&self, condition: &str, values: &[&dyn rusqlite::ToSql]) -> Result<Vec<BatchRecord>> {
+    fn batches_where(
+        &self,
+        condition: &str,
+        values: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<BatchRecord>> {
         let sql = format!(
             "SELECT b.id, i.name, b.source_name, b.source_hash, b.format, b.archive_file, b.status,
                     b.patents_new, b.patents_updated, b.submitted_at, b.indexed_at, b.report
@@ -298,7 +322,11 @@ impl Catalog {
                     source_hash: r.get(3)?,
                     format: r.get(4)?,
                     archive_file: r.get(5)?,
-                    status: if status == "indexed" { BatchStatus::Indexed } else { BatchStatus::Accepted },
+                    status: if status == "indexed" {
+                        BatchStatus::Indexed
+                    } else {
+                        BatchStatus::Accepted
+                    },
                     patents_new: r.get::<_, i64>(7)? as usize,
                     patents_updated: r.get::<_, i64>(8)? as usize,
                     submitted_at: r.get(9)?,
@@ -326,7 +354,9 @@ impl Catalog {
 
     /// Returns library-wide counts.
     pub fn stats(&self) -> Result<CatalogStats> {
-        let count = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        let count = |sql: &str| -> Result<u64> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
         Ok(CatalogStats {
             patents: count("SELECT COUNT(*) FROM patents WHERE withdrawn = 0")?,
             withdrawn: count("SELECT COUNT(*) FROM patents WHERE withdrawn = 1")?,
@@ -344,7 +374,12 @@ impl Catalog {
                 holdings
                     .get(p.application_number.as_str())
                     .map(|h| h.ordinal)
-                    .ok_or_else(|| Error::Corrupt(format!("{} is archived but not in the catalog", p.application_number)))
+                    .ok_or_else(|| {
+                        Error::Corrupt(format!(
+                            "{} is archived but not in the catalog",
+                            p.application_number
+                        ))
+                    })
             })
             .collect()
     }
@@ -356,29 +391,65 @@ mod tests {
     use crate::model::ApplicationNumber;
 
     fn patents(numbers: &[&str]) -> Vec<Patent> {
-        numbers.iter().map(|n| Patent::new(ApplicationNumber::parse(n).unwrap(), "x")).collect()
+        numbers
+            .iter()
+            .map(|n| Patent::new(ApplicationNumber::parse(n).unwrap(), "x"))
+            .collect()
     }
 
     #[test]
     fn accept_assigns_stable_ordinals_and_tracks_holdings() {
         let dir = tempfile::tempdir().unwrap();
         let mut catalog = Catalog::open(&dir.path().join("catalog.sqlite")).unwrap();
-        let report = BatchReport { format: "csv".into(), ..BatchReport::default() };
+        let report = BatchReport {
+            format: "csv".into(),
+            ..BatchReport::default()
+        };
         let first = patents(&["CN202110123456.7", "CN201919000000.1"]);
-        let new = NewBatch { institution: "清华大学", source_name: "a.csv", source_hash: "h1", archive_file: "f1.parquet", report: &report };
+        let new = NewBatch {
+            institution: "清华大学",
+            source_name: "a.csv",
+            source_hash: "h1",
+            archive_file: "f1.parquet",
+            report: &report,
+        };
         let (id1, ordinals1) = catalog.accept(&new, &first, 2).unwrap();
-        let second = vec![Patent::withdrawal(ApplicationNumber::parse("CN201919000000.1").unwrap())];
+        let second = vec![Patent::withdrawal(
+            ApplicationNumber::parse("CN201919000000.1").unwrap(),
+        )];
         let mut report2 = report.clone();
         report2.withdrawals = 1;
-        let new2 = NewBatch { source_hash: "h2", archive_file: "f2.parquet", report: &report2, ..new.clone() };
+        let new2 = NewBatch {
+            source_hash: "h2",
+            archive_file: "f2.parquet",
+            report: &report2,
+            ..new.clone()
+        };
         let (id2, ordinals2) = catalog.accept(&new2, &second, 0).unwrap();
         assert!(id2 > id1);
         assert_eq!(ordinals2[0], ordinals1[1]);
-        let holdings = catalog.holdings(["CN201919000000.1", "CN201919000001.6"]).unwrap();
+        let holdings = catalog
+            .holdings(["CN201919000000.1", "CN201919000001.6"])
+            .unwrap();
         assert_eq!(holdings.len(), 1);
         assert!(holdings["CN201919000000.1"].withdrawn);
-        assert_eq!(catalog.stats().unwrap(), CatalogStats { patents: 1, withdrawn: 1, institutions: 1, batches: 2 });
-        assert_eq!(catalog.find_by_source("清华大学", "h1").unwrap().unwrap().id, id1);
+        assert_eq!(
+            catalog.stats().unwrap(),
+            CatalogStats {
+                patents: 1,
+                withdrawn: 1,
+                institutions: 1,
+                batches: 2
+            }
+        );
+        assert_eq!(
+            catalog
+                .find_by_source("清华大学", "h1")
+                .unwrap()
+                .unwrap()
+                .id,
+            id1
+        );
         assert!(catalog.find_by_source("北京大学", "h1").unwrap().is_none());
         assert_eq!(catalog.unindexed().unwrap().len(), 2);
         catalog.mark_indexed(id1).unwrap();

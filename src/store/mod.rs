@@ -22,7 +22,9 @@ impl DataDir {
     /// Uses `root` as the data directory, creating it if needed.
     pub fn new(root: &Path) -> Result<DataDir> {
         std::fs::create_dir_all(root).at(root)?;
-        Ok(DataDir { root: root.to_path_buf() })
+        Ok(DataDir {
+            root: root.to_path_buf(),
+        })
     }
 
     /// The data directory itself.
@@ -59,7 +61,12 @@ impl DataDir {
     /// holds it. The lock is released when the returned value is dropped (or the process dies).
     pub fn lock(&self) -> Result<WriteLock> {
         let path = self.root.join("write.lock");
-        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).at(&path)?;
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .at(&path)?;
         match file.try_lock() {
             Ok(()) => Ok(WriteLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy(self.root.clone())),

@@ -33,8 +33,7 @@ pub fn bigrams(text: &str, mut sink: impl FnMut(&str, usize, usize)) {
             if i == j {
                 sink(&text[at..end_of(i)], at, end_of(i));
             } else {
-                for k in i..j {
-                    let from = chars[k].0;
+                for (k, &(from, _)) in chars.iter().enumerate().take(j).skip(i) {
                     let to = end_of(k + 1);
                     sink(&text[from..to], from, to);
                 }
@@ -42,7 +41,8 @@ pub fn bigrams(text: &str, mut sink: impl FnMut(&str, usize, usize)) {
             i = j + 1;
         } else if c.is_alphanumeric() {
             let mut j = i;
-            while j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() && !is_han(chars[j + 1].1) {
+            while j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() && !is_han(chars[j + 1].1)
+            {
                 j += 1;
             }
             sink(&text[at..end_of(j)], at, end_of(j));
@@ -98,11 +98,17 @@ impl TokenStream for BigramTokenStream<'_> {
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+        &self.tokens[self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1))]
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let at = self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
+        let at = self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1));
         &mut self.tokens[at]
     }
 }
@@ -114,7 +120,9 @@ mod tests {
     #[test]
     fn han_runs_become_bigrams_and_latin_words_stay_whole() {
         let mut out = Vec::new();
-        bigrams("锂电池用5g模块,美", |t, _, _| out.push(t.to_string()));
+        bigrams("锂电池用5g模块,美", |t, _, _| {
+            out.push(t.to_string())
+        });
         assert_eq!(out, ["锂电", "电池", "池用", "5g", "模块", "美"]);
     }
 
@@ -126,7 +134,11 @@ mod tests {
         let mut seen = Vec::new();
         while stream.advance() {
             let t = stream.token();
-            seen.push((t.text.clone(), text[t.offset_from..t.offset_to].to_string(), t.position));
+            seen.push((
+                t.text.clone(),
+                text[t.offset_from..t.offset_to].to_string(),
+                t.position,
+            ));
         }
         assert_eq!(seen[0], ("oled".to_string(), "ＯＬＥＤ".to_string(), 0));
         assert_eq!(seen[2], ("示屏".to_string(), "示屏".to_string(), 2));

@@ -54,7 +54,10 @@ impl Claim {
             (&["方法", "工艺", "流程"], ClaimCategory::Method),
             (&["系统", "平台"], ClaimCategory::System),
             (
-                &["装置", "设备", "器", "机", "仪", "电路", "终端", "结构", "组件", "模块", "部件", "单元", "车", "芯片"],
+                &[
+                    "装置", "设备", "器", "机", "仪", "电路", "终端", "结构", "组件", "模块",
+                    "部件", "单元", "车", "芯片",
+                ],
                 ClaimCategory::Apparatus,
             ),
         ];
@@ -166,17 +169,17 @@ fn find_markers(text: &str) -> Vec<Marker> {
         if bytes[i].is_ascii_digit() && at_claim_start(text, i) {
             let digits_end = i + bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
             let number: Option<u32> = text[i..digits_end].parse().ok();
-            if number == Some(expected) {
-                if let Some(separator_len) = separator_after(&text[digits_end..]) {
-                    markers.push(Marker {
-                        number: expected,
-                        start: i,
-                        body_start: digits_end + separator_len,
-                    });
-                    expected += 1;
-                    i = digits_end + separator_len;
-                    continue;
-                }
+            if number == Some(expected)
+                && let Some(separator_len) = separator_after(&text[digits_end..])
+            {
+                markers.push(Marker {
+                    number: expected,
+                    start: i,
+                    body_start: digits_end + separator_len,
+                });
+                expected += 1;
+                i = digits_end + separator_len;
+                continue;
             }
             i = digits_end;
             continue;
@@ -269,10 +272,7 @@ fn characterising_part(text: &str) -> &str {
 }
 
 fn is_feature(clause: &str) -> bool {
-    let meaningful: String = clause
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect();
+    let meaningful: String = clause.chars().filter(|c| c.is_alphanumeric()).collect();
     let trimmed = meaningful
         .trim_start_matches("其特征在于")
         .trim_start_matches("包括");

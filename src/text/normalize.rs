@@ -25,8 +25,7 @@ impl Normalized {
             let before = self.text.len();
             fold_char(c, &mut self.text);
             let produced = self.text.len() - before;
-            self.origin
-                .extend(std::iter::repeat_n(at as u32, produced));
+            self.origin.extend(std::iter::repeat_n(at as u32, produced));
         }
         self.origin.push(original.len() as u32);
     }
@@ -35,7 +34,9 @@ impl Normalized {
     pub fn original_offset(&self, normalized_offset: usize) -> usize {
         self.origin
             .get(normalized_offset)
-            .map_or(self.origin.last().copied().unwrap_or(0) as usize, |&o| o as usize)
+            .map_or(self.origin.last().copied().unwrap_or(0) as usize, |&o| {
+                o as usize
+            })
     }
 }
 
@@ -85,7 +86,10 @@ mod tests {
 
     #[test]
     fn full_width_case_and_hyphens_fold() {
-        assert_eq!(normalize("ＯＬＥＤ显示，Ｌｉ‑ion电池（ＡＢＣ）"), "oled显示,li-ion电池(abc)");
+        assert_eq!(
+            normalize("ＯＬＥＤ显示，Ｌｉ‑ion电池（ＡＢＣ）"),
+            "oled显示,li-ion电池(abc)"
+        );
         assert_eq!(normalize("5G通讯"), "5g通讯");
         assert_eq!(normalize("①"), "1");
     }
@@ -99,12 +103,21 @@ mod tests {
         // "锂" starts at normalised byte 2 and original byte 6.
         assert_eq!(n.original_offset(2), 6);
         assert_eq!(n.original_offset(n.text.len()), original.len());
-        assert_eq!(&original[n.original_offset(2)..n.original_offset(n.text.len())], "锂电池");
+        assert_eq!(
+            &original[n.original_offset(2)..n.original_offset(n.text.len())],
+            "锂电池"
+        );
     }
 
     #[test]
     fn names_fold_width_but_keep_case() {
-        assert_eq!(normalize_name(" 腾讯科技（北京）有限公司 "), "腾讯科技(北京)有限公司");
-        assert_eq!(normalize_name("Tsinghua   University"), "Tsinghua University");
+        assert_eq!(
+            normalize_name(" 腾讯科技（北京）有限公司 "),
+            "腾讯科技(北京)有限公司"
+        );
+        assert_eq!(
+            normalize_name("Tsinghua   University"),
+            "Tsinghua University"
+        );
     }
 }

@@ -62,7 +62,12 @@ pub struct Analyzer {
 
 impl Analyzer {
     /// Analyses `text` and calls `sink` for every kept term, in order.
-    pub fn analyze(&mut self, text: &str, mode: SegmentMode, mut sink: impl FnMut(&str, usize, usize, usize)) {
+    pub fn analyze(
+        &mut self,
+        text: &str,
+        mode: SegmentMode,
+        mut sink: impl FnMut(&str, usize, usize, usize),
+    ) {
         self.normalized.fill(text);
         let hmm = schema::contract().analysis.hmm;
         let normalized = &self.normalized.text;
@@ -141,13 +146,19 @@ mod tests {
         assert!(texts.contains(&"oled"), "{texts:?}");
         assert!(texts.contains(&"5g"), "{texts:?}");
         assert!(texts.contains(&"故障"), "{texts:?}");
-        assert!(!texts.contains(&"，") && !texts.contains(&"一种"), "{texts:?}");
+        assert!(
+            !texts.contains(&"，") && !texts.contains(&"一种"),
+            "{texts:?}"
+        );
     }
 
     #[test]
     fn positions_are_consecutive_with_stopword_gaps() {
         let terms = Analyzer::default().terms("锂离子电池的正极材料", SegmentMode::Precise);
-        let pairs: Vec<_> = terms.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        let pairs: Vec<_> = terms
+            .iter()
+            .map(|t| (t.text.as_str(), t.position))
+            .collect();
         assert_eq!(pairs, [("锂离子电池", 0), ("正极材料", 2)]);
     }
 
@@ -163,7 +174,12 @@ mod tests {
     fn user_dictionary_keeps_patent_terms_whole() {
         let with = build_jieba(true);
         let without = build_jieba(false);
-        let words = |j: &Jieba| j.cut("所述氢致开裂", false).iter().map(|t| t.word.to_string()).collect::<Vec<_>>();
+        let words = |j: &Jieba| {
+            j.cut("所述氢致开裂", false)
+                .iter()
+                .map(|t| t.word.to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(words(&with), ["所述", "氢致开裂"]);
         assert_ne!(words(&without), ["所述", "氢致开裂"]);
     }

@@ -36,19 +36,20 @@ impl Tokenizer for ZhTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream<'a> {
         let tokens = &mut self.tokens;
         let mut count = 0;
-        self.analyzer.analyze(text, self.mode, |word, from, to, position| {
-            if count == tokens.len() {
-                tokens.push(Token::default());
-            }
-            let token = &mut tokens[count];
-            token.text.clear();
-            token.text.push_str(word);
-            token.offset_from = from;
-            token.offset_to = to;
-            token.position = position;
-            token.position_length = 1;
-            count += 1;
-        });
+        self.analyzer
+            .analyze(text, self.mode, |word, from, to, position| {
+                if count == tokens.len() {
+                    tokens.push(Token::default());
+                }
+                let token = &mut tokens[count];
+                token.text.clear();
+                token.text.push_str(word);
+                token.offset_from = from;
+                token.offset_to = to;
+                token.position = position;
+                token.position_length = 1;
+                count += 1;
+            });
         ZhTokenStream {
             tokens: &mut self.tokens[..count],
             next: 0,
@@ -67,11 +68,17 @@ impl TokenStream for ZhTokenStream<'_> {
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+        &self.tokens[self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1))]
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let at = self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
+        let at = self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1));
         &mut self.tokens[at]
     }
 }
