@@ -14,9 +14,20 @@ pub fn epoch_day(date: NaiveDate) -> i64 {
     (date - epoch).num_days()
 }
 
-/// The facet path of an IPC prefix or code: `/H/H01/H01L/H01L21/00/H01L21/66`.
+/// Root segment of every facet path. Counting the children of a named root (`/f/…`) avoids
+/// tantivy 0.27's `FacetCollector` miscounting children of the bare root `/`.
+pub const FACET_ROOT: &str = "f";
+
+/// A facet path under [`FACET_ROOT`].
+pub fn facet<S: AsRef<str>>(segments: impl IntoIterator<Item = S>) -> Facet {
+    let mut path = vec![FACET_ROOT.to_string()];
+    path.extend(segments.into_iter().map(|s| s.as_ref().to_string()));
+    Facet::from_path(path)
+}
+
+/// The facet path of an IPC prefix or code: `/f/H/H01/H01L/H01L21/00/H01L21/66`.
 pub fn ipc_facet(ancestry: &[String]) -> Facet {
-    Facet::from_path(ancestry)
+    facet(ancestry)
 }
 
 /// Builds the index document of a patent (never called for withdrawals).
@@ -59,16 +70,16 @@ pub fn to_document(
         doc.add_facet(fields.ipc_facet, ipc_facet(&code.ancestry()));
     }
     if let Some(institution) = &patent.institution {
-        doc.add_facet(fields.institution, Facet::from_path([institution]));
+        doc.add_facet(fields.institution, facet([institution]));
     }
     if let Some(t) = patent.effective_type() {
-        doc.add_facet(fields.patent_type, Facet::from_path([t.as_str()]));
+        doc.add_facet(fields.patent_type, facet([t.as_str()]));
     }
     if let Some(s) = patent.legal_status {
-        doc.add_facet(fields.legal_status, Facet::from_path([s.as_str()]));
+        doc.add_facet(fields.legal_status, facet([s.as_str()]));
     }
     let year = patent.application_year();
-    doc.add_facet(fields.year_facet, Facet::from_path([year.to_string()]));
+    doc.add_facet(fields.year_facet, facet([year.to_string()]));
     doc.add_u64(fields.year, u64::from(year));
     if let Some(date) = patent.application_date {
         doc.add_i64(fields.application_day, epoch_day(date));

@@ -12,7 +12,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
-use super::document::ipc_facet;
+use super::document::{facet, ipc_facet};
 use super::fields::PatentFields;
 use crate::error::{Error, Result};
 use crate::model::{ApplicationNumber, IpcCode, LegalStatus, PatentType};
@@ -443,10 +443,7 @@ fn leaf(
         }
         Scope::Institution => {
             let name = normalize_name(text);
-            return Ok(Some(facet_term(
-                fields.institution,
-                &Facet::from_path([name]),
-            )));
+            return Ok(Some(facet_term(fields.institution, &facet([name]))));
         }
         Scope::Type => {
             let t = PatentType::ALL
@@ -458,10 +455,7 @@ fn leaf(
                         format!("type:{text} is not invention, utility_model or design"),
                     )
                 })?;
-            return Ok(Some(facet_term(
-                fields.patent_type,
-                &Facet::from_path([t.as_str()]),
-            )));
+            return Ok(Some(facet_term(fields.patent_type, &facet([t.as_str()]))));
         }
         Scope::Status => {
             let s = LegalStatus::ALL
@@ -475,10 +469,7 @@ fn leaf(
                         ),
                     )
                 })?;
-            return Ok(Some(facet_term(
-                fields.legal_status,
-                &Facet::from_path([s.as_str()]),
-            )));
+            return Ok(Some(facet_term(fields.legal_status, &facet([s.as_str()]))));
         }
         Scope::ApplicationNumber => {
             let number = ApplicationNumber::parse(text)
@@ -489,6 +480,21 @@ fn leaf(
             ))));
         }
     };
+    if matches!(scope, Scope::Applicants | Scope::Inventors) {
+        // A name matches when all its words do: 北京邮电大学 must not match every 北京…大学.
+        let words: Vec<(Occur, Box<dyn Query>)> = analyzer
+            .terms(text, SegmentMode::Precise)
+            .into_iter()
+            .map(|t| -> (Occur, Box<dyn Query>) {
+                let term = Term::from_field_text(targets[0].0, &t.text);
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                )
+            })
+            .collect();
+        return Ok(boolean(words));
+    }
     let terms = analyzer.terms(text, SegmentMode::Search);
     if terms.is_empty() {
         return Ok(None);

@@ -12,7 +12,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
-use super::document::{epoch_day, from_document};
+use super::document::{FACET_ROOT, epoch_day, facet, from_document};
 use super::fields::{PatentFields, names};
 use super::query::{Boosts, build, ipc_prefix_facet, parse};
 use crate::error::{Error, Result};
@@ -220,7 +220,7 @@ pub fn request_query(
         let facets = f
             .institutions
             .iter()
-            .map(|i| Facet::from_path([normalize_name(i)]))
+            .map(|i| facet([normalize_name(i)]))
             .collect();
         clauses.push(filter(any_facet(fields.institution, facets)));
     }
@@ -232,18 +232,14 @@ pub fn request_query(
         clauses.push(filter(any_facet(fields.ipc_facet, facets)));
     }
     if !f.patent_types.is_empty() {
-        let facets = f
-            .patent_types
-            .iter()
-            .map(|t| Facet::from_path([t.as_str()]))
-            .collect();
+        let facets = f.patent_types.iter().map(|t| facet([t.as_str()])).collect();
         clauses.push(filter(any_facet(fields.patent_type, facets)));
     }
     if !f.legal_statuses.is_empty() {
         let facets = f
             .legal_statuses
             .iter()
-            .map(|s| Facet::from_path([s.as_str()]))
+            .map(|s| facet([s.as_str()]))
             .collect();
         clauses.push(filter(any_facet(fields.legal_status, facets)));
     }
@@ -382,21 +378,22 @@ fn facet_counts(
     fields: &PatentFields,
     query: &dyn Query,
 ) -> Result<FacetCounts> {
+    let root = format!("/{FACET_ROOT}");
     let dimensions = [
-        ("institution", fields.institution, "/"),
-        ("ipc_section", fields.ipc_facet, "/"),
-        ("patent_type", fields.patent_type, "/"),
-        ("legal_status", fields.legal_status, "/"),
-        ("year", fields.year_facet, "/"),
+        ("institution", fields.institution),
+        ("ipc_section", fields.ipc_facet),
+        ("patent_type", fields.patent_type),
+        ("legal_status", fields.legal_status),
+        ("year", fields.year_facet),
     ];
     let schema = &fields.schema;
     let mut counts = FacetCounts::new();
-    for (name, field, root) in dimensions {
+    for (name, field) in dimensions {
         let mut collector = FacetCollector::for_field(schema.get_field_name(field));
-        collector.add_facet(root);
+        collector.add_facet(root.as_str());
         let result = searcher.search(query, &collector)?;
         let mut values: Vec<(String, u64)> = result
-            .get(root)
+            .get(root.as_str())
             .map(|(facet, count)| {
                 (
                     facet
@@ -432,11 +429,11 @@ mod tests {
     fn ipc_filters_parse_prefixes() {
         assert_eq!(
             ipc_prefix_facet("H01L", "ipc").unwrap(),
-            Facet::from_path(["H", "H01", "H01L"])
+            facet(["H", "H01", "H01L"])
         );
         assert_eq!(
             ipc_prefix_facet("h01l21", "ipc").unwrap(),
-            Facet::from_path(["H", "H01", "H01L", "H01L21/00"])
+            facet(["H", "H01", "H01L", "H01L21/00"])
         );
         let message = ipc_prefix_facet("X1", "ipc").unwrap_err().to_string();
         assert!(message.starts_with("invalid ipc: 'X1'"), "{message}");

@@ -200,11 +200,14 @@ pub fn validate_table(
         errors: read_errors,
         ..BatchReport::default()
     };
-    if let Some(at) = columns
+    let institution_given = records
+        .iter()
+        .any(|r| r.cells.iter().any(|c| c.field == RecordField::Institution));
+    let institution_column = columns
         .fields
         .iter()
-        .position(|f| *f == Some(RecordField::Institution))
-    {
+        .position(|f| *f == Some(RecordField::Institution));
+    if let (true, Some(at)) = (institution_given, institution_column) {
         report.warnings.push(RowIssue {
             row: 1,
             field: Some("institution".into()),

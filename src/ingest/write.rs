@@ -48,6 +48,11 @@ pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option
         RecordField::PublicationDate => patent.publication_date.map(|d| d.to_string()),
         RecordField::GrantDate => patent.grant_date.map(|d| d.to_string()),
         RecordField::LegalStatus => patent.legal_status.map(|s| s.as_str().to_string()),
+        // Events with notes are written as JSON (notes may hold any separator); plain ones as
+        // the readable `kind:date` list.
+        RecordField::Events if patent.events.iter().any(|e| e.note.is_some()) => {
+            serde_json::to_string(&patent.events).ok()
+        }
         RecordField::Events => {
             let items: Vec<String> = patent
                 .events

@@ -26,6 +26,9 @@ pub fn build_jieba(with_user_dictionary: bool) -> Jieba {
     let mut jieba = Jieba::new();
     if with_user_dictionary {
         for line in schema::user_dictionary().lines() {
+            if line.starts_with('#') {
+                continue;
+            }
             let mut parts = line.split_whitespace();
             let Some(word) = parts.next() else { continue };
             let freq = parts.next().and_then(|f| f.parse().ok());
@@ -154,20 +157,17 @@ mod tests {
 
     #[test]
     fn positions_are_consecutive_with_stopword_gaps() {
-        let terms = Analyzer::default().terms("锂离子电池的正极材料", SegmentMode::Precise);
-        let pairs: Vec<_> = terms
-            .iter()
-            .map(|t| (t.text.as_str(), t.position))
-            .collect();
-        assert_eq!(pairs, [("锂离子电池", 0), ("正极材料", 2)]);
+        let terms = Analyzer::default().terms("人工智能的应用", SegmentMode::Precise);
+        let pairs: Vec<_> = terms.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        assert_eq!(pairs, [("人工智能", 0), ("应用", 2)]);
     }
 
     #[test]
     fn search_mode_adds_sub_words() {
-        let precise = terms("锂离子电池", SegmentMode::Precise);
-        let search = terms("锂离子电池", SegmentMode::Search);
-        assert_eq!(precise, ["锂离子电池"]);
-        assert!(search.contains(&"电池".to_string()) && search.contains(&"锂离子电池".to_string()));
+        let precise = terms("人工智能", SegmentMode::Precise);
+        let search = terms("人工智能", SegmentMode::Search);
+        assert_eq!(precise, ["人工智能"]);
+        assert_eq!(search, ["人工", "人工智能", "智能"]);
     }
 
     #[test]
@@ -175,12 +175,12 @@ mod tests {
         let with = build_jieba(true);
         let without = build_jieba(false);
         let words = |j: &Jieba| {
-            j.cut("所述氢致开裂", false)
+            j.cut("所述漏感", false)
                 .iter()
                 .map(|t| t.word.to_string())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(words(&with), ["所述", "氢致开裂"]);
-        assert_ne!(words(&without), ["所述", "氢致开裂"]);
+        assert_eq!(words(&with), ["所述", "漏感"]);
+        assert_ne!(words(&without), ["所述", "漏感"]);
     }
 }

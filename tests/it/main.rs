@@ -1,1 +1,13 @@
+//! The one integration-test binary of patscreen, split by feature.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+// Shared helpers: temporary libraries, sample files, the ../shared data when present.
+mod common;
+// Crash safety: SIGKILL during `patscreen ingest` at every stage and at random moments.
+mod crash;
+// Submitting batches: formats, bad input, updates, withdrawals, ownership, idempotence, reindex.
+mod library;
+// Searching: Chinese phrases and booleans, filters, facets, the CLI's JSON output.
+mod search;
+// Real data from ../shared (skipped when absent): every row accepted, search quality, segmentation.
+mod shared;

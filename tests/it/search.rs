@@ -1,0 +1,206 @@
+//! Searching in Chinese: phrases, AND/OR/NOT, field prefixes, filters, facets, snippets, and
+//! the CLI's JSON output.
+
+use patscreen::index::{SearchRequest, SortOrder};
+use patscreen::model::{ApplicationNumber, IpcCode, LegalStatus, Patent};
+use patscreen::progress::Silent;
+
+use crate::common::{cli, found, jsonl, library};
+
+fn patent(number: &str, title: &str, abstract_text: &str, ipc: &str, year: i32) -> Patent {
+    let mut p = Patent::new(ApplicationNumber::parse(number).unwrap(), title);
+    p.abstract_text = Some(abstract_text.into());
+    p.ipc = vec![IpcCode::parse(ipc).unwrap()];
+    p.application_date = chrono::NaiveDate::from_ymd_opt(year, 3, 1);
+    p.legal_status = Some(if year < 2015 {
+        LegalStatus::Lapsed
+    } else {
+        LegalStatus::InForce
+    });
+    p
+}
+
+fn fixture() -> Vec<Patent> {
+    vec![
+        patent(
+            "CN202110123456.7",
+            "一种锂离子电池正极材料及其制备方法",
+            "本发明涉及锂离子电池正极材料，通过掺杂提高循环稳定性。",
+            "H01M4/505",
+            2021,
+        ),
+        patent(
+            "CN201919000000.1",
+            "一种废旧锂电池回收装置",
+            "回收废旧锂电池中的有价金属，正极与材料分别处理。",
+            "H01M10/54",
+            2019,
+        ),
+        patent(
+            "CN201919000001.6",
+            "基于卷积神经网络的人脸活体检测方法",
+            "利用卷积神经网络识别人脸图像，防止照片攻击。",
+            "G06V40/40",
+            2019,
+        ),
+        patent(
+            "CN201919000002.0",
+            "一种电池热管理系统",
+            "动力电池包的加热与散热，保持电芯温度均匀。",
+            "H01M10/613",
+            2012,
+        ),
+    ]
+}
+
+#[test]
+fn chinese_phrases_booleans_fields_and_filters() {
+    let (_dir, library) = library();
+    library
+        .submit(jsonl("f.jsonl", "清华大学", &fixture()), &Silent)
+        .unwrap();
+    let [a, b, c, d] = [
+        "CN202110123456.7",
+        "CN201919000000.1",
+        "CN201919000001.6",
+        "CN201919000002.0",
+    ];
+    // A phrase matches only where the characters stand together: 正极 and 材料 are apart in b.
+    assert_eq!(found(&library, "\"正极材料\""), [a]);
+    assert_eq!(found(&library, "“人脸活体检测”"), [c]);
+    assert!(found(&library, "\"材料正极\"").is_empty());
+    // A scoped phrase uses the word field.
+    assert_eq!(found(&library, "ti:\"锂离子电池正极材料\""), [a]);
+    // Boolean operators.
+    let mut both = found(&library, "锂电池 AND 回收");
+    both.sort();
+    assert_eq!(both, [b]);
+    assert_eq!(found(&library, "电池 -回收 -热管理"), [a]);
+    assert_eq!(found(&library, "+电池 +散热"), [d]);
+    let mut either = found(&library, "ti:回收 OR ti:热管理");
+    either.sort();
+    assert_eq!(either, [b, d]);
+    assert_eq!(found(&library, "(神经网络 OR 正极) AND ipc:G06V"), [c]);
+    assert_eq!(found(&library, "ipc:H01M10 AND NOT 回收"), [d]);
+    assert_eq!(found(&library, "inst:清华大学").len(), 4);
+    assert!(found(&library, "inst:北京大学").is_empty());
+    // Filters and date sort.
+    let mut request = SearchRequest::new("电池", 10);
+    request.filters.year_from = Some(2015);
+    request.sort = SortOrder::Newest;
+    request.facets = true;
+    let results = library.search(&request).unwrap();
+    let numbers: Vec<_> = results
+        .hits
+        .iter()
+        .map(|h| h.application_number.as_str())
+        .collect();
+    assert_eq!(numbers, [a, b]);
+    assert_eq!(results.total, 2);
+    let facets = results.facets.unwrap();
+    assert_eq!(
+        facets["year"],
+        [("2019".to_string(), 1), ("2021".to_string(), 1)]
+    );
+    assert_eq!(facets["ipc_section"], [("H".to_string(), 2)]);
+    request.filters.legal_statuses = vec![LegalStatus::Lapsed];
+    request.filters.year_from = None;
+    let lapsed = library.search(&request).unwrap();
+    assert_eq!(lapsed.hits.len(), 1);
+    assert_eq!(lapsed.hits[0].application_number, d);
+    // Snippets mark the matched words in the original text.
+    let hit = &library
+        .search(&SearchRequest::new("有价金属", 1))
+        .unwrap()
+        .hits[0];
+    assert!(
+        hit.snippets["abstract"]
+            .marked("[", "]")
+            .contains("[有价金属]"),
+        "{:?}",
+        hit.snippets
+    );
+}
+
+#[test]
+fn bad_queries_and_parameters_are_named() {
+    let (_dir, library) = library();
+    library
+        .submit(jsonl("f.jsonl", "清华大学", &fixture()), &Silent)
+        .unwrap();
+    for (query, expected) in [
+        ("\"电池", "invalid query"),
+        ("ipc:XYZ", "invalid query: 'XYZ' is not an IPC prefix"),
+        ("的", "invalid query: nothing searchable"),
+    ] {
+        let message = library
+            .search(&SearchRequest::new(query, 10))
+            .unwrap_err()
+            .to_string();
+        assert!(message.starts_with(expected), "{query}: {message}");
+    }
+    let message = library
+        .search(&SearchRequest::new("电池", 0))
+        .unwrap_err()
+        .to_string();
+    assert!(message.starts_with("invalid limit"), "{message}");
+    let mut request = SearchRequest::new("电池", 10);
+    request.filters.ipc = vec!["电池".into()];
+    assert!(
+        library
+            .search(&request)
+            .unwrap_err()
+            .to_string()
+            .starts_with("invalid ipc")
+    );
+}
+
+#[test]
+fn cli_search_json_lists_hits_with_total_and_highlights() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("f.jsonl");
+    std::fs::write(
+        &file,
+        patscreen::ingest::write_jsonl(Vec::new(), &fixture()).unwrap(),
+    )
+    .unwrap();
+    let out = cli(
+        &data,
+        &[
+            "ingest",
+            file.to_str().unwrap(),
+            "--institution",
+            "清华大学",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cli(
+        &data,
+        &["search", "锂电池 回收", "--format", "json", "--facets"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["hits"][0]["application_number"], "CN201919000000.1");
+    assert!(json["total"].as_u64().unwrap() >= 2);
+    assert_eq!(json["hits"][0]["institution"], "清华大学");
+    assert!(
+        json["hits"][0]["snippets"]["title"]["ranges"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+    assert!(json["facets"]["institution"].is_array());
+    let bad = cli(&data, &["search", "ipc:Q99"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("invalid query: 'Q99' is not an IPC prefix")
+    );
+}
