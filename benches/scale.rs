@@ -14,7 +14,32 @@ use std::time::Instant;
 use patscreen::engine::{Access, Library, LibraryOptions, Submission};
 use patscreen::generate::{Generator, GeneratorConfig};
 use patscreen::ingest::{self, Format};
-use patscreen::progress::Silent;
+use patscreen::progress::{Progress, Silent, Stage};
+
+/// Records when each stage of the batch began.
+#[derive(Default)]
+struct StageClock {
+    marks: std::sync::Mutex<Vec<(Stage, Instant)>>,
+}
+
+impl Progress for StageClock {
+    fn stage(&self, stage: Stage, _total: Option<u64>) {
+        if let Ok(mut marks) = self.marks.lock() {
+            marks.push((stage, Instant::now()));
+        }
+    }
+}
+
+impl StageClock {
+    fn report(&self) -> String {
+        let marks = self.marks.lock().unwrap();
+        marks
+            .windows(2)
+            .map(|w| format!("{} {:.2} s", w[0].0.as_str(), (w[1].1 - w[0].1).as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
@@ -69,8 +94,9 @@ fn main() {
     let library = Library::open(&root, Access::ReadWrite, options, &Silent).unwrap();
     let input_mb = bytes.len() as f64 / 1e6;
     let started = Instant::now();
+    let clock = StageClock::default();
     let outcome = library
-        .submit(Submission { source_name: "scale.jsonl".into(), bytes, format: Format::Jsonl, institution: "清华大学".into(), all_or_nothing: true }, &Silent)
+        .submit(Submission { source_name: "scale.jsonl".into(), bytes, format: Format::Jsonl, institution: "清华大学".into(), all_or_nothing: true }, &clock)
         .unwrap();
     let submit_s = started.elapsed().as_secs_f64();
     library.close().unwrap();
@@ -78,6 +104,7 @@ fn main() {
     assert_eq!(outcome.batch.report.rows_accepted as u64, count);
     println!("ingest of {count} generated patents with claims ({threads} indexing threads, {memory_mb} MB writer budget)");
     println!("  end to end (parse, validate, archive, catalog, index, commit): {submit_s:.2} s");
+    println!("  stages: {}", clock.report());
     println!("  with merges finished: {total_s:.2} s");
     println!("  throughput: {:.0} patents/s, {:.1} MB/s of text, {:.1} MB/s of JSONL", count as f64 / submit_s, text_bytes as f64 / 1e6 / submit_s, input_mb / submit_s);
     println!("  peak RSS: {:.0} MB", peak_rss_mb());
