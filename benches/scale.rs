@@ -35,7 +35,13 @@ impl StageClock {
         let marks = self.marks.lock().unwrap();
         marks
             .windows(2)
-            .map(|w| format!("{} {:.2} s", w[0].0.as_str(), (w[1].1 - w[0].1).as_secs_f64()))
+            .map(|w| {
+                format!(
+                    "{} {:.2} s",
+                    w[0].0.as_str(),
+                    (w[1].1 - w[0].1).as_secs_f64()
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -43,7 +49,9 @@ impl StageClock {
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 fn peak_rss_mb() -> f64 {
@@ -63,7 +71,11 @@ fn dir_size(path: &Path) -> u64 {
                 .filter_map(Result::ok)
                 .map(|e| {
                     let p = e.path();
-                    if p.is_dir() { dir_size(&p) } else { e.metadata().map_or(0, |m| m.len()) }
+                    if p.is_dir() {
+                        dir_size(&p)
+                    } else {
+                        e.metadata().map_or(0, |m| m.len())
+                    }
                 })
                 .sum()
         })
@@ -74,39 +86,78 @@ fn main() {
     // `cargo bench` passes --bench; ignore what we do not know.
     let count: u64 = arg("--count").map_or(100_000, |c| c.parse().expect("--count N"));
     let defaults = LibraryOptions::default();
-    let threads: usize = arg("--threads").map_or(defaults.index_threads, |t| t.parse().expect("--threads N"));
-    let memory_mb: usize = arg("--memory-mb").map_or(defaults.index_memory_bytes >> 20, |m| m.parse().expect("--memory-mb N"));
+    let threads: usize =
+        arg("--threads").map_or(defaults.index_threads, |t| t.parse().expect("--threads N"));
+    let memory_mb: usize = arg("--memory-mb").map_or(defaults.index_memory_bytes >> 20, |m| {
+        m.parse().expect("--memory-mb N")
+    });
     let keep = arg("--keep").map(PathBuf::from);
 
     let started = Instant::now();
-    let patents: Vec<_> = Generator::new(GeneratorConfig { seed: 7, count, with_claims: true, institution: Some("清华大学".into()), first_serial: 0 }).collect();
+    let patents: Vec<_> = Generator::new(GeneratorConfig {
+        seed: 7,
+        count,
+        with_claims: true,
+        institution: Some("清华大学".into()),
+        first_serial: 0,
+    })
+    .collect();
     let text_bytes: usize = patents.iter().map(|p| p.text_bytes()).sum();
     let bytes = ingest::write_jsonl(Vec::new(), &patents).unwrap();
     drop(patents);
-    eprintln!("generated {count} patents ({:.1} MB JSONL, {:.1} MB of text) in {:.1} s", bytes.len() as f64 / 1e6, text_bytes as f64 / 1e6, started.elapsed().as_secs_f64());
+    eprintln!(
+        "generated {count} patents ({:.1} MB JSONL, {:.1} MB of text) in {:.1} s",
+        bytes.len() as f64 / 1e6,
+        text_bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
 
     let temp = tempfile::tempdir().unwrap();
     let root = keep.clone().unwrap_or_else(|| temp.path().join("library"));
     if root.exists() {
         std::fs::remove_dir_all(&root).unwrap();
     }
-    let options = LibraryOptions { index_threads: threads, index_memory_bytes: memory_mb << 20 };
+    let options = LibraryOptions {
+        index_threads: threads,
+        index_memory_bytes: memory_mb << 20,
+    };
     let library = Library::open(&root, Access::ReadWrite, options, &Silent).unwrap();
     let input_mb = bytes.len() as f64 / 1e6;
     let started = Instant::now();
     let clock = StageClock::default();
     let outcome = library
-        .submit(Submission { source_name: "scale.jsonl".into(), bytes, format: Format::Jsonl, institution: "清华大学".into(), all_or_nothing: true }, &clock)
+        .submit(
+            Submission {
+                source_name: "scale.jsonl".into(),
+                bytes,
+                format: Format::Jsonl,
+                institution: "清华大学".into(),
+                all_or_nothing: true,
+            },
+            &clock,
+        )
         .unwrap();
     let submit_s = started.elapsed().as_secs_f64();
     library.close().unwrap();
     let total_s = started.elapsed().as_secs_f64();
     assert_eq!(outcome.batch.report.rows_accepted as u64, count);
-    println!("ingest of {count} generated patents with claims ({threads} indexing threads, {memory_mb} MB writer budget)");
+    println!(
+        "ingest of {count} generated patents with claims ({threads} indexing threads, {memory_mb} MB writer budget)"
+    );
     println!("  end to end (parse, validate, archive, catalog, index, commit): {submit_s:.2} s");
     println!("  stages: {}", clock.report());
     println!("  with merges finished: {total_s:.2} s");
-    println!("  throughput: {:.0} patents/s, {:.1} MB/s of text, {:.1} MB/s of JSONL", count as f64 / submit_s, text_bytes as f64 / 1e6 / submit_s, input_mb / submit_s);
+    println!(
+        "  throughput: {:.0} patents/s, {:.1} MB/s of text, {:.1} MB/s of JSONL",
+        count as f64 / submit_s,
+        text_bytes as f64 / 1e6 / submit_s,
+        input_mb / submit_s
+    );
     println!("  peak RSS: {:.0} MB", peak_rss_mb());
-    println!("  on disk: index {:.1} MB, archive {:.1} MB, catalog {:.1} MB", dir_size(&root.join("index")) as f64 / 1e6, dir_size(&root.join("archive")) as f64 / 1e6, std::fs::metadata(root.join("catalog.sqlite")).map_or(0, |m| m.len()) as f64 / 1e6);
+    println!(
+        "  on disk: index {:.1} MB, archive {:.1} MB, catalog {:.1} MB",
+        dir_size(&root.join("index")) as f64 / 1e6,
+        dir_size(&root.join("archive")) as f64 / 1e6,
+        std::fs::metadata(root.join("catalog.sqlite")).map_or(0, |m| m.len()) as f64 / 1e6
+    );
 }

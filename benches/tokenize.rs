@@ -7,10 +7,28 @@ use patscreen::ingest::{Format, read_batch};
 use patscreen::text::{Analyzer, ClaimSet, SegmentMode, bigrams, normalize};
 
 fn sample_texts() -> (Vec<String>, Vec<String>) {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/tsinghua.jsonl")).unwrap();
-    let batch = read_batch("tsinghua.jsonl", bytes, Format::Jsonl, chrono::Utc::now().date_naive()).unwrap();
-    let abstracts = batch.patents.iter().filter_map(|p| p.abstract_text.clone()).collect();
-    let claims = batch.patents.iter().filter_map(|p| p.claims.clone()).collect();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data-samples/tsinghua.jsonl"
+    ))
+    .unwrap();
+    let batch = read_batch(
+        "tsinghua.jsonl",
+        bytes,
+        Format::Jsonl,
+        chrono::Utc::now().date_naive(),
+    )
+    .unwrap();
+    let abstracts = batch
+        .patents
+        .iter()
+        .filter_map(|p| p.abstract_text.clone())
+        .collect();
+    let claims = batch
+        .patents
+        .iter()
+        .filter_map(|p| p.claims.clone())
+        .collect();
     (abstracts, claims)
 }
 

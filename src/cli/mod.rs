@@ -210,6 +210,12 @@ fn init_tracing() {
 }
 
 fn open(data_dir: &Path, access: Access, progress: &progress::Bars) -> Result<Library> {
+    if access == Access::ReadOnly && !data_dir.join("catalog.sqlite").exists() {
+        bail!(
+            "there is no library at {}: ingest a batch first, or pass --data-dir",
+            data_dir.display()
+        );
+    }
     Library::open(data_dir, access, LibraryOptions::default(), progress)
         .with_context(|| format!("opening the library at {}", data_dir.display()))
 }

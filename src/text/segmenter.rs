@@ -158,7 +158,10 @@ mod tests {
     #[test]
     fn positions_are_consecutive_with_stopword_gaps() {
         let terms = Analyzer::default().terms("人工智能的应用", SegmentMode::Precise);
-        let pairs: Vec<_> = terms.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        let pairs: Vec<_> = terms
+            .iter()
+            .map(|t| (t.text.as_str(), t.position))
+            .collect();
         assert_eq!(pairs, [("人工智能", 0), ("应用", 2)]);
     }
 

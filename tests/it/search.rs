@@ -203,4 +203,10 @@ fn cli_search_json_lists_hits_with_total_and_highlights() {
     assert!(
         String::from_utf8_lossy(&bad.stderr).contains("invalid query: 'Q99' is not an IPC prefix")
     );
+    // Reading a library that does not exist is an error, and creates nothing.
+    let nowhere = dir.path().join("nowhere");
+    let empty = cli(&nowhere, &["search", "电池"]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("there is no library at"));
+    assert!(!nowhere.exists());
 }
