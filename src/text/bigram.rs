@@ -2,15 +2,16 @@
 //! indexes), whole words for Latin letters and digits. Segmentation-independent, so it catches
 //! compounds that jieba cuts differently in a query and in a document.
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::Tokenizer;
 
 use super::normalize::Normalized;
+use super::tokenizer::{BufferedTokenStream, TokenBuffer};
 
 /// A tantivy tokenizer emitting character bigrams with byte offsets into the original text.
 #[derive(Debug, Clone, Default)]
 pub struct BigramTokenizer {
     normalized: Normalized,
-    tokens: Vec<Token>,
+    buffer: TokenBuffer,
 }
 
 fn is_han(c: char) -> bool {
@@ -54,68 +55,31 @@ pub fn bigrams(text: &str, mut sink: impl FnMut(&str, usize, usize)) {
 }
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = BigramTokenStream<'a>;
+    type TokenStream<'a> = BufferedTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramTokenStream<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokenStream<'a> {
         self.normalized.fill(text);
         let normalized = &self.normalized;
-        let tokens = &mut self.tokens;
-        let mut count = 0;
+        let buffer = &mut self.buffer;
+        buffer.clear();
+        let mut position = 0;
         bigrams(&normalized.text, |gram, from, to| {
-            if count == tokens.len() {
-                tokens.push(Token::default());
-            }
-            let token = &mut tokens[count];
-            token.text.clear();
-            token.text.push_str(gram);
-            token.offset_from = normalized.original_offset(from);
-            token.offset_to = normalized.original_offset(to);
-            token.position = count;
-            token.position_length = 1;
-            count += 1;
+            buffer.push(
+                gram,
+                normalized.original_offset(from),
+                normalized.original_offset(to),
+                position,
+            );
+            position += 1;
         });
-        BigramTokenStream {
-            tokens: &mut self.tokens[..count],
-            next: 0,
-        }
-    }
-}
-
-/// The token stream of [`BigramTokenizer`].
-pub struct BigramTokenStream<'a> {
-    tokens: &'a mut [Token],
-    next: usize,
-}
-
-impl TokenStream for BigramTokenStream<'_> {
-    fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1))]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        let at = self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1));
-        &mut self.tokens[at]
+        self.buffer.stream()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::tokenizer::TokenStream;
 
     #[test]
     fn han_runs_become_bigrams_and_latin_words_stay_whole() {

@@ -1,63 +1,63 @@
 //! `ZhTokenizer`: the tantivy tokenizer for Chinese patent text, registered as `zh` on every
-//! index open. Byte offsets into the original text, consecutive positions.
+//! index open. Byte offsets into the original text, consecutive positions. Also the token
+//! buffer and stream shared with the bigram tokenizer.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::segmenter::{Analyzer, SegmentMode};
 
-/// A tantivy [`Tokenizer`] over the shared jieba instance.
-#[derive(Debug, Clone)]
-pub struct ZhTokenizer {
-    mode: SegmentMode,
-    analyzer: Analyzer,
+/// Reusable storage for the tokens of one text: allocations survive between texts.
+#[derive(Debug, Clone, Default)]
+pub struct TokenBuffer {
     tokens: Vec<Token>,
+    len: usize,
 }
 
-impl ZhTokenizer {
-    /// Creates a tokenizer segmenting in `mode`.
-    pub fn new(mode: SegmentMode) -> ZhTokenizer {
-        ZhTokenizer {
-            mode,
-            analyzer: Analyzer::default(),
-            tokens: Vec::new(),
-        }
+impl TokenBuffer {
+    /// Forgets the previous text's tokens (keeping their allocations).
+    pub fn clear(&mut self) {
+        self.len = 0;
     }
-}
 
-/// The token stream of one text; tokens are computed up front into reused buffers.
-pub struct ZhTokenStream<'a> {
-    tokens: &'a mut [Token],
-    next: usize,
-}
+    /// Appends a token.
+    pub fn push(&mut self, text: &str, offset_from: usize, offset_to: usize, position: usize) {
+        if self.len == self.tokens.len() {
+            self.tokens.push(Token::default());
+        }
+        let token = &mut self.tokens[self.len];
+        token.text.clear();
+        token.text.push_str(text);
+        token.offset_from = offset_from;
+        token.offset_to = offset_to;
+        token.position = position;
+        token.position_length = 1;
+        self.len += 1;
+    }
 
-impl Tokenizer for ZhTokenizer {
-    type TokenStream<'a> = ZhTokenStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream<'a> {
-        let tokens = &mut self.tokens;
-        let mut count = 0;
-        self.analyzer
-            .analyze(text, self.mode, |word, from, to, position| {
-                if count == tokens.len() {
-                    tokens.push(Token::default());
-                }
-                let token = &mut tokens[count];
-                token.text.clear();
-                token.text.push_str(word);
-                token.offset_from = from;
-                token.offset_to = to;
-                token.position = position;
-                token.position_length = 1;
-                count += 1;
-            });
-        ZhTokenStream {
-            tokens: &mut self.tokens[..count],
+    /// Returns a stream over the tokens pushed since the last [`TokenBuffer::clear`].
+    pub fn stream(&mut self) -> BufferedTokenStream<'_> {
+        BufferedTokenStream {
+            tokens: &mut self.tokens[..self.len],
             next: 0,
         }
     }
 }
 
-impl TokenStream for ZhTokenStream<'_> {
+/// A token stream over a [`TokenBuffer`].
+pub struct BufferedTokenStream<'a> {
+    tokens: &'a mut [Token],
+    next: usize,
+}
+
+impl BufferedTokenStream<'_> {
+    fn current(&self) -> usize {
+        self.next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1))
+    }
+}
+
+impl TokenStream for BufferedTokenStream<'_> {
     fn advance(&mut self) -> bool {
         if self.next < self.tokens.len() {
             self.next += 1;
@@ -68,18 +68,45 @@ impl TokenStream for ZhTokenStream<'_> {
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1))]
+        &self.tokens[self.current()]
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let at = self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1));
+        let at = self.current();
         &mut self.tokens[at]
+    }
+}
+
+/// A tantivy [`Tokenizer`] over the shared jieba instance.
+#[derive(Debug, Clone)]
+pub struct ZhTokenizer {
+    mode: SegmentMode,
+    analyzer: Analyzer,
+    buffer: TokenBuffer,
+}
+
+impl ZhTokenizer {
+    /// Creates a tokenizer segmenting in `mode`.
+    pub fn new(mode: SegmentMode) -> ZhTokenizer {
+        ZhTokenizer {
+            mode,
+            analyzer: Analyzer::default(),
+            buffer: TokenBuffer::default(),
+        }
+    }
+}
+
+impl Tokenizer for ZhTokenizer {
+    type TokenStream<'a> = BufferedTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedTokenStream<'a> {
+        let buffer = &mut self.buffer;
+        buffer.clear();
+        self.analyzer
+            .analyze(text, self.mode, |word, from, to, position| {
+                buffer.push(word, from, to, position)
+            });
+        self.buffer.stream()
     }
 }
 
