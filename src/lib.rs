@@ -29,6 +29,7 @@ pub mod ingest;
 pub mod model;
 pub mod progress;
 pub mod schema;
+pub mod scoring;
 pub mod store;
 pub mod text;
 

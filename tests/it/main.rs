@@ -9,5 +9,7 @@ mod crash;
 mod library;
 // Searching: Chinese phrases and booleans, filters, facets, the CLI's JSON output.
 mod search;
+// Industry placement on real data from ../shared (skipped when absent).
+mod industry;
 // Real data from ../shared (skipped when absent): every row accepted, search quality, segmentation.
 mod shared;

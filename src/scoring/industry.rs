@@ -1,0 +1,428 @@
+//! Industry fit: places a patent in Beijing's ten high-end industries by IPC rules (core,
+//! extension, exclusion) on its main and secondary IPC and an Aho–Corasick keyword pass over
+//! its title, abstract and claim 1 (reference/scoring.md §6.3). Every fit keeps the rules and
+//! keywords that produced it, for the score card.
+
+use aho_corasick::AhoCorasick;
+use serde::Serialize;
+
+use super::config::{IndustriesConfig, MatchWeights, RuleKind, Strength};
+use crate::error::{Error, Result};
+use crate::model::IpcCode;
+use crate::text::normalize;
+
+/// An IPC prefix of a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpcPattern {
+    /// The prefix as written (normalised).
+    text: String,
+    /// `true` for a subgroup prefix (`H01L21/67`), matched as a string prefix; otherwise the
+    /// code's hierarchy must contain the pattern (`G06F1` does not match `G06F16/35`).
+    subgroup: bool,
+}
+
+impl IpcPattern {
+    /// Parses a rule prefix: `H`, `H01`, `H01L`, `H01L21` or `H01L21/67`.
+    pub fn parse(raw: &str) -> std::result::Result<IpcPattern, String> {
+        let text: String = raw.trim().to_ascii_uppercase().replace(' ', "");
+        let bytes = text.as_bytes();
+        let shape_ok = match bytes.len() {
+            0 => false,
+            1 => (b'A'..=b'H').contains(&bytes[0]) || bytes[0] == b'Y',
+            3 => bytes[1].is_ascii_digit() && bytes[2].is_ascii_digit(),
+            _ => {
+                bytes.len() >= 4 && bytes[3].is_ascii_uppercase() && {
+                    let rest = &text[4..];
+                    let (group, sub) = rest.split_once('/').unwrap_or((rest, ""));
+                    group.bytes().all(|b| b.is_ascii_digit())
+                        && sub.bytes().all(|b| b.is_ascii_digit())
+                        && (rest.is_empty() || !group.is_empty())
+                }
+            }
+        };
+        if !shape_ok {
+            return Err(format!("'{raw}' is not an IPC prefix"));
+        }
+        Ok(IpcPattern {
+            subgroup: text.contains('/'),
+            text,
+        })
+    }
+
+    /// Whether `code` falls under this prefix.
+    pub fn matches(&self, code: &IpcCode) -> bool {
+        let code = code.as_str();
+        if self.subgroup {
+            return code.starts_with(&self.text);
+        }
+        if self.text.len() <= 4 {
+            return code.starts_with(&self.text);
+        }
+        // A main group: same subclass and group number.
+        code.split_once('/')
+            .is_some_and(|(group, _)| group == self.text)
+    }
+
+    /// Specificity: longer prefixes win.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Whether the pattern is empty (never: parse rejects it).
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// Why a patent fits an industry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Evidence {
+    /// An IPC rule fired.
+    Ipc {
+        /// The rule id.
+        rule: String,
+        /// The patent's IPC code.
+        code: String,
+        /// Whether it is the main IPC.
+        main: bool,
+        /// Core or ext.
+        core: bool,
+        /// The weight it contributed.
+        weight: f64,
+    },
+    /// A keyword was found.
+    Keyword {
+        /// The keyword list id.
+        list: String,
+        /// The keyword.
+        word: String,
+        /// Strong or weak.
+        strong: bool,
+        /// Found in the title.
+        in_title: bool,
+    },
+}
+
+/// The fit of one patent to one industry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndustryFit {
+    /// Industry index in the configuration.
+    pub industry: usize,
+    /// Alignment A in [0, 1].
+    pub fit: f64,
+    /// What produced it.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The classification of one patent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndustryMatch {
+    /// Fit per industry, in configuration order.
+    pub fits: Vec<f64>,
+    /// The primary industry, or `None` for 无 (none of the ten fits).
+    pub primary: Option<usize>,
+    /// Evidence for every industry with a non-zero fit.
+    pub details: Vec<IndustryFit>,
+}
+
+struct CompiledRule {
+    id: String,
+    kind: RuleKind,
+    patterns: Vec<IpcPattern>,
+}
+
+struct Keyword {
+    industry: usize,
+    list: String,
+    word: String,
+    strong: bool,
+}
+
+/// The compiled industry rules.
+pub struct IndustryMatcher {
+    names: Vec<String>,
+    ids: Vec<String>,
+    rules: Vec<Vec<CompiledRule>>,
+    keywords: Vec<Keyword>,
+    automaton: AhoCorasick,
+    weights: MatchWeights,
+}
+
+impl IndustryMatcher {
+    /// Compiles the configuration.
+    pub fn new(config: &IndustriesConfig) -> Result<IndustryMatcher> {
+        let mut rules = Vec::new();
+        let mut keywords = Vec::new();
+        for (i, industry) in config.industries.iter().enumerate() {
+            let mut compiled = Vec::new();
+            for rule in &industry.rules {
+                let patterns = rule
+                    .ipc
+                    .iter()
+                    .map(|p| IpcPattern::parse(p).map_err(Error::Config))
+                    .collect::<Result<_>>()?;
+                compiled.push(CompiledRule {
+                    id: rule.id.clone(),
+                    kind: rule.kind,
+                    patterns,
+                });
+            }
+            rules.push(compiled);
+            for list in &industry.keywords {
+                for word in &list.words {
+                    keywords.push(Keyword {
+                        industry: i,
+                        list: list.id.clone(),
+                        word: normalize(word.trim()),
+                        strong: list.strength == Strength::Strong,
+                    });
+                }
+            }
+        }
+        let automaton = AhoCorasick::new(keywords.iter().map(|k| k.word.as_str()))
+            .map_err(|e| Error::Config(format!("scoring/industries.toml keywords: {e}")))?;
+        Ok(IndustryMatcher {
+            names: config.industries.iter().map(|i| i.name.clone()).collect(),
+            ids: config.industries.iter().map(|i| i.id.clone()).collect(),
+            rules,
+            keywords,
+            automaton,
+            weights: config.weights.clone(),
+        })
+    }
+
+    /// Returns the industry names in configuration order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Returns the industry ids in configuration order.
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// Returns the fit at which a patent is labelled with an industry.
+    pub fn label_threshold(&self) -> f64 {
+        self.weights.label_threshold
+    }
+
+    /// Classifies a patent from its IPC codes (main first) and text.
+    pub fn classify(
+        &self,
+        ipc: &[IpcCode],
+        title: &str,
+        abstract_text: Option<&str>,
+        claim_one: Option<&str>,
+    ) -> IndustryMatch {
+        let n = self.names.len();
+        let w = &self.weights;
+        // Keywords: distinct words per industry, and whether each was in the title.
+        let title_norm = normalize(title);
+        let mut body = String::with_capacity(title_norm.len() + 1024);
+        for part in [abstract_text, claim_one].into_iter().flatten() {
+            body.push_str(&normalize(part));
+            body.push('\n');
+        }
+        let mut found: Vec<Option<bool>> = vec![None; self.keywords.len()];
+        for m in self.automaton.find_overlapping_iter(&title_norm) {
+            found[m.pattern().as_usize()] = Some(true);
+        }
+        for m in self.automaton.find_overlapping_iter(&body) {
+            let slot = &mut found[m.pattern().as_usize()];
+            if slot.is_none() {
+                *slot = Some(false);
+            }
+        }
+        let mut details: Vec<IndustryFit> = (0..n)
+            .map(|i| IndustryFit {
+                industry: i,
+                fit: 0.0,
+                evidence: Vec::new(),
+            })
+            .collect();
+        let mut distinct = vec![0usize; n];
+        let mut strong = vec![0f64; n];
+        let mut strong_any = vec![false; n];
+        for (k, in_title) in found.iter().enumerate() {
+            let Some(in_title) = *in_title else { continue };
+            let keyword = &self.keywords[k];
+            let i = keyword.industry;
+            distinct[i] += 1;
+            if keyword.strong {
+                strong_any[i] = true;
+                strong[i] += if in_title {
+                    w.title_keyword_factor
+                } else {
+                    1.0
+                };
+            }
+            details[i].evidence.push(Evidence::Keyword {
+                list: keyword.list.clone(),
+                word: keyword.word.clone(),
+                strong: keyword.strong,
+                in_title,
+            });
+        }
+        // IPC rules: the best hit per industry, with the specificity of the rule that gave it.
+        let mut best_ipc = vec![(0.0f64, 0usize); n];
+        for (position, code) in ipc.iter().enumerate() {
+            let main = position == 0;
+            for (i, rules) in self.rules.iter().enumerate() {
+                let mut inclusion: Option<(&CompiledRule, usize)> = None;
+                let mut exclusion = 0usize;
+                for rule in rules {
+                    for pattern in rule.patterns.iter().filter(|p| p.matches(code)) {
+                        match rule.kind {
+                            RuleKind::Exclude => exclusion = exclusion.max(pattern.len()),
+                            _ => {
+                                if inclusion.is_none_or(|(_, len)| pattern.len() > len) {
+                                    inclusion = Some((rule, pattern.len()));
+                                }
+                            }
+                        }
+                    }
+                }
+                let Some((rule, len)) = inclusion else {
+                    continue;
+                };
+                if exclusion >= len {
+                    continue;
+                }
+                let core = rule.kind == RuleKind::Core;
+                let weight = match (core, main) {
+                    (true, true) => w.core_main,
+                    (true, false) => w.core_secondary,
+                    (false, _) if distinct[i] == 0 => continue,
+                    (false, true) => w.ext_main,
+                    (false, false) => w.ext_secondary,
+                };
+                details[i].evidence.push(Evidence::Ipc {
+                    rule: rule.id.clone(),
+                    code: code.to_string(),
+                    main,
+                    core,
+                    weight,
+                });
+                if (weight, len) > best_ipc[i] {
+                    best_ipc[i] = (weight, len);
+                }
+            }
+        }
+        let mut fits = vec![0.0; n];
+        for i in 0..n {
+            let keyword_only = if distinct[i] >= w.keyword_only_min_hits && strong_any[i] {
+                w.keyword_only
+            } else {
+                0.0
+            };
+            let bonus = (w.strong_keyword_bonus * strong[i]).min(w.strong_keyword_bonus_cap);
+            let base = best_ipc[i].0.max(keyword_only);
+            fits[i] = if base > 0.0 {
+                (base + bonus).min(1.0)
+            } else {
+                0.0
+            };
+            details[i].fit = fits[i];
+        }
+        let primary = (0..n)
+            .filter(|&i| fits[i] >= w.primary_threshold)
+            .max_by(|&a, &b| {
+                let key = |i: usize| (fits[i], best_ipc[i].1, strong[i], distinct[i]);
+                let (ka, kb) = (key(a), key(b));
+                ka.partial_cmp(&kb)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(b.cmp(&a))
+            });
+        details.retain(|d| d.fit > 0.0);
+        details.sort_by(|a, b| {
+            b.fit
+                .partial_cmp(&a.fit)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        IndustryMatch {
+            fits,
+            primary,
+            details,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher() -> IndustryMatcher {
+        IndustryMatcher::new(&IndustriesConfig::embedded().unwrap()).unwrap()
+    }
+
+    fn codes(codes: &[&str]) -> Vec<IpcCode> {
+        codes.iter().map(|c| IpcCode::parse(c).unwrap()).collect()
+    }
+
+    fn index(m: &IndustryMatcher, name: &str) -> usize {
+        m.names().iter().position(|n| n == name).unwrap()
+    }
+
+    #[test]
+    fn patterns_respect_the_ipc_hierarchy() {
+        let g06f1 = IpcPattern::parse("G06F1").unwrap();
+        assert!(g06f1.matches(&IpcCode::parse("G06F1/32").unwrap()));
+        assert!(!g06f1.matches(&IpcCode::parse("G06F16/35").unwrap()));
+        let sub = IpcPattern::parse("H01L21/67").unwrap();
+        assert!(sub.matches(&IpcCode::parse("H01L21/677").unwrap()));
+        assert!(!sub.matches(&IpcCode::parse("H01L21/02").unwrap()));
+        assert!(IpcPattern::parse("H01L21/6x").is_err());
+    }
+
+    #[test]
+    fn core_ipc_places_a_patent_and_exclusions_win() {
+        let m = matcher();
+        let ic = index(&m, "集成电路");
+        let chip = m.classify(
+            &codes(&["H01L21/3065"]),
+            "一种等离子体刻蚀方法",
+            Some("对晶圆进行刻蚀"),
+            None,
+        );
+        assert_eq!(chip.primary, Some(ic));
+        assert!(chip.fits[ic] >= 0.99);
+        let evidence = &chip.details[0].evidence;
+        assert!(
+            evidence
+                .iter()
+                .any(|e| matches!(e, Evidence::Ipc { rule, .. } if rule == "ic.core.devices")),
+            "{evidence:?}"
+        );
+        // Solar cells under H01L31/04 go to 节能环保, not 集成电路.
+        let solar = m.classify(
+            &codes(&["H01L31/0445"]),
+            "一种太阳能电池片",
+            Some("光伏组件"),
+            None,
+        );
+        assert_eq!(solar.fits[ic], 0.0);
+        assert_eq!(solar.primary, Some(index(&m, "节能环保")));
+    }
+
+    #[test]
+    fn ext_rules_need_a_keyword_and_text_alone_can_place() {
+        let m = matcher();
+        let equipment = index(&m, "智能装备");
+        let with = m.classify(&codes(&["B23K26/00"]), "一种机器人激光焊接装置", None, None);
+        assert!(with.fits[equipment] >= 0.6, "{with:?}");
+        let without = m.classify(&codes(&["B23K26/00"]), "一种钳子", None, None);
+        assert_eq!(without.fits[equipment], 0.0);
+        let ai = index(&m, "人工智能");
+        let text_only = m.classify(
+            &[],
+            "一种基于深度学习的人脸识别方法",
+            Some("利用卷积神经网络提取特征"),
+            None,
+        );
+        assert_eq!(text_only.primary, Some(ai));
+        assert!(text_only.fits[ai] >= 0.5);
+        let nothing = m.classify(&[], "一种防烫水杯", Some("杯体外设有隔热层"), None);
+        assert_eq!(nothing.primary, None);
+    }
+}
