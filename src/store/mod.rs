@@ -3,12 +3,14 @@
 
 mod archive;
 mod catalog;
+mod columns;
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 pub use archive::{Archive, sync_dir};
 pub use catalog::{BatchRecord, BatchStatus, Catalog, CatalogStats, Holding, NewBatch};
+pub use columns::{ColumnData, ColumnTable};
 
 use crate::error::{Error, IoContext, Result};
 

@@ -1,0 +1,460 @@
+//! The score card of one patent: the value and its exact decomposition, the top drivers and
+//! drags in plain Chinese, industry fits with the rules and keywords that fired, the CNIPA
+//! high-value checklist with evidence, the remaining term and the data gaps.
+
+use serde::Serialize;
+
+use super::config::ModelConfig;
+use super::features::CATEGORY_NAMES_ZH;
+use super::industry::{Evidence, IndustryMatch};
+use super::table::TableMeta;
+use super::value::{Check, ScoreRow, Tier, gaps};
+use crate::model::{EventKind, LegalStatus, Patent};
+use crate::text::ClaimSet;
+
+/// One dimension line.
+#[derive(Debug, Clone, Serialize)]
+pub struct DimensionLine {
+    /// Chinese name.
+    pub name: String,
+    /// Score 0–1, when observed.
+    pub score: Option<f64>,
+    /// Prior weight.
+    pub weight: f64,
+    /// Points contributed to the value.
+    pub points: f64,
+}
+
+/// One industry line.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndustryLine {
+    /// Industry name.
+    pub name: String,
+    /// Rule fit 0–1.
+    pub fit: f64,
+    /// Rank score within the industry (value × fit factor), when fit ≥ the label threshold.
+    pub rank: Option<f64>,
+    /// Whether it is the primary industry.
+    pub primary: bool,
+    /// The rules and keywords that fired.
+    pub evidence: Vec<String>,
+}
+
+/// One checklist line.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyLine {
+    /// The category.
+    pub category: &'static str,
+    /// Yes, no, unknown or not applicable.
+    pub check: Check,
+    /// The evidence.
+    pub evidence: String,
+}
+
+/// The score card.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreCard {
+    /// Application number.
+    pub application_number: String,
+    /// Title.
+    pub title: String,
+    /// Owning institution.
+    pub institution: String,
+    /// Value 0–100 (the sum of the dimension points).
+    pub value: f64,
+    /// Percentile of the value in the library.
+    pub value_percentile: f64,
+    /// Tier and its role.
+    pub tier: Tier,
+    /// 重点推广 / 推广 / 储备 / 评估是否维持.
+    pub tier_role: &'static str,
+    /// Confidence 0–1.
+    pub confidence: f64,
+    /// 高 / 中 / 低.
+    pub confidence_level: &'static str,
+    /// The four dimensions.
+    pub dimensions: Vec<DimensionLine>,
+    /// Up to three reasons that raise the value.
+    pub drivers: Vec<String>,
+    /// Up to two reasons that lower it.
+    pub drags: Vec<String>,
+    /// The cohort compared in and its size.
+    pub cohort: String,
+    /// Cohort size.
+    pub cohort_size: u32,
+    /// Years of term left (the second clock, not in the value).
+    pub remaining_years: Option<f64>,
+    /// Industries with a non-zero fit, best first.
+    pub industries: Vec<IndustryLine>,
+    /// The CNIPA 高价值发明专利 checklist.
+    pub policy: Vec<PolicyLine>,
+    /// What was missing.
+    pub data_gaps: Vec<String>,
+    /// Model, taxonomy and as-of date of the scores.
+    pub provenance: TableMeta,
+}
+
+fn pct(p: f64) -> u32 {
+    (p * 100.0).round().clamp(0.0, 100.0) as u32
+}
+
+fn event_name(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Transfer => "转让",
+        EventKind::Licence => "许可",
+        EventKind::Pledge => "质押",
+        EventKind::Litigation => "诉讼",
+        EventKind::OpenLicence => "开放许可声明",
+        EventKind::Award => "获奖",
+    }
+}
+
+fn describe(e: &Evidence) -> String {
+    match e {
+        Evidence::Ipc {
+            rule,
+            code,
+            main,
+            core,
+            weight,
+        } => format!(
+            "{}IPC {code} 命中规则 {rule}（{}，{weight:.1}）",
+            if *main { "主" } else { "副" },
+            if *core {
+                "核心"
+            } else {
+                "扩展，需关键词"
+            }
+        ),
+        Evidence::Keyword {
+            list,
+            word,
+            in_title,
+            ..
+        } => {
+            format!(
+                "关键词「{word}」（{list}{}）",
+                if *in_title { "，标题" } else { "" }
+            )
+        }
+    }
+}
+
+/// Builds the card of a patent from its score row, its record and its industry match.
+pub fn card(
+    patent: &Patent,
+    row: &ScoreRow,
+    found: &IndustryMatch,
+    industry_names: &[String],
+    model: &ModelConfig,
+    meta: &TableMeta,
+) -> ScoreCard {
+    let d = &model.dimensions;
+    let specs = [&d.technical_impact, &d.scope, &d.legal, &d.market];
+    let dimensions = specs
+        .iter()
+        .enumerate()
+        .map(|(k, spec)| DimensionLine {
+            name: spec.name_zh.clone(),
+            score: row.dimensions[k],
+            weight: spec.weight,
+            points: row.contributions[k],
+        })
+        .collect();
+    // Each candidate reason carries its effect on the value: weight share × (score − 0.5).
+    let total_weight: f64 = specs.iter().map(|s| s.weight).sum();
+    let share = |k: usize| specs[k].weight / total_weight;
+    let mut reasons: Vec<(f64, String)> = Vec::new();
+    if let Some(c) = row.citations {
+        let mut detail = Vec::new();
+        if let Some(s) = c.supplied {
+            detail.push(format!("导出数据 {s} 次"));
+        }
+        detail.push(format!("库内 {} 次，已剔除自引", c.in_library));
+        if c.age_years < f64::from(model.citations.window_years) {
+            detail.push(format!("公开 {:.1} 年，已按年龄校正", c.age_years));
+        }
+        reasons.push((
+            share(0) * (c.percentile - 0.5),
+            format!(
+                "被引 {} 次（{}），位于同队列第 {} 百分位",
+                c.used(),
+                detail.join("；"),
+                pct(c.percentile)
+            ),
+        ));
+    }
+    let scope = &model.scope;
+    let scope_total =
+        scope.claim1_breadth + scope.claim1_features + scope.independent_claims + scope.claim_count;
+    if let Some(v) = row.claim1_chars {
+        let breadth = 1.0 - v.percentile;
+        let text = if breadth >= 0.5 {
+            format!(
+                "首项权利要求 {} 字，短于同队列 {}% 的专利 → 保护范围较宽",
+                v.raw,
+                pct(breadth)
+            )
+        } else {
+            format!(
+                "首项权利要求 {} 字，长于同队列 {}% 的专利 → 保护范围较窄",
+                v.raw,
+                pct(v.percentile)
+            )
+        };
+        reasons.push((
+            share(1) * scope.claim1_breadth / scope_total * (breadth - 0.5),
+            text,
+        ));
+    }
+    if let Some(v) = row.claim1_features {
+        let breadth = 1.0 - v.percentile;
+        reasons.push((
+            share(1) * scope.claim1_features / scope_total * (breadth - 0.5),
+            format!(
+                "首项权利要求含 {} 个技术特征（同队列第 {} 百分位）",
+                v.raw,
+                pct(v.percentile)
+            ),
+        ));
+    }
+    if let Some(v) = row.independent {
+        let claims = patent
+            .claims
+            .as_deref()
+            .map(ClaimSet::parse)
+            .unwrap_or_default();
+        let mut categories: Vec<&str> = claims
+            .independent()
+            .map(|c| {
+                CATEGORY_NAMES_ZH[super::features::CATEGORIES
+                    .iter()
+                    .position(|x| *x == c.category())
+                    .unwrap_or(0)]
+            })
+            .collect();
+        categories.dedup();
+        reasons.push((
+            share(1) * scope.independent_claims / scope_total * (v.percentile - 0.5),
+            format!(
+                "{} 项独立权利要求，覆盖{}",
+                claims.independent().count(),
+                categories.join("、")
+            ),
+        ));
+    }
+    if let Some(v) = row.claim_count {
+        reasons.push((
+            share(1) * scope.claim_count / scope_total * (v.percentile - 0.5),
+            format!(
+                "共 {} 项权利要求（同队列第 {} 百分位）",
+                v.raw,
+                pct(v.percentile)
+            ),
+        ));
+    }
+    let legal_total = model.legal.survival + model.legal.coverage;
+    if let Some(v) = row.survival {
+        let text = match patent.legal_status {
+            Some(LegalStatus::InForce) => {
+                format!("仍有效；同期同领域 {}% 的专利已失效", pct(1.0 - v.raw))
+            }
+            Some(LegalStatus::Expired) => "已维持至期限届满".to_string(),
+            _ => format!("已失效；同期同领域 {}% 的专利仍有效", pct(v.raw)),
+        };
+        reasons.push((
+            share(2) * model.legal.survival / legal_total * (v.percentile - 0.5),
+            text,
+        ));
+    }
+    if let Some(v) = row.coverage {
+        let abroad: Vec<&String> = patent
+            .family_countries
+            .iter()
+            .filter(|c| c.as_str() != "CN")
+            .collect();
+        let text = if abroad.is_empty() {
+            "无海外同族".to_string()
+        } else {
+            format!(
+                "在 {} 有同族（海外布局第 {} 百分位）",
+                abroad
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                pct(v.percentile)
+            )
+        };
+        reasons.push((
+            share(2) * model.legal.coverage / legal_total * (v.percentile - 0.5),
+            text,
+        ));
+    }
+    let kinds: Vec<&str> = EventKind::ALL
+        .iter()
+        .filter(|k| patent.events.iter().any(|e| e.kind == **k))
+        .map(|k| event_name(*k))
+        .collect();
+    if row.market > 0.0 {
+        reasons.push((
+            share(3) * row.market,
+            format!("有{}记录（运用证据 {:.2}）", kinds.join("、"), row.market),
+        ));
+    }
+    let mut drivers: Vec<(f64, String)> =
+        reasons.iter().filter(|(e, _)| *e > 0.0).cloned().collect();
+    drivers.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut drags: Vec<(f64, String)> = reasons.into_iter().filter(|(e, _)| *e < 0.0).collect();
+    drags.sort_by(|a, b| a.0.total_cmp(&b.0));
+
+    let industries = found
+        .details
+        .iter()
+        .map(|fit| IndustryLine {
+            name: industry_names
+                .get(fit.industry)
+                .cloned()
+                .unwrap_or_default(),
+            fit: fit.fit,
+            rank: row
+                .ranks
+                .get(fit.industry)
+                .filter(|r| !r.is_nan())
+                .map(|r| f64::from(*r)),
+            primary: found.primary == Some(fit.industry),
+            evidence: fit.evidence.iter().map(describe).collect(),
+        })
+        .collect();
+
+    let policy = policy_lines(patent, row, found, industry_names, model);
+    let data_gaps = gaps::DESCRIPTIONS
+        .iter()
+        .filter(|(bit, _)| row.gaps & bit != 0)
+        .map(|(_, text)| (*text).to_string())
+        .collect();
+    ScoreCard {
+        application_number: patent.application_number.to_string(),
+        title: patent.title.clone(),
+        institution: row.institution.clone(),
+        value: row.value,
+        value_percentile: row.value_percentile,
+        tier: row.tier,
+        tier_role: row.tier.role_zh(),
+        confidence: row.confidence,
+        confidence_level: if row.confidence >= model.confidence.high {
+            "高"
+        } else if row.confidence >= model.confidence.medium {
+            "中"
+        } else {
+            "低"
+        },
+        dimensions,
+        drivers: drivers.into_iter().take(3).map(|(_, t)| t).collect(),
+        drags: drags.into_iter().take(2).map(|(_, t)| t).collect(),
+        cohort: row.cohort.clone(),
+        cohort_size: row.cohort_size,
+        remaining_years: row.remaining_years,
+        industries,
+        policy,
+        data_gaps,
+        provenance: meta.clone(),
+    }
+}
+
+fn policy_lines(
+    patent: &Patent,
+    row: &ScoreRow,
+    found: &IndustryMatch,
+    names: &[String],
+    model: &ModelConfig,
+) -> Vec<PolicyLine> {
+    let categories = [
+        "战略性新兴产业的发明专利",
+        "在海外有同族专利权的发明专利",
+        "维持年限超过10年的发明专利",
+        "实现较高质押融资金额的发明专利",
+        "获得国家科学技术奖或中国专利奖的发明专利",
+    ];
+    let not_applicable = "仅统计有效的发明专利".to_string();
+    let evidence = |i: usize| -> String {
+        if row.policy[i] == Check::NotApplicable {
+            return not_applicable.clone();
+        }
+        match i {
+            0 => match found.details.first() {
+                Some(best) if best.fit >= 0.5 => format!(
+                    "按十大产业规则近似：{} {:.2}（{}）",
+                    names.get(best.industry).map_or("", String::as_str),
+                    best.fit,
+                    best.evidence.first().map(describe).unwrap_or_default()
+                ),
+                _ => "未命中任何产业规则".to_string(),
+            },
+            1 => {
+                let foreign: Vec<&String> = patent
+                    .family_members
+                    .iter()
+                    .filter(|m| !m.starts_with("CN"))
+                    .collect();
+                if foreign.is_empty() && patent.family_countries.iter().all(|c| c == "CN") {
+                    if patent.family_members.is_empty() && patent.family_countries.is_empty() {
+                        "未提供同族信息".into()
+                    } else {
+                        "无海外同族".into()
+                    }
+                } else {
+                    format!(
+                        "海外同族：{}",
+                        foreign
+                            .iter()
+                            .map(|s| s.as_str())
+                            .chain(patent.family_countries.iter().map(String::as_str))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                }
+            }
+            2 => match patent.application_date {
+                Some(d) => format!(
+                    "申请日 {d}，维持满 {} 年的要求",
+                    model.policy.maintained_years
+                ),
+                None => "缺少申请日".into(),
+            },
+            3 => {
+                if patent.events.iter().any(|e| e.kind == EventKind::Pledge) {
+                    "有质押记录，融资金额未提供".into()
+                } else if patent.events.is_empty() {
+                    "未提供法律事件".into()
+                } else {
+                    "无质押记录".into()
+                }
+            }
+            _ => {
+                let awards: Vec<String> = patent
+                    .events
+                    .iter()
+                    .filter(|e| e.kind == EventKind::Award)
+                    .map(|e| e.note.clone().unwrap_or_else(|| "获奖".into()))
+                    .collect();
+                if !awards.is_empty() {
+                    awards.join("；")
+                } else if patent.events.is_empty() {
+                    "未提供法律事件".into()
+                } else {
+                    "无获奖记录".into()
+                }
+            }
+        }
+    };
+    categories
+        .iter()
+        .enumerate()
+        .map(|(i, category)| PolicyLine {
+            category,
+            check: row.policy[i],
+            evidence: evidence(i),
+        })
+        .collect()
+}

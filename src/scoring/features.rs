@@ -1,0 +1,449 @@
+//! Per-patent scoring inputs, extracted once when a batch is accepted: claim measures, dates,
+//! legal facts, citations, family, events and the industry fits. Rescoring the library works
+//! on these alone, so it never re-reads or re-tokenises the text.
+
+use chrono::NaiveDate;
+
+use super::industry::IndustryMatcher;
+use crate::error::{Error, Result};
+use crate::model::{EventKind, IpcCode, LegalStatus, Patent, PatentType};
+use crate::store::{ColumnData, ColumnTable};
+use crate::text::{ClaimCategory, ClaimSet};
+
+/// Version of the feature extraction; a change re-extracts features from the archive.
+pub const FEATURES_VERSION: &str = "features-1";
+
+/// Claim measures of one patent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimStats {
+    /// Characters of claim 1 (no whitespace).
+    pub claim1_chars: u32,
+    /// Technical features of claim 1.
+    pub claim1_features: u32,
+    /// Category of claim 1 (index into [`CATEGORIES`]).
+    pub claim1_category: u8,
+    /// Number of independent claims.
+    pub independent: u32,
+    /// Bit set of the categories of the independent claims.
+    pub categories: u8,
+    /// Number of claims.
+    pub total: u32,
+}
+
+/// Claim categories in bit order.
+pub const CATEGORIES: [ClaimCategory; 6] = [
+    ClaimCategory::Product,
+    ClaimCategory::Method,
+    ClaimCategory::Apparatus,
+    ClaimCategory::System,
+    ClaimCategory::Medium,
+    ClaimCategory::Use,
+];
+
+/// Chinese names of the claim categories, in [`CATEGORIES`] order.
+pub const CATEGORY_NAMES_ZH: [&str; 6] = ["产品", "方法", "装置", "系统", "存储介质", "用途"];
+
+fn category_index(category: ClaimCategory) -> u8 {
+    CATEGORIES.iter().position(|c| *c == category).unwrap_or(0) as u8
+}
+
+/// Everything scoring needs to know about one patent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatentFeatures {
+    /// Dense ordinal from the catalog.
+    pub ordinal: u32,
+    /// Canonical application number.
+    pub application_number: String,
+    /// Publication numbers (citations may name these).
+    pub publication_numbers: Vec<String>,
+    /// Owning institution.
+    pub institution: String,
+    /// Applicants (self-citation detection).
+    pub applicants: Vec<String>,
+    /// Patent type.
+    pub patent_type: Option<PatentType>,
+    /// Main IPC, if any.
+    pub main_ipc: Option<IpcCode>,
+    /// Application year.
+    pub year: u16,
+    /// Application date.
+    pub application_date: Option<NaiveDate>,
+    /// Publication date.
+    pub publication_date: Option<NaiveDate>,
+    /// Grant date.
+    pub grant_date: Option<NaiveDate>,
+    /// Legal status.
+    pub legal_status: Option<LegalStatus>,
+    /// Forward citations supplied by the exporting tool.
+    pub forward_citations: Option<u32>,
+    /// Backward citations, normalised numbers.
+    pub cited: Vec<String>,
+    /// Family offices outside CN.
+    pub family_countries: Vec<String>,
+    /// Whether a foreign family member is a granted publication (kind B/C), if family is known.
+    pub family_granted_abroad: Option<bool>,
+    /// Bit set of event kinds (index in [`EventKind::ALL`]).
+    pub events: u8,
+    /// Claim measures, when claims were supplied.
+    pub claims: Option<ClaimStats>,
+    /// Fit per industry (configuration order).
+    pub fits: Vec<f32>,
+    /// Primary industry, if any.
+    pub primary: Option<u8>,
+}
+
+impl PatentFeatures {
+    /// Extracts the features of a patent.
+    pub fn extract(patent: &Patent, ordinal: u32, matcher: &IndustryMatcher) -> PatentFeatures {
+        let claim_set = patent
+            .claims
+            .as_deref()
+            .map(ClaimSet::parse)
+            .filter(|s| !s.is_empty());
+        let claims = claim_set.as_ref().and_then(|set| {
+            let first = set.first()?;
+            let mut categories = 0u8;
+            for claim in set.independent() {
+                categories |= 1 << category_index(claim.category());
+            }
+            Some(ClaimStats {
+                claim1_chars: first.chars() as u32,
+                claim1_features: first.features() as u32,
+                claim1_category: category_index(first.category()),
+                independent: set.independent().count() as u32,
+                categories,
+                total: set.len() as u32,
+            })
+        });
+        let claim_one = claim_set
+            .as_ref()
+            .and_then(|s| s.first())
+            .map(|c| c.text.as_str());
+        let found = matcher.classify(
+            &patent.ipc,
+            &patent.title,
+            patent.abstract_text.as_deref(),
+            claim_one,
+        );
+        let foreign: Vec<&String> = patent
+            .family_members
+            .iter()
+            .filter(|m| !m.starts_with("CN"))
+            .collect();
+        let family_countries: Vec<String> = patent
+            .family_countries
+            .iter()
+            .filter(|c| c.as_str() != "CN")
+            .cloned()
+            .chain(
+                foreign
+                    .iter()
+                    .map(|m| m.chars().take(2).collect::<String>()),
+            )
+            .fold(Vec::new(), |mut acc, c| {
+                if !acc.contains(&c) {
+                    acc.push(c);
+                }
+                acc
+            });
+        let family_known = !patent.family_members.is_empty() || !patent.family_countries.is_empty();
+        let family_granted_abroad = family_known.then(|| {
+            foreign.iter().any(|m| {
+                let kind = m.trim_end_matches(|c: char| c.is_ascii_digit());
+                kind.ends_with('B') || kind.ends_with('C')
+            })
+        });
+        let mut events = 0u8;
+        for event in &patent.events {
+            if let Some(i) = EventKind::ALL.iter().position(|k| *k == event.kind) {
+                events |= 1 << i;
+            }
+        }
+        PatentFeatures {
+            ordinal,
+            application_number: patent.application_number.to_string(),
+            publication_numbers: patent.publication_numbers.clone(),
+            institution: patent.institution.clone().unwrap_or_default(),
+            applicants: patent.applicants.clone(),
+            patent_type: patent.effective_type(),
+            main_ipc: patent.main_ipc().cloned(),
+            year: patent.application_year(),
+            application_date: patent.application_date,
+            publication_date: patent.publication_date,
+            grant_date: patent.grant_date,
+            legal_status: patent.legal_status,
+            forward_citations: patent.forward_citations,
+            cited: patent.cited_patents.clone(),
+            family_countries,
+            family_granted_abroad,
+            events,
+            claims,
+            fits: found.fits.iter().map(|f| *f as f32).collect(),
+            primary: found.primary.map(|p| p as u8),
+        }
+    }
+
+    /// Whether the patent had an event of this kind.
+    pub fn has_event(&self, kind: EventKind) -> bool {
+        EventKind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .is_some_and(|i| self.events & (1 << i) != 0)
+    }
+}
+
+const NO_DAY: i32 = i32::MIN;
+const NO_COUNT: u32 = u32::MAX;
+const NO_CODE: u8 = u8::MAX;
+
+fn day(date: Option<NaiveDate>) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    date.map_or(NO_DAY, |d| (d - epoch).num_days() as i32)
+}
+
+fn undo_day(days: i32) -> Option<NaiveDate> {
+    if days == NO_DAY {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::Duration::days(i64::from(days)))
+}
+
+/// Writes features as a column table.
+pub fn to_table(features: &[PatentFeatures], industries_version: &str) -> ColumnTable {
+    let n_industries = features.first().map_or(0, |f| f.fits.len());
+    let col_u32 =
+        |f: &dyn Fn(&PatentFeatures) -> u32| ColumnData::U32(features.iter().map(f).collect());
+    let col_u8 =
+        |f: &dyn Fn(&PatentFeatures) -> u8| ColumnData::U8(features.iter().map(f).collect());
+    let col_i32 =
+        |f: &dyn Fn(&PatentFeatures) -> i32| ColumnData::I32(features.iter().map(f).collect());
+    let col_str =
+        |f: &dyn Fn(&PatentFeatures) -> String| ColumnData::Str(features.iter().map(f).collect());
+    let col_list = |f: &dyn Fn(&PatentFeatures) -> Vec<String>| {
+        ColumnData::StrList(features.iter().map(f).collect())
+    };
+    let claim =
+        |f: &dyn Fn(&ClaimStats) -> u32| col_u32(&|p| p.claims.as_ref().map_or(NO_COUNT, f));
+    let mut columns = vec![
+        ("ordinal".to_string(), col_u32(&|p| p.ordinal)),
+        (
+            "application_number".into(),
+            col_str(&|p| p.application_number.clone()),
+        ),
+        (
+            "publication_numbers".into(),
+            col_list(&|p| p.publication_numbers.clone()),
+        ),
+        ("institution".into(), col_str(&|p| p.institution.clone())),
+        ("applicants".into(), col_list(&|p| p.applicants.clone())),
+        (
+            "patent_type".into(),
+            col_u8(&|p| {
+                p.patent_type
+                    .and_then(|t| PatentType::ALL.iter().position(|x| *x == t))
+                    .map_or(NO_CODE, |i| i as u8)
+            }),
+        ),
+        (
+            "main_ipc".into(),
+            col_str(&|p| {
+                p.main_ipc
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            }),
+        ),
+        ("year".into(), col_u32(&|p| u32::from(p.year))),
+        (
+            "application_day".into(),
+            col_i32(&|p| day(p.application_date)),
+        ),
+        (
+            "publication_day".into(),
+            col_i32(&|p| day(p.publication_date)),
+        ),
+        ("grant_day".into(), col_i32(&|p| day(p.grant_date))),
+        (
+            "legal_status".into(),
+            col_u8(&|p| {
+                p.legal_status
+                    .and_then(|s| LegalStatus::ALL.iter().position(|x| *x == s))
+                    .map_or(NO_CODE, |i| i as u8)
+            }),
+        ),
+        (
+            "forward_citations".into(),
+            col_u32(&|p| p.forward_citations.unwrap_or(NO_COUNT)),
+        ),
+        ("cited".into(), col_list(&|p| p.cited.clone())),
+        (
+            "family_countries".into(),
+            col_list(&|p| p.family_countries.clone()),
+        ),
+        (
+            "family_granted_abroad".into(),
+            col_u8(&|p| p.family_granted_abroad.map_or(NO_CODE, u8::from)),
+        ),
+        ("events".into(), col_u8(&|p| p.events)),
+        ("claim1_chars".into(), claim(&|c| c.claim1_chars)),
+        ("claim1_features".into(), claim(&|c| c.claim1_features)),
+        (
+            "claim1_category".into(),
+            claim(&|c| u32::from(c.claim1_category)),
+        ),
+        ("independent_claims".into(), claim(&|c| c.independent)),
+        (
+            "claim_categories".into(),
+            claim(&|c| u32::from(c.categories)),
+        ),
+        ("claims".into(), claim(&|c| c.total)),
+        (
+            "primary_industry".into(),
+            col_u8(&|p| p.primary.unwrap_or(NO_CODE)),
+        ),
+    ];
+    for i in 0..n_industries {
+        columns.push((
+            format!("fit_{i}"),
+            ColumnData::F32(features.iter().map(|p| p.fits[i]).collect()),
+        ));
+    }
+    let mut table = ColumnTable {
+        columns,
+        ..ColumnTable::default()
+    };
+    table
+        .metadata
+        .insert("features_version".into(), FEATURES_VERSION.into());
+    table
+        .metadata
+        .insert("industries_version".into(), industries_version.into());
+    table
+        .metadata
+        .insert("industries".into(), n_industries.to_string());
+    table
+}
+
+/// Reads features written by [`to_table`]; `None` when they were made by another feature or
+/// industries version (they must then be extracted again).
+pub fn from_table(
+    table: &ColumnTable,
+    industries_version: &str,
+) -> Result<Option<Vec<PatentFeatures>>> {
+    if table.metadata.get("features_version").map(String::as_str) != Some(FEATURES_VERSION)
+        || table.metadata.get("industries_version").map(String::as_str) != Some(industries_version)
+    {
+        return Ok(None);
+    }
+    let n_industries: usize = table
+        .metadata
+        .get("industries")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let corrupt = |name: &str| Error::Corrupt(format!("features column {name} has the wrong type"));
+    macro_rules! col {
+        ($name:expr, $variant:ident) => {
+            match table.column($name)? {
+                ColumnData::$variant(v) => v,
+                _ => return Err(corrupt($name)),
+            }
+        };
+    }
+    let ordinal = col!("ordinal", U32);
+    let number = col!("application_number", Str);
+    let publications = col!("publication_numbers", StrList);
+    let institution = col!("institution", Str);
+    let applicants = col!("applicants", StrList);
+    let patent_type = col!("patent_type", U8);
+    let main_ipc = col!("main_ipc", Str);
+    let year = col!("year", U32);
+    let application_day = col!("application_day", I32);
+    let publication_day = col!("publication_day", I32);
+    let grant_day = col!("grant_day", I32);
+    let legal_status = col!("legal_status", U8);
+    let forward = col!("forward_citations", U32);
+    let cited = col!("cited", StrList);
+    let family = col!("family_countries", StrList);
+    let granted_abroad = col!("family_granted_abroad", U8);
+    let events = col!("events", U8);
+    let c1_chars = col!("claim1_chars", U32);
+    let c1_features = col!("claim1_features", U32);
+    let c1_category = col!("claim1_category", U32);
+    let independent = col!("independent_claims", U32);
+    let categories = col!("claim_categories", U32);
+    let total = col!("claims", U32);
+    let primary = col!("primary_industry", U8);
+    let mut fits = Vec::with_capacity(n_industries);
+    for i in 0..n_industries {
+        fits.push(col!(&format!("fit_{i}"), F32));
+    }
+    let mut out = Vec::with_capacity(table.rows());
+    for r in 0..table.rows() {
+        out.push(PatentFeatures {
+            ordinal: ordinal[r],
+            application_number: number[r].clone(),
+            publication_numbers: publications[r].clone(),
+            institution: institution[r].clone(),
+            applicants: applicants[r].clone(),
+            patent_type: PatentType::ALL.get(usize::from(patent_type[r])).copied(),
+            main_ipc: IpcCode::parse(&main_ipc[r]).ok(),
+            year: year[r] as u16,
+            application_date: undo_day(application_day[r]),
+            publication_date: undo_day(publication_day[r]),
+            grant_date: undo_day(grant_day[r]),
+            legal_status: LegalStatus::ALL.get(usize::from(legal_status[r])).copied(),
+            forward_citations: (forward[r] != NO_COUNT).then_some(forward[r]),
+            cited: cited[r].clone(),
+            family_countries: family[r].clone(),
+            family_granted_abroad: (granted_abroad[r] != NO_CODE).then_some(granted_abroad[r] == 1),
+            events: events[r],
+            claims: (total[r] != NO_COUNT).then(|| ClaimStats {
+                claim1_chars: c1_chars[r],
+                claim1_features: c1_features[r],
+                claim1_category: c1_category[r] as u8,
+                independent: independent[r],
+                categories: categories[r] as u8,
+                total: total[r],
+            }),
+            fits: fits.iter().map(|f| f[r]).collect(),
+            primary: (primary[r] != NO_CODE).then_some(primary[r]),
+        });
+    }
+    Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ApplicationNumber, LegalEvent};
+    use crate::scoring::IndustriesConfig;
+
+    #[test]
+    fn features_round_trip_through_a_table() {
+        let matcher = IndustryMatcher::new(&IndustriesConfig::embedded().unwrap()).unwrap();
+        let mut p = Patent::new(
+            ApplicationNumber::parse("CN202110123456.7").unwrap(),
+            "一种半导体器件的刻蚀方法",
+        );
+        p.claims = Some("1.一种刻蚀方法，包括：提供晶圆；刻蚀所述晶圆。\n2.根据权利要求1所述的方法，其中刻蚀为干法刻蚀。\n3.一种半导体器件，由权利要求1的方法制成。".into());
+        p.ipc = vec![IpcCode::parse("H01L21/3065").unwrap()];
+        p.family_members = vec!["US11223344B2".into(), "CN112233445A".into()];
+        p.events = vec![LegalEvent {
+            kind: EventKind::Licence,
+            date: None,
+            note: None,
+        }];
+        p.application_date = NaiveDate::from_ymd_opt(2021, 3, 4);
+        p.legal_status = Some(LegalStatus::InForce);
+        let f = PatentFeatures::extract(&p, 42, &matcher);
+        assert_eq!(f.family_countries, ["US"]);
+        assert_eq!(f.family_granted_abroad, Some(true));
+        assert!(f.has_event(EventKind::Licence) && !f.has_event(EventKind::Pledge));
+        let claims = f.claims.unwrap();
+        assert_eq!((claims.total, claims.claim1_features), (3, 2));
+        assert!(f.primary.is_some());
+        let table = to_table(std::slice::from_ref(&f), "v");
+        assert_eq!(from_table(&table, "v").unwrap().unwrap(), vec![f]);
+        assert!(from_table(&table, "other").unwrap().is_none());
+    }
+}

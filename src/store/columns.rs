@@ -1,0 +1,311 @@
+//! Derived column tables (features, scores) as Parquet files, replaced atomically: written to
+//! a temporary name, fsynced, renamed over the old file. The typed layer above decides what
+//! the columns mean; this layer only moves columns to and from disk.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float32Type, Float64Type, Int32Type, UInt8Type, UInt32Type, UInt64Type};
+use arrow_array::{
+    Array, ArrayRef, Float32Array, Float64Array, Int32Array, RecordBatch, UInt8Array, UInt32Array,
+    UInt64Array,
+};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use super::archive::sync_dir;
+use crate::error::{Error, IoContext, Result};
+
+/// The values of one column. Optional numbers use NaN (floats) or a sentinel chosen by the
+/// caller; strings and lists are never null (empty instead).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnData {
+    /// Small integers (flags, codes).
+    U8(Vec<u8>),
+    /// Counts and ordinals.
+    U32(Vec<u32>),
+    /// Large counters.
+    U64(Vec<u64>),
+    /// Signed integers (days since 1970).
+    I32(Vec<i32>),
+    /// Measurements; NaN for missing.
+    F32(Vec<f32>),
+    /// Measurements needing precision.
+    F64(Vec<f64>),
+    /// Text.
+    Str(Vec<String>),
+    /// Lists of text.
+    StrList(Vec<Vec<String>>),
+}
+
+impl ColumnData {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnData::U8(v) => v.len(),
+            ColumnData::U32(v) => v.len(),
+            ColumnData::U64(v) => v.len(),
+            ColumnData::I32(v) => v.len(),
+            ColumnData::F32(v) => v.len(),
+            ColumnData::F64(v) => v.len(),
+            ColumnData::Str(v) => v.len(),
+            ColumnData::StrList(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn to_array(&self) -> ArrayRef {
+        match self {
+            ColumnData::U8(v) => Arc::new(UInt8Array::from(v.clone())),
+            ColumnData::U32(v) => Arc::new(UInt32Array::from(v.clone())),
+            ColumnData::U64(v) => Arc::new(UInt64Array::from(v.clone())),
+            ColumnData::I32(v) => Arc::new(Int32Array::from(v.clone())),
+            ColumnData::F32(v) => Arc::new(Float32Array::from(v.clone())),
+            ColumnData::F64(v) => Arc::new(Float64Array::from(v.clone())),
+            ColumnData::Str(v) => {
+                let mut b = StringBuilder::with_capacity(v.len(), v.len() * 8);
+                for s in v {
+                    b.append_value(s);
+                }
+                Arc::new(b.finish())
+            }
+            ColumnData::StrList(v) => {
+                let mut b = ListBuilder::new(StringBuilder::new());
+                for items in v {
+                    for item in items {
+                        b.values().append_value(item);
+                    }
+                    b.append(true);
+                }
+                Arc::new(b.finish())
+            }
+        }
+    }
+
+    fn data_type(&self) -> DataType {
+        match self {
+            ColumnData::U8(_) => DataType::UInt8,
+            ColumnData::U32(_) => DataType::UInt32,
+            ColumnData::U64(_) => DataType::UInt64,
+            ColumnData::I32(_) => DataType::Int32,
+            ColumnData::F32(_) => DataType::Float32,
+            ColumnData::F64(_) => DataType::Float64,
+            ColumnData::Str(_) => DataType::Utf8,
+            ColumnData::StrList(_) => {
+                DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
+            }
+        }
+    }
+
+    fn empty_like(data_type: &DataType) -> Option<ColumnData> {
+        Some(match data_type {
+            DataType::UInt8 => ColumnData::U8(Vec::new()),
+            DataType::UInt32 => ColumnData::U32(Vec::new()),
+            DataType::UInt64 => ColumnData::U64(Vec::new()),
+            DataType::Int32 => ColumnData::I32(Vec::new()),
+            DataType::Float32 => ColumnData::F32(Vec::new()),
+            DataType::Float64 => ColumnData::F64(Vec::new()),
+            DataType::Utf8 => ColumnData::Str(Vec::new()),
+            DataType::List(_) => ColumnData::StrList(Vec::new()),
+            _ => return None,
+        })
+    }
+
+    fn extend_from(&mut self, array: &dyn Array) {
+        match self {
+            ColumnData::U8(v) => v.extend(array.as_primitive::<UInt8Type>().values().iter()),
+            ColumnData::U32(v) => v.extend(array.as_primitive::<UInt32Type>().values().iter()),
+            ColumnData::U64(v) => v.extend(array.as_primitive::<UInt64Type>().values().iter()),
+            ColumnData::I32(v) => v.extend(array.as_primitive::<Int32Type>().values().iter()),
+            ColumnData::F32(v) => v.extend(array.as_primitive::<Float32Type>().values().iter()),
+            ColumnData::F64(v) => v.extend(array.as_primitive::<Float64Type>().values().iter()),
+            ColumnData::Str(v) => {
+                let a = array.as_string::<i32>();
+                v.extend((0..a.len()).map(|i| a.value(i).to_string()));
+            }
+            ColumnData::StrList(v) => {
+                let a = array.as_list::<i32>();
+                for i in 0..a.len() {
+                    let items = a.value(i);
+                    let strings = items.as_string::<i32>();
+                    v.push(
+                        (0..strings.len())
+                            .map(|j| strings.value(j).to_string())
+                            .collect(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A named set of equally long columns plus key-value metadata.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ColumnTable {
+    /// Columns in order.
+    pub columns: Vec<(String, ColumnData)>,
+    /// File metadata (versions, provenance).
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl ColumnTable {
+    /// Returns a column by name.
+    pub fn column(&self, name: &str) -> Result<&ColumnData> {
+        self.columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
+            .ok_or_else(|| Error::Corrupt(format!("column table lacks column {name}")))
+    }
+
+    /// Returns the number of rows.
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, |(_, c)| c.len())
+    }
+
+    /// Writes the table to `path`, atomically replacing any previous file.
+    pub fn write_atomic(&self, path: &Path) -> Result<()> {
+        let rows = self.rows();
+        if let Some((name, _)) = self.columns.iter().find(|(_, c)| c.len() != rows) {
+            return Err(Error::Corrupt(format!(
+                "column {name} has a different length"
+            )));
+        }
+        let schema = Arc::new(Schema::new(
+            self.columns
+                .iter()
+                .map(|(n, c)| Field::new(n, c.data_type(), false))
+                .collect::<Vec<_>>(),
+        ));
+        let kv = self
+            .metadata
+            .iter()
+            .map(|(k, v)| parquet::file::metadata::KeyValue::new(k.clone(), v.clone()))
+            .collect();
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(1)?))
+            .set_key_value_metadata(Some(kv))
+            .set_created_by("patscreen".to_string())
+            .build();
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
+        fs::create_dir_all(dir).at(dir)?;
+        let partial = path.with_extension("parquet.partial");
+        {
+            let file = File::create(&partial).at(&partial)?;
+            let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(properties))?;
+            const CHUNK: usize = 65_536;
+            let mut start = 0;
+            loop {
+                let end = (start + CHUNK).min(rows);
+                let arrays: Vec<ArrayRef> = self
+                    .columns
+                    .iter()
+                    .map(|(_, c)| c.to_array().slice(start, end - start))
+                    .collect();
+                writer.write(&RecordBatch::try_new(schema.clone(), arrays)?)?;
+                start = end;
+                if start >= rows {
+                    break;
+                }
+            }
+            let file = writer.into_inner()?;
+            file.sync_all().at(&partial)?;
+        }
+        fs::rename(&partial, path).at(path)?;
+        sync_dir(dir)
+    }
+
+    /// Reads a table written by [`ColumnTable::write_atomic`].
+    pub fn read(path: &Path) -> Result<ColumnTable> {
+        let file = File::open(path).at(path)?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+        let metadata = builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .map(|kv| {
+                kv.iter()
+                    .map(|e| (e.key.clone(), e.value.clone().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let schema = builder.schema().clone();
+        let mut columns = Vec::new();
+        for field in schema.fields() {
+            let data = ColumnData::empty_like(field.data_type()).ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "{}: unexpected column type {}",
+                    path.display(),
+                    field.data_type()
+                ))
+            })?;
+            columns.push((field.name().clone(), data));
+        }
+        for batch in builder.with_batch_size(65_536).build()? {
+            let batch = batch?;
+            for (i, (_, data)) in columns.iter_mut().enumerate() {
+                data.extend_from(batch.column(i).as_ref());
+            }
+        }
+        Ok(ColumnTable { columns, metadata })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_round_trip_and_replace_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let mut table = ColumnTable::default();
+        table
+            .columns
+            .push(("a".into(), ColumnData::U32(vec![1, 2, 3])));
+        table
+            .columns
+            .push(("b".into(), ColumnData::F32(vec![0.5, f32::NAN, 2.0])));
+        table.columns.push((
+            "c".into(),
+            ColumnData::Str(vec!["甲".into(), String::new(), "丙".into()]),
+        ));
+        table.columns.push((
+            "d".into(),
+            ColumnData::StrList(vec![vec!["x".into()], vec![], vec!["y".into(), "z".into()]]),
+        ));
+        table.metadata.insert("version".into(), "7".into());
+        table.write_atomic(&path).unwrap();
+        let back = ColumnTable::read(&path).unwrap();
+        assert_eq!(back.rows(), 3);
+        assert_eq!(back.metadata["version"], "7");
+        assert_eq!(back.column("c").unwrap(), table.column("c").unwrap());
+        assert_eq!(back.column("d").unwrap(), table.column("d").unwrap());
+        let ColumnData::F32(b) = back.column("b").unwrap() else {
+            panic!()
+        };
+        assert!(b[1].is_nan() && b[2] == 2.0);
+        // A second write replaces the first; no partial file is left.
+        table.columns[0].1 = ColumnData::U32(vec![9, 9, 9]);
+        table.write_atomic(&path).unwrap();
+        assert_eq!(
+            ColumnTable::read(&path).unwrap().column("a").unwrap(),
+            &ColumnData::U32(vec![9, 9, 9])
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let mut bad = table.clone();
+        bad.columns[0].1 = ColumnData::U32(vec![1]);
+        assert!(bad.write_atomic(&path).is_err());
+    }
+}
