@@ -14,6 +14,8 @@ pub enum Stage {
     Indexing,
     /// Committing the index.
     Committing,
+    /// Rescoring the library.
+    Scoring,
     /// Marking the batch done.
     Done,
 }
@@ -27,6 +29,7 @@ impl Stage {
             Stage::Recording => "recording",
             Stage::Indexing => "indexing",
             Stage::Committing => "committing",
+            Stage::Scoring => "scoring",
             Stage::Done => "done",
         }
     }

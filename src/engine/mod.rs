@@ -3,12 +3,14 @@
 //! tests, the benches and (later) the HTTP API.
 
 mod reindex;
+mod scores;
 mod submit;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock};
 
 pub use reindex::ReindexStats;
+pub use scores::RescoreStats;
 pub use submit::{Submission, SubmitOutcome};
 
 use crate::error::{Error, Result};
@@ -16,6 +18,7 @@ use crate::index::{CommitState, PatentIndex, PatentWriter, SearchRequest, Search
 use crate::model::{ApplicationNumber, Patent};
 use crate::progress::{Progress, Stage};
 use crate::schema;
+use crate::scoring::{ScoreTable, Scorer};
 use crate::store::{Archive, BatchRecord, Catalog, CatalogStats, DataDir, WriteLock};
 
 /// Whether a library is opened for writing.
@@ -57,6 +60,8 @@ pub struct Library {
     index: RwLock<PatentIndex>,
     writer: Mutex<Option<PatentWriter>>,
     lock: Mutex<Option<WriteLock>>,
+    scorer: Scorer,
+    scores: RwLock<Option<std::sync::Arc<ScoreTable>>>,
 }
 
 impl Library {
@@ -89,9 +94,14 @@ impl Library {
             index: RwLock::new(index),
             writer: Mutex::new(None),
             lock: Mutex::new(lock),
+            scorer: Scorer::embedded()?,
+            scores: RwLock::new(None),
         };
         if locked {
             library.recover(progress)?;
+        }
+        library.open_scores(progress)?;
+        if locked {
             if access == Access::ReadOnly {
                 // A reader must not keep other processes from writing.
                 library.close()?;
@@ -163,7 +173,8 @@ impl Library {
 
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        self.index_read()?.search(request)
+        self.index_read()?
+            .search(request, self.score_lookup().as_ref())
     }
 
     /// Returns a patent as indexed (its description lives in the archive only).

@@ -175,6 +175,9 @@ impl Library {
         })?;
         self.index_read()?.reload()?;
         catalog.mark_indexed(batch_id)?;
+        // Scores are derived: a crash from here on is repaired by rescoring on open.
+        self.write_features(batch_id, &kept, &ordinals)?;
+        self.rescore_with(&catalog, progress)?;
         progress.stage(Stage::Done, None);
         Ok(SubmitOutcome {
             batch: catalog.batch(batch_id)?,

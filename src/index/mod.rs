@@ -9,6 +9,7 @@
 mod document;
 mod fields;
 mod query;
+mod scores;
 mod search;
 
 use std::path::Path;
@@ -21,6 +22,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use document::{epoch_day, from_document, to_document};
 pub use fields::PatentFields;
 pub use query::{Boosts, MAX_QUERY_CHARS, Node, Scope, parse};
+pub use scores::{ScoreCounts, ScoreFacetCollector, ScoreFilter, ScoreLookup, industry_index};
 pub use search::{
     FacetCounts, Filters, Highlight, Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder,
 };
@@ -121,9 +123,42 @@ impl PatentIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Runs a search.
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        search::search(&self.reader.searcher(), &self.fields, request, &self.boosts)
+    /// Runs a search; `scores` enables value, tier and industry options.
+    pub fn search(
+        &self,
+        request: &SearchRequest,
+        scores: Option<&std::sync::Arc<dyn ScoreLookup>>,
+    ) -> Result<SearchResults> {
+        search::search(
+            &self.reader.searcher(),
+            &self.fields,
+            request,
+            &self.boosts,
+            scores,
+        )
+    }
+
+    /// Runs a search without scores.
+    pub fn search_plain(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.search(request, None)
+    }
+
+    /// Returns the ordinal of the indexed patent with this number.
+    pub fn ordinal(&self, number: &ApplicationNumber) -> Result<Option<u64>> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.application_number, number.as_str());
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        match top.first() {
+            Some((_, address)) => {
+                let doc: TantivyDocument = searcher.doc(*address)?;
+                Ok(document::ordinal(&self.fields, &doc))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Returns the indexed patent with this number (without its description).
@@ -268,32 +303,32 @@ mod tests {
         index.reload().unwrap();
         assert_eq!(index.num_docs(), 3);
 
-        let r = index.search(&SearchRequest::new("电池", 10)).unwrap();
+        let r = index.search_plain(&SearchRequest::new("电池", 10)).unwrap();
         assert_eq!(r.total, 2);
         // The phrase matches only where the words stand together.
         let r = index
-            .search(&SearchRequest::new("\"正极材料\"", 10))
+            .search_plain(&SearchRequest::new("\"正极材料\"", 10))
             .unwrap();
         assert_eq!(numbers(&r), ["CN202110123456.7"]);
         let r = index
-            .search(&SearchRequest::new("电池 AND NOT 回收", 10))
+            .search_plain(&SearchRequest::new("电池 AND NOT 回收", 10))
             .unwrap();
         assert_eq!(numbers(&r), ["CN202110123456.7"]);
         let r = index
-            .search(&SearchRequest::new("ipc:H01M10 OR inst:清华大学", 10))
+            .search_plain(&SearchRequest::new("ipc:H01M10 OR inst:清华大学", 10))
             .unwrap();
         assert_eq!(r.total, 2);
         let mut request = SearchRequest::new("电池", 10);
         request.filters.institutions = vec!["北京大学".into()];
         request.facets = true;
-        let r = index.search(&request).unwrap();
+        let r = index.search_plain(&request).unwrap();
         assert_eq!(numbers(&r), ["CN201919000000.1"]);
         assert_eq!(
             r.facets.unwrap()["institution"],
             [("北京大学".to_string(), 1)]
         );
         let hit = &index
-            .search(&SearchRequest::new("正极材料", 10))
+            .search_plain(&SearchRequest::new("正极材料", 10))
             .unwrap()
             .hits[0];
         let title = &hit.snippets["title"];
@@ -329,7 +364,7 @@ mod tests {
         assert_eq!(got.title, "一种钠离子电池");
         assert!(
             index
-                .search(&SearchRequest::new("图像", 10))
+                .search_plain(&SearchRequest::new("图像", 10))
                 .unwrap()
                 .hits
                 .is_empty()

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector, FilterCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
@@ -15,6 +16,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use super::document::{FACET_ROOT, epoch_day, facet, from_document};
 use super::fields::{PatentFields, names};
 use super::query::{Boosts, build, ipc_prefix_facet, parse};
+use super::scores::{ScoreFacetCollector, ScoreFilter, ScoreLookup, industry_index, ordinals};
 use crate::error::{Error, Result};
 use crate::model::{LegalStatus, PatentType};
 use crate::text::normalize_name;
@@ -33,6 +35,12 @@ pub enum SortOrder {
     Newest,
     /// Earliest application date first.
     Oldest,
+    /// Highest value first (needs scores).
+    Value,
+    /// Highest industry rank first, for the first industry filter (needs scores).
+    IndustryRank,
+    /// Relevance weighted by value: `relevance × (0.5 + value / 100)`.
+    Blended,
 }
 
 /// Filters applied on top of the query (all must hold; values within one filter are OR'ed).
@@ -62,6 +70,15 @@ pub struct Filters {
     /// Latest application date.
     #[serde(default)]
     pub applied_to: Option<NaiveDate>,
+    /// Industries (fit at or above the label threshold); needs scores.
+    #[serde(default)]
+    pub industries: Vec<String>,
+    /// Value tiers (A, B, C, D); needs scores.
+    #[serde(default)]
+    pub tiers: Vec<String>,
+    /// Smallest value (0–100); needs scores.
+    #[serde(default)]
+    pub min_value: Option<f64>,
 }
 
 /// A search request.
@@ -154,6 +171,15 @@ pub struct Hit {
     /// Application date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_date: Option<NaiveDate>,
+    /// Value 0–100, when scores exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// Tier, when scores exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// Industries with a fit at or above the label threshold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub industries: Vec<String>,
     /// Highlighted snippets by field (`title`, `abstract`, `claims`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub snippets: BTreeMap<String, Highlight>,
@@ -274,18 +300,57 @@ pub fn request_query(
     })
 }
 
-/// Runs a search.
+/// Runs a search; `scores` enables value and industry filters, sorts and facets.
 pub fn search(
     searcher: &Searcher,
     fields: &PatentFields,
     request: &SearchRequest,
     boosts: &Boosts,
+    scores: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<SearchResults> {
     let query = request_query(fields, request, boosts)?;
+    let f = &request.filters;
+    let needs_scores = !f.industries.is_empty()
+        || !f.tiers.is_empty()
+        || f.min_value.is_some()
+        || matches!(
+            request.sort,
+            SortOrder::Value | SortOrder::IndustryRank | SortOrder::Blended
+        );
+    let lookup = match scores {
+        Some(lookup) => Some(lookup.clone()),
+        None if needs_scores => {
+            return Err(Error::invalid(
+                "sort",
+                "value, tier and industry options need scores: run `patscreen score` first",
+            ));
+        }
+        None => None,
+    };
+    let filter = match &lookup {
+        Some(l) => Some(Arc::new(ScoreFilter::new(
+            l.clone(),
+            &f.tiers,
+            &f.industries,
+            f.min_value,
+        )?)),
+        None => None,
+    };
+    let accepts = {
+        let filter = filter.clone();
+        move |ordinal: u64| {
+            filter
+                .as_ref()
+                .is_none_or(|f| !f.is_active() || f.accepts(ordinal))
+        }
+    };
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
-    let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match request.sort {
-        SortOrder::Relevance => searcher.search(&*query, &(Count, top.order_by_score()))?,
-        SortOrder::Newest | SortOrder::Oldest => {
+    let filtered = |c| FilterCollector::new(names::ORDINAL.to_string(), accepts.clone(), c);
+    let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match (request.sort, &lookup) {
+        (SortOrder::Relevance, _) => {
+            searcher.search(&*query, &filtered((Count, top.order_by_score())))?
+        }
+        (SortOrder::Newest | SortOrder::Oldest, _) => {
             let order = if request.sort == SortOrder::Newest {
                 Order::Desc
             } else {
@@ -293,12 +358,60 @@ pub fn search(
             };
             let (total, docs): (usize, Vec<(Option<i64>, DocAddress)>) = searcher.search(
                 &*query,
-                &(
-                    Count,
-                    top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order),
+                &FilterCollector::new(
+                    names::ORDINAL.to_string(),
+                    accepts.clone(),
+                    (
+                        Count,
+                        top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order),
+                    ),
                 ),
             )?;
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
+        }
+        (sort, Some(lookup)) => {
+            let industry = match sort {
+                SortOrder::IndustryRank => Some(match f.industries.first() {
+                    Some(name) => industry_index(lookup.as_ref(), name)?,
+                    None => {
+                        return Err(Error::invalid(
+                            "sort",
+                            "industry_rank needs an industry filter",
+                        ));
+                    }
+                }),
+                _ => None,
+            };
+            let lookup = lookup.clone();
+            let keyed = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                let ordinals = ordinals(segment);
+                let lookup = lookup.clone();
+                move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
+                    let Some(ordinal) = ordinals.as_ref().map(|o| o.get_val(doc)) else {
+                        return -1.0;
+                    };
+                    let value = lookup.value(ordinal).unwrap_or(-1.0);
+                    match (sort, industry) {
+                        (SortOrder::IndustryRank, Some(i)) => {
+                            lookup.rank(ordinal, i).unwrap_or(-1.0) as f32
+                        }
+                        (SortOrder::Blended, _) => {
+                            relevance * (0.5 + value.max(0.0) / 100.0) as f32
+                        }
+                        _ => value as f32,
+                    }
+                }
+            });
+            searcher.search(
+                &*query,
+                &FilterCollector::new(names::ORDINAL.to_string(), accepts.clone(), (Count, keyed)),
+            )?
+        }
+        (_, None) => {
+            return Err(Error::invalid(
+                "sort",
+                "needs scores: run `patscreen score` first",
+            ));
         }
     };
     let generators = if request.snippets {
@@ -333,8 +446,24 @@ pub fn search(
                 );
             }
         }
+        let ordinal = super::document::ordinal(fields, &doc).unwrap_or(u64::MAX);
+        let (value, tier, industries) = match &lookup {
+            Some(l) => (
+                l.value(ordinal),
+                l.tier(ordinal)
+                    .and_then(|t| l.tier_names().get(t))
+                    .map(|t| (*t).to_string()),
+                l.industries()
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| l.fit(ordinal, *i) >= l.label_threshold())
+                    .map(|(_, n)| n.clone())
+                    .collect(),
+            ),
+            None => (None, None, Vec::new()),
+        };
         hits.push(Hit {
-            ordinal: super::document::ordinal(fields, &doc).unwrap_or(0),
+            ordinal,
             application_number: patent.application_number.to_string(),
             score,
             patent_type: patent.effective_type(),
@@ -344,11 +473,40 @@ pub fn search(
             ipc: patent.ipc.iter().map(ToString::to_string).collect(),
             legal_status: patent.legal_status,
             application_date: patent.application_date,
+            value,
+            tier,
+            industries,
             snippets,
         });
     }
     let facets = if request.facets {
-        Some(facet_counts(searcher, fields, &*query)?)
+        let mut counts = facet_counts(searcher, fields, &*query, &accepts)?;
+        if let Some(l) = &lookup {
+            let collector = FilterCollector::new(
+                names::ORDINAL.to_string(),
+                accepts.clone(),
+                ScoreFacetCollector { lookup: l.clone() },
+            );
+            let score_counts = searcher.search(&*query, &collector)?;
+            let mut tiers: Vec<(String, u64)> = l
+                .tier_names()
+                .iter()
+                .map(|t| (*t).to_string())
+                .zip(score_counts.tiers)
+                .collect();
+            tiers.retain(|(_, n)| *n > 0);
+            let mut industries: Vec<(String, u64)> = l
+                .industries()
+                .iter()
+                .cloned()
+                .zip(score_counts.industries)
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            industries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            counts.insert("tier".to_string(), tiers);
+            counts.insert("industry".to_string(), industries);
+        }
+        Some(counts)
     } else {
         None
     };
@@ -373,11 +531,15 @@ fn merge(ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
     out
 }
 
-fn facet_counts(
+fn facet_counts<P>(
     searcher: &Searcher,
     fields: &PatentFields,
     query: &dyn Query,
-) -> Result<FacetCounts> {
+    accepts: &P,
+) -> Result<FacetCounts>
+where
+    P: Fn(u64) -> bool + Clone + Send + Sync + 'static,
+{
     let root = format!("/{FACET_ROOT}");
     let dimensions = [
         ("institution", fields.institution),
@@ -391,7 +553,10 @@ fn facet_counts(
     for (name, field) in dimensions {
         let mut collector = FacetCollector::for_field(schema.get_field_name(field));
         collector.add_facet(root.as_str());
-        let result = searcher.search(query, &collector)?;
+        let result = searcher.search(
+            query,
+            &FilterCollector::new(names::ORDINAL.to_string(), accepts.clone(), collector),
+        )?;
         let mut values: Vec<(String, u64)> = result
             .get(root.as_str())
             .map(|(facet, count)| {

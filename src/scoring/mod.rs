@@ -127,6 +127,7 @@ impl Scorer {
             computed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             last_batch,
             revision,
+            label_threshold: self.label_threshold(),
         };
         ScoreTable::new(meta, self.industry_names().to_vec(), rows)
     }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::store::{ColumnData, ColumnTable};
 
 /// What a score table was computed from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableMeta {
     /// `scoring/model.toml` version.
     pub model_version: String,
@@ -25,6 +25,8 @@ pub struct TableMeta {
     pub last_batch: i64,
     /// Increases with every rescoring.
     pub revision: u64,
+    /// The fit from which an industry labels a patent.
+    pub label_threshold: f64,
 }
 
 /// The scores of the whole library.
@@ -39,6 +41,43 @@ pub struct ScoreTable {
 }
 
 const NO_ROW: u32 = u32::MAX;
+
+const TIER_NAMES: [&str; 4] = ["A", "B", "C", "D"];
+
+impl crate::index::ScoreLookup for ScoreTable {
+    fn value(&self, ordinal: u64) -> Option<f64> {
+        self.get(ordinal).map(|r| r.value)
+    }
+
+    fn tier(&self, ordinal: u64) -> Option<usize> {
+        self.get(ordinal).map(|r| tier_code(r.tier) as usize)
+    }
+
+    fn tier_names(&self) -> &[&'static str] {
+        &TIER_NAMES
+    }
+
+    fn industries(&self) -> &[String] {
+        &self.industries
+    }
+
+    fn fit(&self, ordinal: u64, industry: usize) -> f64 {
+        self.get(ordinal)
+            .and_then(|r| r.fits.get(industry))
+            .map_or(0.0, |f| f64::from(*f))
+    }
+
+    fn rank(&self, ordinal: u64, industry: usize) -> Option<f64> {
+        self.get(ordinal)
+            .and_then(|r| r.ranks.get(industry))
+            .filter(|r| !r.is_nan())
+            .map(|r| f64::from(*r))
+    }
+
+    fn label_threshold(&self) -> f64 {
+        self.meta.label_threshold
+    }
+}
 
 impl ScoreTable {
     /// Builds a table (rows in any order; they are sorted by ordinal).
@@ -67,6 +106,7 @@ impl ScoreTable {
                 computed_at: String::new(),
                 last_batch: 0,
                 revision: 0,
+                label_threshold: 0.5,
             },
             Vec::new(),
             Vec::new(),

@@ -365,6 +365,18 @@ impl Catalog {
         })
     }
 
+    /// Returns, for every patent in the library (not withdrawn), its ordinal and the batch
+    /// holding its current version.
+    pub fn current(&self) -> Result<HashMap<u64, i64>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT ordinal, batch_id FROM patents WHERE withdrawn = 0")?;
+        let rows = statement.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Returns the ordinal of every listed application number (for replaying a batch).
     pub fn ordinals(&self, patents: &[Patent]) -> Result<Vec<u64>> {
         let holdings = self.holdings(patents.iter().map(|p| p.application_number.as_str()))?;

@@ -49,6 +49,21 @@ impl DataDir {
         self.root.join("index")
     }
 
+    /// The per-batch scoring features.
+    pub fn features(&self) -> PathBuf {
+        self.root.join("features")
+    }
+
+    /// The features file of a batch.
+    pub fn batch_features(&self, batch_id: i64) -> PathBuf {
+        self.features().join(format!("batch-{batch_id:08}.parquet"))
+    }
+
+    /// The current score table.
+    pub fn scores(&self) -> PathBuf {
+        self.root.join("scores.parquet")
+    }
+
     /// Where `reindex` builds the replacement index.
     pub fn index_rebuild(&self) -> PathBuf {
         self.root.join("index.rebuild")

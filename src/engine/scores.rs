@@ -1,0 +1,231 @@
+//! Scores in the engine: per-batch scoring features, rescoring the whole library after every
+//! batch (in parallel), the score table persisted and swapped atomically, score cards.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::Library;
+use crate::error::{Error, Result};
+use crate::index::ScoreLookup;
+use crate::model::{ApplicationNumber, Patent};
+use crate::progress::{Progress, Stage};
+use crate::scoring::{
+    PatentFeatures, ScoreCard, ScoreTable, features_from_table, features_to_table,
+};
+use crate::store::{BatchRecord, Catalog, ColumnTable};
+
+/// What a rescoring did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RescoreStats {
+    /// Patents scored.
+    pub patents: usize,
+    /// Seconds spent loading features.
+    pub load_seconds: f64,
+    /// Seconds spent scoring.
+    pub score_seconds: f64,
+    /// Seconds spent writing the table.
+    pub save_seconds: f64,
+    /// Patents per tier (A, B, C, D).
+    pub tiers: [usize; 4],
+    /// Patents labelled per industry.
+    pub industries: Vec<(String, usize)>,
+    /// Table revision.
+    pub revision: u64,
+}
+
+impl Library {
+    /// The current score table, if any has been computed.
+    pub fn scores(&self) -> Option<Arc<ScoreTable>> {
+        self.scores.read().ok().and_then(|s| s.clone())
+    }
+
+    /// The scores as the index reads them.
+    pub(super) fn score_lookup(&self) -> Option<Arc<dyn ScoreLookup>> {
+        self.scores().map(|s| s as Arc<dyn ScoreLookup>)
+    }
+
+    /// Writes the features of a batch's patents.
+    pub(super) fn write_features(
+        &self,
+        batch_id: i64,
+        patents: &[Patent],
+        ordinals: &[u64],
+    ) -> Result<Vec<PatentFeatures>> {
+        let features = self.scorer.features(patents, ordinals);
+        let table = features_to_table(&features, self.scorer.industries_version());
+        table.write_atomic(&self.data.batch_features(batch_id))?;
+        Ok(features)
+    }
+
+    /// Loads the features of every patent in the library (extracting them from the archive
+    /// for batches whose features are missing or were made under other rules).
+    fn load_features(
+        &self,
+        catalog: &Catalog,
+        progress: &dyn Progress,
+    ) -> Result<Vec<PatentFeatures>> {
+        let current = catalog.current()?;
+        let mut wanted: HashMap<i64, usize> = HashMap::new();
+        for batch in current.values() {
+            *wanted.entry(*batch).or_default() += 1;
+        }
+        let mut all = Vec::with_capacity(current.len());
+        for batch in catalog.batches()? {
+            if !wanted.contains_key(&batch.id) {
+                continue;
+            }
+            let features = self.batch_features(&batch, catalog, progress)?;
+            all.extend(
+                features
+                    .into_iter()
+                    .filter(|f| current.get(&u64::from(f.ordinal)) == Some(&batch.id)),
+            );
+        }
+        Ok(all)
+    }
+
+    fn batch_features(
+        &self,
+        batch: &BatchRecord,
+        catalog: &Catalog,
+        progress: &dyn Progress,
+    ) -> Result<Vec<PatentFeatures>> {
+        let path = self.data.batch_features(batch.id);
+        if path.exists() {
+            if let Some(features) =
+                features_from_table(&ColumnTable::read(&path)?, self.scorer.industries_version())?
+            {
+                return Ok(features);
+            }
+        }
+        progress.note(&format!(
+            "extracting scoring features of batch {} from the archive",
+            batch.id
+        ));
+        let patents = self.archive.read(&batch.archive_file, &batch.institution)?;
+        let ordinals = catalog.ordinals(&patents)?;
+        self.write_features(batch.id, &patents, &ordinals)
+    }
+
+    /// Rescores the whole library and swaps the new table in (on disk and in memory).
+    pub fn rescore(&self, progress: &dyn Progress) -> Result<RescoreStats> {
+        let catalog = self.catalog()?;
+        self.rescore_with(&catalog, progress)
+    }
+
+    pub(super) fn rescore_with(
+        &self,
+        catalog: &Catalog,
+        progress: &dyn Progress,
+    ) -> Result<RescoreStats> {
+        progress.stage(Stage::Scoring, None);
+        let started = Instant::now();
+        let features = self.load_features(catalog, progress)?;
+        let load_seconds = started.elapsed().as_secs_f64();
+        let last_batch = catalog.batches()?.last().map_or(0, |b| b.id);
+        let revision = self.scores().map_or(0, |s| s.meta.revision) + 1;
+        let started = Instant::now();
+        let table = self.scorer.score(
+            &features,
+            chrono::Utc::now().date_naive(),
+            last_batch,
+            revision,
+            true,
+        );
+        let score_seconds = started.elapsed().as_secs_f64();
+        drop(features);
+        let started = Instant::now();
+        table.save(&self.data.scores())?;
+        let save_seconds = started.elapsed().as_secs_f64();
+        let mut tiers = [0usize; 4];
+        for row in table.rows() {
+            tiers[crate::scoring::Tier::ALL
+                .iter()
+                .position(|t| *t == row.tier)
+                .unwrap_or(3)] += 1;
+        }
+        let threshold = self.scorer.label_threshold();
+        let industries = table
+            .industries
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                (
+                    name.clone(),
+                    table
+                        .rows()
+                        .iter()
+                        .filter(|r| f64::from(r.fits[i]) >= threshold)
+                        .count(),
+                )
+            })
+            .collect();
+        let stats = RescoreStats {
+            patents: table.rows().len(),
+            load_seconds,
+            score_seconds,
+            save_seconds,
+            tiers,
+            industries,
+            revision,
+        };
+        let mut slot = self
+            .scores
+            .write()
+            .map_err(|_| Error::Corrupt("the score lock is poisoned".into()))?;
+        *slot = Some(Arc::new(table));
+        Ok(stats)
+    }
+
+    /// Loads the persisted score table, rescoring when it is missing or stale (needs the
+    /// write lock; without it a stale table is used as it is).
+    pub(super) fn open_scores(&self, progress: &dyn Progress) -> Result<()> {
+        let path = self.data.scores();
+        let loaded = if path.exists() {
+            ScoreTable::load(&path).ok()
+        } else {
+            None
+        };
+        let catalog = self.catalog()?;
+        let last_batch = catalog.batches()?.last().map_or(0, |b| b.id);
+        let fresh = loaded.as_ref().is_some_and(|t| {
+            t.meta.last_batch == last_batch
+                && t.meta.model_version == self.scorer.model().version
+                && t.meta.industries_version == self.scorer.industries_version()
+        });
+        if let Some(table) = loaded {
+            let mut slot = self
+                .scores
+                .write()
+                .map_err(|_| Error::Corrupt("the score lock is poisoned".into()))?;
+            *slot = Some(Arc::new(table));
+        }
+        if !fresh && last_batch > 0 && self.lock_slot()?.is_some() {
+            self.rescore_with(&catalog, progress)?;
+        }
+        Ok(())
+    }
+
+    /// The score card of a patent.
+    pub fn card(&self, number: &ApplicationNumber) -> Result<ScoreCard> {
+        let patent = self.patent(number)?;
+        let scores = self
+            .scores()
+            .ok_or_else(|| Error::invalid("scores", "not computed yet: run `patscreen score`"))?;
+        let ordinal = self
+            .index_read()?
+            .ordinal(number)?
+            .ok_or_else(|| Error::NotFound {
+                what: "patent",
+                key: number.to_string(),
+            })?;
+        let row = scores.get(ordinal).ok_or_else(|| Error::NotFound {
+            what: "score",
+            key: number.to_string(),
+        })?;
+        Ok(self.scorer.card(&patent, row, &scores.meta))
+    }
+}

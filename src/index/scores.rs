@@ -1,0 +1,218 @@
+//! How search reads the score table without depending on the scoring module: a
+//! [`ScoreLookup`] keyed by the dense patent ordinal (a fast field), a filter on tier,
+//! industry and minimum value, value and industry-rank sort keys, and a collector counting
+//! tiers and industries of the matching patents.
+
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocId, Score, SegmentReader};
+
+use super::fields::names;
+use crate::error::{Error, Result};
+
+/// Scores by patent ordinal, as the scoring module computed them.
+pub trait ScoreLookup: Send + Sync {
+    /// Value 0–100.
+    fn value(&self, ordinal: u64) -> Option<f64>;
+    /// Tier index (0 = A … 3 = D).
+    fn tier(&self, ordinal: u64) -> Option<usize>;
+    /// Tier names, best first.
+    fn tier_names(&self) -> &[&'static str];
+    /// Industry names.
+    fn industries(&self) -> &[String];
+    /// Rule fit of a patent to an industry (0–1).
+    fn fit(&self, ordinal: u64, industry: usize) -> f64;
+    /// Industry rank score, `None` below the label threshold.
+    fn rank(&self, ordinal: u64, industry: usize) -> Option<f64>;
+    /// The fit from which an industry labels a patent.
+    fn label_threshold(&self) -> f64;
+}
+
+/// A resolved filter on scores.
+pub struct ScoreFilter {
+    lookup: Arc<dyn ScoreLookup>,
+    tiers: Vec<usize>,
+    industries: Vec<usize>,
+    min_value: Option<f64>,
+}
+
+impl ScoreFilter {
+    /// Resolves tier and industry names; errors name the parameter at fault.
+    pub fn new(
+        lookup: Arc<dyn ScoreLookup>,
+        tiers: &[String],
+        industries: &[String],
+        min_value: Option<f64>,
+    ) -> Result<ScoreFilter> {
+        let tier_indices = tiers
+            .iter()
+            .map(|t| {
+                lookup
+                    .tier_names()
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(t.trim()))
+                    .ok_or_else(|| {
+                        Error::invalid("tier", format!("'{t}' is not a tier (A, B, C or D)"))
+                    })
+            })
+            .collect::<Result<_>>()?;
+        let industry_indices = industries
+            .iter()
+            .map(|name| industry_index(lookup.as_ref(), name))
+            .collect::<Result<_>>()?;
+        if let Some(v) = min_value {
+            if !(0.0..=100.0).contains(&v) {
+                return Err(Error::invalid("min_value", "must be between 0 and 100"));
+            }
+        }
+        Ok(ScoreFilter {
+            lookup,
+            tiers: tier_indices,
+            industries: industry_indices,
+            min_value,
+        })
+    }
+
+    /// Whether the filter constrains anything.
+    pub fn is_active(&self) -> bool {
+        !self.tiers.is_empty() || !self.industries.is_empty() || self.min_value.is_some()
+    }
+
+    /// Whether a patent passes.
+    pub fn accepts(&self, ordinal: u64) -> bool {
+        if !self.tiers.is_empty()
+            && !self
+                .lookup
+                .tier(ordinal)
+                .is_some_and(|t| self.tiers.contains(&t))
+        {
+            return false;
+        }
+        let threshold = self.lookup.label_threshold();
+        if !self.industries.is_empty()
+            && !self
+                .industries
+                .iter()
+                .any(|&i| self.lookup.fit(ordinal, i) >= threshold)
+        {
+            return false;
+        }
+        match self.min_value {
+            Some(min) => self.lookup.value(ordinal).is_some_and(|v| v >= min),
+            None => true,
+        }
+    }
+}
+
+/// Resolves an industry name.
+pub fn industry_index(lookup: &dyn ScoreLookup, name: &str) -> Result<usize> {
+    lookup
+        .industries()
+        .iter()
+        .position(|n| n == name.trim())
+        .ok_or_else(|| {
+            Error::invalid(
+                "industry",
+                format!(
+                    "'{name}' is not one of the ten industries ({})",
+                    lookup.industries().join("、")
+                ),
+            )
+        })
+}
+
+/// Reads the ordinal column of a segment.
+pub fn ordinals(segment: &SegmentReader) -> Option<Arc<dyn tantivy::columnar::ColumnValues<u64>>> {
+    let column: Column<u64> = segment.fast_fields().u64(names::ORDINAL).ok()?;
+    Some(column.first_or_default_col(u64::MAX))
+}
+
+/// Tier and industry counts of the matching patents.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoreCounts {
+    /// Per tier (A…D).
+    pub tiers: Vec<u64>,
+    /// Per industry (fit ≥ the label threshold).
+    pub industries: Vec<u64>,
+}
+
+/// Counts tiers and industries over the matching documents.
+pub struct ScoreFacetCollector {
+    /// The scores.
+    pub lookup: Arc<dyn ScoreLookup>,
+}
+
+/// Segment part of [`ScoreFacetCollector`].
+pub struct ScoreFacetSegment {
+    lookup: Arc<dyn ScoreLookup>,
+    ordinals: Option<Arc<dyn tantivy::columnar::ColumnValues<u64>>>,
+    counts: ScoreCounts,
+}
+
+impl Collector for ScoreFacetCollector {
+    type Fruit = ScoreCounts;
+    type Child = ScoreFacetSegment;
+
+    fn for_segment(
+        &self,
+        _segment: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<ScoreFacetSegment> {
+        Ok(ScoreFacetSegment {
+            lookup: self.lookup.clone(),
+            ordinals: ordinals(reader),
+            counts: ScoreCounts {
+                tiers: vec![0; self.lookup.tier_names().len()],
+                industries: vec![0; self.lookup.industries().len()],
+            },
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<ScoreCounts>) -> tantivy::Result<ScoreCounts> {
+        let mut total = ScoreCounts {
+            tiers: vec![0; self.lookup.tier_names().len()],
+            industries: vec![0; self.lookup.industries().len()],
+        };
+        for fruit in fruits {
+            for (t, n) in total.tiers.iter_mut().zip(fruit.tiers) {
+                *t += n;
+            }
+            for (t, n) in total.industries.iter_mut().zip(fruit.industries) {
+                *t += n;
+            }
+        }
+        Ok(total)
+    }
+}
+
+impl SegmentCollector for ScoreFacetSegment {
+    type Fruit = ScoreCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let Some(ordinals) = &self.ordinals else {
+            return;
+        };
+        let ordinal = ordinals.get_val(doc);
+        if let Some(t) = self.lookup.tier(ordinal) {
+            if let Some(slot) = self.counts.tiers.get_mut(t) {
+                *slot += 1;
+            }
+        }
+        let threshold = self.lookup.label_threshold();
+        for (i, slot) in self.counts.industries.iter_mut().enumerate() {
+            if self.lookup.fit(ordinal, i) >= threshold {
+                *slot += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> ScoreCounts {
+        self.counts
+    }
+}
