@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use patscreen::engine::{Access, Library, LibraryOptions, Submission};
+use patscreen::engine::{Access, Library, LibraryOptions, ShortlistRequest, Submission};
 use patscreen::generate::{Generator, GeneratorConfig};
 use patscreen::index::{Filters, SearchRequest, SortOrder};
 use patscreen::ingest::{self, Format, HeaderLanguage};
@@ -41,8 +41,12 @@ enum Command {
     Ingest(IngestArgs),
     /// Search the library.
     Search(SearchArgs),
-    /// Show one patent's record.
+    /// Show one patent's score card (value, reasons, industries, CNIPA checklist).
     Show(ShowArgs),
+    /// Recompute the scores of the whole library and print a summary.
+    Score(FormatArg),
+    /// Rank the library's patents for one industry; print or export them.
+    Shortlist(ShortlistArgs),
     /// List the batches and library counts.
     Batches(FormatArg),
     /// Rebuild the index from the batch archive.
@@ -100,13 +104,22 @@ struct SearchArgs {
     /// Only this legal status: pending, in_force, lapsed, expired, invalidated (repeatable).
     #[arg(long)]
     status: Vec<String>,
+    /// Only patents of this industry (fit ≥ 0.5), e.g. 集成电路 (repeatable).
+    #[arg(long)]
+    industry: Vec<String>,
+    /// Only this value tier: A, B, C, D (repeatable).
+    #[arg(long)]
+    tier: Vec<String>,
+    /// Only patents with at least this value (0–100).
+    #[arg(long)]
+    min_value: Option<f64>,
     /// Earliest application year.
     #[arg(long)]
     year_from: Option<u16>,
     /// Latest application year.
     #[arg(long)]
     year_to: Option<u16>,
-    /// Order: relevance, newest, oldest.
+    /// Order: relevance, newest, oldest, value, industry-rank (needs --industry), blended.
     #[arg(long, value_enum, default_value = "relevance")]
     sort: SortArg,
     /// Number of hits.
@@ -128,6 +141,37 @@ enum SortArg {
     Relevance,
     Newest,
     Oldest,
+    Value,
+    IndustryRank,
+    Blended,
+}
+
+#[derive(Debug, Args)]
+struct ShortlistArgs {
+    /// The industry, e.g. 集成电路.
+    #[arg(long)]
+    industry: String,
+    /// Only this institution (repeatable).
+    #[arg(long)]
+    institution: Vec<String>,
+    /// Only this tier: A, B, C, D (repeatable).
+    #[arg(long)]
+    tier: Vec<String>,
+    /// Only patents with at least this value.
+    #[arg(long)]
+    min_value: Option<f64>,
+    /// At most this many rows (default: all).
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Include lapsed, expired and invalidated patents.
+    #[arg(long)]
+    include_lapsed: bool,
+    /// Write the shortlist to a file: .csv (UTF-8 with BOM, for Excel) or .parquet.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Output format on the terminal.
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -193,6 +237,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Ingest(args) => ingest(&cli.data_dir, args, &progress),
         Command::Search(args) => search(&cli.data_dir, args, &progress),
         Command::Show(args) => show(&cli.data_dir, args, &progress),
+        Command::Score(args) => score(&cli.data_dir, args, &progress),
+        Command::Shortlist(args) => shortlist(&cli.data_dir, args, &progress),
         Command::Batches(args) => batches(&cli.data_dir, args, &progress),
         Command::Reindex => reindex(&cli.data_dir, &progress),
         Command::Generate(args) => generate(args, &progress),
@@ -282,6 +328,9 @@ fn search(data_dir: &Path, args: SearchArgs, progress: &progress::Bars) -> Resul
         })?,
         year_from: args.year_from,
         year_to: args.year_to,
+        industries: args.industry,
+        tiers: args.tier,
+        min_value: args.min_value,
         ..Filters::default()
     };
     let request = SearchRequest {
@@ -291,6 +340,9 @@ fn search(data_dir: &Path, args: SearchArgs, progress: &progress::Bars) -> Resul
             SortArg::Relevance => SortOrder::Relevance,
             SortArg::Newest => SortOrder::Newest,
             SortArg::Oldest => SortOrder::Oldest,
+            SortArg::Value => SortOrder::Value,
+            SortArg::IndustryRank => SortOrder::IndustryRank,
+            SortArg::Blended => SortOrder::Blended,
         },
         limit: args.limit,
         offset: args.offset,
@@ -310,9 +362,72 @@ fn show(data_dir: &Path, args: ShowArgs, progress: &progress::Bars) -> Result<Ex
         .with_context(|| format!("invalid application number '{}'", args.application_number))?;
     let library = open(data_dir, Access::ReadOnly, progress)?;
     let patent = library.patent(&number)?;
+    let card = library.card(&number).ok();
     match args.format {
-        OutputFormat::Json => output::json(&patent)?,
-        OutputFormat::Text => output::patent(&patent),
+        OutputFormat::Json => {
+            output::json(&serde_json::json!({ "patent": patent, "score_card": card }))?
+        }
+        OutputFormat::Text => {
+            output::patent(&patent);
+            if let Some(card) = &card {
+                output::card(card);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn score(data_dir: &Path, args: FormatArg, progress: &progress::Bars) -> Result<ExitCode> {
+    let library = open(data_dir, Access::ReadWrite, progress)?;
+    let stats = library.rescore(progress);
+    progress.finish();
+    let stats = stats?;
+    library.close()?;
+    match args.format {
+        OutputFormat::Json => output::json(&stats)?,
+        OutputFormat::Text => output::rescore(&stats),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn shortlist(data_dir: &Path, args: ShortlistArgs, progress: &progress::Bars) -> Result<ExitCode> {
+    let library = open(data_dir, Access::ReadOnly, progress)?;
+    let request = ShortlistRequest {
+        industry: args.industry,
+        institutions: args.institution,
+        tiers: args.tier,
+        min_value: args.min_value,
+        limit: args.limit,
+        include_unavailable: args.include_lapsed,
+    };
+    let list = library.shortlist(&request)?;
+    if let Some(path) = &args.out {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => {
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("creating {}", path.display()))?;
+                let mut out = list.write_csv(std::io::BufWriter::new(file))?;
+                std::io::Write::flush(&mut out)?;
+            }
+            Some("parquet") => list.write_parquet(path)?,
+            _ => bail!("--out must end in .csv or .parquet: {}", path.display()),
+        }
+        eprintln!(
+            "wrote {} of {} patents to {}",
+            list.rows.len(),
+            list.total,
+            path.display()
+        );
+    }
+    match args.format {
+        OutputFormat::Json => output::json(&list)?,
+        OutputFormat::Text if args.out.is_none() => output::shortlist(&list),
+        OutputFormat::Text => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,10 @@
 //! Human-readable and JSON output of the subcommands.
 
 use anyhow::Result;
-use patscreen::engine::SubmitOutcome;
+use patscreen::engine::{RescoreStats, Shortlist, SubmitOutcome};
 use patscreen::index::{SearchRequest, SearchResults};
 use patscreen::model::Patent;
+use patscreen::scoring::{Check, ScoreCard};
 use patscreen::store::{BatchRecord, CatalogStats};
 use serde::Serialize;
 
@@ -100,6 +101,12 @@ pub fn search_results(request: &SearchRequest, results: &SearchResults) {
         }
         if let Some(status) = hit.legal_status {
             tags.push(status.as_str().to_string());
+        }
+        if let (Some(value), Some(tier)) = (hit.value, &hit.tier) {
+            tags.push(format!("价值 {value:.1} · {tier}"));
+        }
+        if !hit.industries.is_empty() {
+            tags.push(hit.industries.join("/"));
         }
         let title = hit
             .snippets
@@ -218,5 +225,126 @@ pub fn batches(stats: &CatalogStats, batches: &[BatchRecord]) {
             b.report.rows_rejected,
             b.status
         );
+    }
+}
+
+fn check_mark(check: Check) -> &'static str {
+    match check {
+        Check::Yes => "✓",
+        Check::No => "✗",
+        Check::Unknown => "?",
+        Check::NotApplicable => "–",
+    }
+}
+
+/// Prints a score card.
+pub fn card(c: &ScoreCard) {
+    println!(
+        "\n  价值 {:.2} / 100（{}级 · {}；第 {} 百分位；置信度 {} {:.2}）",
+        c.value,
+        c.tier.as_str(),
+        c.tier_role,
+        (c.value_percentile * 100.0).round(),
+        c.confidence_level,
+        c.confidence
+    );
+    println!("  队列：{}，n = {}", c.cohort, c.cohort_size);
+    for d in &c.dimensions {
+        let score = d.score.map_or("未计算".to_string(), |s| format!("{s:.2}"));
+        println!(
+            "    {:<8} {:>6} × 权重 {:.2} → {:>6.2} 分",
+            d.name, score, d.weight, d.points
+        );
+    }
+    for driver in &c.drivers {
+        println!("  + {driver}");
+    }
+    for drag in &c.drags {
+        println!("  − {drag}");
+    }
+    if let Some(years) = c.remaining_years {
+        println!("  剩余保护期 {years:.1} 年（不计入价值分）");
+    }
+    for industry in &c.industries {
+        println!(
+            "  产业 {}{} 契合度 {:.2}{}：{}",
+            industry.name,
+            if industry.primary { "（主）" } else { "" },
+            industry.fit,
+            industry
+                .rank
+                .map_or(String::new(), |r| format!("，排序分 {r:.1}")),
+            industry
+                .evidence
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("；")
+        );
+    }
+    println!("  高价值发明专利（国家知识产权局口径）：");
+    for line in &c.policy {
+        println!(
+            "    {} {}：{}",
+            check_mark(line.check),
+            line.category,
+            line.evidence
+        );
+    }
+    for gap in &c.data_gaps {
+        println!("  数据缺口：{gap}");
+    }
+    println!(
+        "  模型 {} · 产业 {} · 截至 {}",
+        c.provenance.model_version, c.provenance.industries_version, c.provenance.as_of
+    );
+}
+
+/// Prints the summary of a rescoring.
+pub fn rescore(s: &RescoreStats) {
+    println!(
+        "scored {} patents (revision {}) in {:.2} s (features {:.2} s, scoring {:.2} s, writing {:.2} s)",
+        s.patents,
+        s.revision,
+        s.load_seconds + s.score_seconds + s.save_seconds,
+        s.load_seconds,
+        s.score_seconds,
+        s.save_seconds
+    );
+    println!(
+        "  tiers: A {} · B {} · C {} · D {}",
+        s.tiers[0], s.tiers[1], s.tiers[2], s.tiers[3]
+    );
+    let industries: Vec<String> = s
+        .industries
+        .iter()
+        .map(|(n, c)| format!("{n} {c}"))
+        .collect();
+    println!("  industries (fit ≥ 0.5): {}", industries.join(", "));
+}
+
+/// Prints a shortlist.
+pub fn shortlist(list: &Shortlist) {
+    println!(
+        "{}: {} patents, showing {}",
+        list.industry,
+        list.total,
+        list.rows.len()
+    );
+    for r in &list.rows {
+        println!(
+            "{:>4}. {}  {}  [{} · 价值 {:.1} · {} · 契合 {:.2}]",
+            r.rank,
+            r.application_number,
+            r.title,
+            r.institution,
+            r.value,
+            r.tier.as_str(),
+            r.fit
+        );
+        if let Some(reason) = r.reasons.first() {
+            println!("      {reason}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 mod reindex;
 mod scores;
+mod shortlist;
 mod submit;
 
 use std::path::Path;
@@ -11,6 +12,7 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 
 pub use reindex::ReindexStats;
 pub use scores::RescoreStats;
+pub use shortlist::{SHORTLIST_HEADERS, Shortlist, ShortlistRequest, ShortlistRow};
 pub use submit::{Submission, SubmitOutcome};
 
 use crate::error::{Error, Result};

@@ -26,7 +26,9 @@ pub use self::parquet::{canonical_schema, write as write_parquet};
 pub use raw::{Columns, RawCell, RawRecord};
 pub use report::{BatchReport, RowIssue};
 pub use validate::gaps;
-pub use write::{HeaderLanguage, append_csv, cell_text, write_csv, write_jsonl, write_xlsx};
+pub use write::{
+    HeaderLanguage, append_csv, cell_text, write_csv, write_jsonl, write_table_csv, write_xlsx,
+};
 
 use crate::error::{Error, Result};
 use crate::model::Patent;

@@ -108,6 +108,27 @@ pub fn write_csv<W: Write>(
     csv_rows(writer, patents)
 }
 
+/// Writes a plain table as CSV (headers, then rows), optionally with a UTF-8 BOM for Excel.
+pub fn write_table_csv<W: Write>(
+    mut out: W,
+    headers: &[&str],
+    rows: &[Vec<String>],
+    bom: bool,
+) -> Result<W> {
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF")
+            .map_err(|e| Error::io("csv output", e))?;
+    }
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(headers).map_err(csv_error)?;
+    for row in rows {
+        writer.write_record(row).map_err(csv_error)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| Error::io("csv output", std::io::Error::other(e.to_string())))
+}
+
 /// Appends CSV rows (no header) in the column order of [`write_csv`].
 pub fn append_csv<W: Write>(out: W, patents: &[Patent]) -> Result<W> {
     csv_rows(csv::Writer::from_writer(out), patents)

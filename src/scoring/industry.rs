@@ -335,6 +335,19 @@ impl IndustryMatcher {
                     .then(b.cmp(&a))
             });
         details.retain(|d| d.fit > 0.0);
+        // IPC rules first (strongest first), then strong keywords, then weak ones.
+        let order = |e: &Evidence| match e {
+            Evidence::Ipc { weight, .. } => (0, -(weight * 100.0) as i64),
+            Evidence::Keyword {
+                strong: true,
+                in_title,
+                ..
+            } => (1, i64::from(!*in_title)),
+            Evidence::Keyword { .. } => (2, 0),
+        };
+        for d in &mut details {
+            d.evidence.sort_by_key(|e| order(e));
+        }
         details.sort_by(|a, b| {
             b.fit
                 .partial_cmp(&a.fit)

@@ -7,6 +7,8 @@ mod common;
 mod crash;
 // Submitting batches: formats, bad input, updates, withdrawals, ownership, idempotence, reindex.
 mod library;
+// Scores through the engine: citations, value and industry search options, shortlists.
+mod scores;
 // Searching: Chinese phrases and booleans, filters, facets, the CLI's JSON output.
 mod search;
 // Industry placement on real data from ../shared (skipped when absent).
