@@ -103,12 +103,10 @@ impl Library {
             library.recover(progress)?;
         }
         library.open_scores(progress)?;
-        if locked {
-            if access == Access::ReadOnly {
-                // A reader must not keep other processes from writing.
-                library.close()?;
-                library.lock_slot()?.take();
-            }
+        if locked && access == Access::ReadOnly {
+            // A reader must not keep other processes from writing.
+            library.close()?;
+            library.lock_slot()?.take();
         }
         Ok(library)
     }

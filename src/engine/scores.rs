@@ -94,12 +94,11 @@ impl Library {
         progress: &dyn Progress,
     ) -> Result<Vec<PatentFeatures>> {
         let path = self.data.batch_features(batch.id);
-        if path.exists() {
-            if let Some(features) =
+        if path.exists()
+            && let Some(features) =
                 features_from_table(&ColumnTable::read(&path)?, self.scorer.industries_version())?
-            {
-                return Ok(features);
-            }
+        {
+            return Ok(features);
         }
         progress.note(&format!(
             "extracting scoring features of batch {} from the archive",

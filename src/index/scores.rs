@@ -62,10 +62,10 @@ impl ScoreFilter {
             .iter()
             .map(|name| industry_index(lookup.as_ref(), name))
             .collect::<Result<_>>()?;
-        if let Some(v) = min_value {
-            if !(0.0..=100.0).contains(&v) {
-                return Err(Error::invalid("min_value", "must be between 0 and 100"));
-            }
+        if let Some(v) = min_value
+            && !(0.0..=100.0).contains(&v)
+        {
+            return Err(Error::invalid("min_value", "must be between 0 and 100"));
         }
         Ok(ScoreFilter {
             lookup,
@@ -199,10 +199,10 @@ impl SegmentCollector for ScoreFacetSegment {
             return;
         };
         let ordinal = ordinals.get_val(doc);
-        if let Some(t) = self.lookup.tier(ordinal) {
-            if let Some(slot) = self.counts.tiers.get_mut(t) {
-                *slot += 1;
-            }
+        if let Some(t) = self.lookup.tier(ordinal)
+            && let Some(slot) = self.counts.tiers.get_mut(t)
+        {
+            *slot += 1;
         }
         let threshold = self.lookup.label_threshold();
         for (i, slot) in self.counts.industries.iter_mut().enumerate() {

@@ -87,10 +87,10 @@ pub fn assign(features: &[PatentFeatures], min_size: usize) -> Cohorts {
     let mut groups: HashMap<(u8, u64), Vec<u32>> = HashMap::new();
     for (i, f) in features.iter().enumerate() {
         for level in 0..LEVELS.len() as u8 {
-            if let Some(k) = key(f, level) {
-                if wanted.contains(&(level, k)) {
-                    groups.entry((level, k)).or_default().push(i as u32);
-                }
+            if let Some(k) = key(f, level)
+                && wanted.contains(&(level, k))
+            {
+                groups.entry((level, k)).or_default().push(i as u32);
             }
         }
     }

@@ -318,7 +318,7 @@ fn from_columns(table: &ColumnTable) -> Result<ScoreTable> {
         } else {
             format!("{name}_percentile")
         };
-        signals.push((col!(name.to_string(), F64), col!(pct_name, F64)));
+        signals.push((col!(name, F64), col!(pct_name, F64)));
     }
     let market = col!("market", F64);
     let cohort = col!("cohort", Str);
