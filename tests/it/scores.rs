@@ -21,7 +21,7 @@ fn a_later_batch_citing_a_patent_raises_its_citation_signal() {
         .iter()
         .find(|p| {
             p.application_date
-                .is_some_and(|d| d.format("%Y").to_string() < "2016".to_string())
+                .is_some_and(|d| d < chrono::NaiveDate::from_ymd_opt(2016, 1, 1).unwrap())
         })
         .unwrap()
         .clone();
