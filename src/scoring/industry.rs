@@ -192,6 +192,20 @@ impl IndustryMatcher {
         })
     }
 
+    /// A keyword that starts or ends with a Latin letter or digit must not be part of a longer
+    /// Latin word: `led` does not match inside `controlled`, `5g` not inside `0.5g`.
+    fn whole_word(&self, text: &str, keyword: usize, start: usize, end: usize) -> bool {
+        let word = self.keywords[keyword].word.as_bytes();
+        let alnum = |b: u8| b.is_ascii_alphanumeric();
+        let before_ok = !word.first().copied().is_some_and(alnum)
+            || start == 0
+            || !(alnum(text.as_bytes()[start - 1]) || text.as_bytes()[start - 1] == b'.');
+        let after_ok = !word.last().copied().is_some_and(alnum)
+            || end >= text.len()
+            || !alnum(text.as_bytes()[end]);
+        before_ok && after_ok
+    }
+
     /// Returns the industry names in configuration order.
     pub fn names(&self) -> &[String] {
         &self.names
@@ -226,11 +240,14 @@ impl IndustryMatcher {
         }
         let mut found: Vec<Option<bool>> = vec![None; self.keywords.len()];
         for m in self.automaton.find_overlapping_iter(&title_norm) {
-            found[m.pattern().as_usize()] = Some(true);
+            if self.whole_word(&title_norm, m.pattern().as_usize(), m.start(), m.end()) {
+                found[m.pattern().as_usize()] = Some(true);
+            }
         }
         for m in self.automaton.find_overlapping_iter(&body) {
             let slot = &mut found[m.pattern().as_usize()];
-            if slot.is_none() {
+            if slot.is_none() && self.whole_word(&body, m.pattern().as_usize(), m.start(), m.end())
+            {
                 *slot = Some(false);
             }
         }
@@ -437,5 +454,26 @@ mod tests {
         assert!(text_only.fits[ai] >= 0.5);
         let nothing = m.classify(&[], "一种防烫水杯", Some("杯体外设有隔热层"), None);
         assert_eq!(nothing.primary, None);
+        // Latin keywords match whole words only.
+        let ngit = index(&m, "新一代信息技术");
+        let grams = m.classify(&[], "一种营养粉", Some("每份含0.5g网络状蛋白，基站"), None);
+        assert!(
+            !grams
+                .details
+                .iter()
+                .flat_map(|d| &d.evidence)
+                .any(|e| matches!(e, Evidence::Keyword { word, .. } if word.contains("5g"))),
+            "{grams:?}"
+        );
+        let whole = m.classify(&[], "一种5g网络基站天线", None, None);
+        assert!(
+            whole
+                .details
+                .iter()
+                .flat_map(|d| &d.evidence)
+                .any(|e| matches!(e, Evidence::Keyword { word, .. } if word == "5g网络")),
+            "{whole:?}"
+        );
+        assert!(whole.fits[ngit] >= 0.5);
     }
 }
