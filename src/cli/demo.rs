@@ -5,9 +5,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use patscreen::engine::{Access, Library, LibraryOptions, Submission};
+use patscreen::engine::{Access, Library, LibraryOptions, ShortlistRequest, Submission};
 use patscreen::index::SearchRequest;
 use patscreen::ingest::Format;
+use patscreen::model::ApplicationNumber;
 
 use super::output;
 use super::progress::Bars;
@@ -42,7 +43,10 @@ const SAMPLES: [(&str, &[u8], Format, &str); 4] = [
 
 /// Sample searches: one per feature of the query syntax.
 const QUERIES: [(&str, &str); 5] = [
-    ("plain words, ranked by BM25", "锂电池 正极材料"),
+    (
+        "plain words, ranked by BM25, with facets",
+        "锂电池 正极材料",
+    ),
     ("a phrase", "\"神经网络\""),
     ("boolean with a field", "ti:传感器 AND NOT 压力"),
     (
@@ -87,6 +91,23 @@ pub fn run(dir: &Path, progress: &Bars) -> Result<ExitCode> {
         output::search_results(&request, &results);
         println!();
     }
+    println!("── a ranked shortlist: patscreen shortlist --industry 集成电路 --limit 5");
+    let list = library.shortlist(&ShortlistRequest {
+        industry: "集成电路".into(),
+        limit: Some(5),
+        ..ShortlistRequest::default()
+    })?;
+    output::shortlist(&list);
+    if let Some(top) = list.rows.first() {
+        println!(
+            "\n── the score card of the first: patscreen show {}",
+            top.application_number
+        );
+        let number = ApplicationNumber::parse(&top.application_number)?;
+        output::patent(&library.patent(&number)?);
+        output::card(&library.card(&number)?);
+    }
+    println!();
     library.close()?;
     println!(
         "try your own: cargo run --release -- --data-dir {} search '石墨烯 复合材料' --facets",

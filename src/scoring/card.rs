@@ -327,7 +327,7 @@ pub fn card(
         })
         .collect();
 
-    let policy = policy_lines(patent, row, found, industry_names, model);
+    let policy = policy_lines(patent, row, found, industry_names, model, meta);
     let data_gaps = gaps::DESCRIPTIONS
         .iter()
         .filter(|(bit, _)| row.gaps & bit != 0)
@@ -368,6 +368,7 @@ fn policy_lines(
     found: &IndustryMatch,
     names: &[String],
     model: &ModelConfig,
+    meta: &TableMeta,
 ) -> Vec<PolicyLine> {
     let categories = [
         "战略性新兴产业的发明专利",
@@ -416,10 +417,15 @@ fn policy_lines(
                 }
             }
             2 => match patent.application_date {
-                Some(d) => format!(
-                    "申请日 {d}，维持满 {} 年的要求",
-                    model.policy.maintained_years
-                ),
+                Some(d) => {
+                    let as_of =
+                        chrono::NaiveDate::parse_from_str(&meta.as_of, "%Y-%m-%d").unwrap_or(d);
+                    let years = (as_of - d).num_days() as f64 / 365.25;
+                    format!(
+                        "申请日 {d}，至 {as_of} 已 {years:.1} 年（要求有效且超过 {} 年）",
+                        model.policy.maintained_years
+                    )
+                }
                 None => "缺少申请日".into(),
             },
             3 => {

@@ -2,7 +2,8 @@
 //! class × year, section × year, year and finally the whole library when a cohort is smaller
 //! than the configured minimum (reference/scoring.md §8.3).
 
-use std::collections::HashMap;
+/// A hash map with a fast, fixed hasher (cohort keys are integers).
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use rayon::prelude::*;
 
@@ -25,7 +26,7 @@ pub struct Cohorts {
     /// Per patent: the size of its cohort.
     pub sizes: Vec<u32>,
     /// Per patent: members of the cohort, shared by everyone who chose the same one.
-    groups: HashMap<(u8, u64), Vec<u32>>,
+    groups: FastMap<(u8, u64), Vec<u32>>,
 }
 
 fn code_bytes(text: &str, n: usize) -> u64 {
@@ -61,7 +62,7 @@ pub fn label(features: &PatentFeatures, level: u8) -> String {
 
 /// Chooses every patent's cohort: the finest level with at least `min_size` members.
 pub fn assign(features: &[PatentFeatures], min_size: usize) -> Cohorts {
-    let mut counts: Vec<HashMap<u64, u32>> = vec![HashMap::new(); LEVELS.len()];
+    let mut counts: Vec<FastMap<u64, u32>> = vec![FastMap::default(); LEVELS.len()];
     for f in features {
         for level in 0..LEVELS.len() as u8 {
             if let Some(k) = key(f, level) {
@@ -83,8 +84,9 @@ pub fn assign(features: &[PatentFeatures], min_size: usize) -> Cohorts {
             ((LEVELS.len() - 1) as u8, 0)
         })
         .collect();
-    let wanted: std::collections::HashSet<(u8, u64)> = chosen.iter().copied().collect();
-    let mut groups: HashMap<(u8, u64), Vec<u32>> = HashMap::new();
+    let wanted: std::collections::HashSet<(u8, u64), foldhash::fast::FixedState> =
+        chosen.iter().copied().collect();
+    let mut groups: FastMap<(u8, u64), Vec<u32>> = FastMap::default();
     for (i, f) in features.iter().enumerate() {
         for level in 0..LEVELS.len() as u8 {
             if let Some(k) = key(f, level)

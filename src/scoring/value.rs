@@ -3,7 +3,8 @@
 //! ranks and the CNIPA high-value checklist. A pure function of the features, the model and
 //! the as-of date; parallel and sequential runs give the same table.
 
-use std::collections::HashMap;
+/// A hash map with a fast, fixed (deterministic) hasher for the large tables of a scoring run.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -181,7 +182,7 @@ pub struct ScoreRow {
     pub remaining_years: Option<f64>,
     /// Rule fit per industry (0–1).
     pub fits: Vec<f32>,
-    /// Filing momentum of the main IPC group (0–1).
+    /// Filing momentum of the main IPC group (0–1); NaN when unknown (no IPC).
     pub momentum: f32,
     /// Industry rank score per industry; NaN where fit is below the label threshold.
     pub ranks: Vec<f32>,
@@ -267,7 +268,8 @@ fn map<T: Send, F: Fn(usize) -> T + Sync + Send>(n: usize, parallel: bool, f: F)
 fn in_library_citations(features: &[PatentFeatures], parallel: bool) -> Vec<u32> {
     // A number names one patent; a publication number shared by two patents (a data error)
     // resolves to the one with the smaller application number, whatever the input order.
-    let mut by_number: HashMap<&str, u32> = HashMap::with_capacity(features.len() * 2);
+    let mut by_number: FastMap<&str, u32> =
+        FastMap::with_capacity_and_hasher(features.len() * 2, Default::default());
     for (i, f) in features.iter().enumerate() {
         by_number.insert(f.application_number.as_str(), i as u32);
     }
@@ -307,15 +309,24 @@ fn in_library_citations(features: &[PatentFeatures], parallel: bool) -> Vec<u32>
 }
 
 /// Filing momentum per patent: percentile of its main IPC group's growth (last five years
-/// over the five before) among all groups; 0.5 when there is no IPC.
+/// over the five before) among all groups; NaN (unknown) when there is no IPC.
 fn momentum(features: &[PatentFeatures], as_of: NaiveDate) -> Vec<f32> {
     let now = as_of.year();
-    let mut recent: HashMap<String, (u32, u32)> = HashMap::new();
-    for f in features {
-        let Some(group) = f.main_ipc.as_ref().and_then(|c| c.main_group()) else {
-            continue;
-        };
-        let entry = recent.entry(group).or_default();
+    let group_of = |f: &PatentFeatures| -> Option<u64> {
+        let code = f.main_ipc.as_ref()?.as_str();
+        let (head, _) = code.split_once('/')?;
+        let subclass = head
+            .bytes()
+            .take(4)
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(b));
+        let group: u64 = head.get(4..)?.parse().ok()?;
+        Some((subclass << 24) | group)
+    };
+    let groups: Vec<Option<u64>> = features.iter().map(group_of).collect();
+    let mut recent: FastMap<u64, (u32, u32)> = FastMap::default();
+    for (f, group) in features.iter().zip(&groups) {
+        let Some(group) = group else { continue };
+        let entry = recent.entry(*group).or_default();
         let year = i32::from(f.year);
         if year > now - 5 {
             entry.0 += 1;
@@ -323,20 +334,17 @@ fn momentum(features: &[PatentFeatures], as_of: NaiveDate) -> Vec<f32> {
             entry.1 += 1;
         }
     }
-    let growth: HashMap<&String, f64> = recent
+    let growth: FastMap<u64, f64> = recent
         .iter()
-        .map(|(g, (r, p))| (g, f64::from(r + 1) / f64::from(p + 1)))
+        .map(|(g, (r, p))| (*g, f64::from(r + 1) / f64::from(p + 1)))
         .collect();
     let mut sorted: Vec<f64> = growth.values().copied().collect();
     sorted.sort_by(f64::total_cmp);
-    features
+    groups
         .iter()
-        .map(|f| {
-            f.main_ipc
-                .as_ref()
-                .and_then(|c| c.main_group())
-                .and_then(|g| growth.get(&g).copied())
-                .map_or(0.5, |g| mid_rank(&sorted, g) as f32)
+        .map(|g| {
+            g.and_then(|g| growth.get(&g).copied())
+                .map_or(f32::NAN, |g| mid_rank(&sorted, g) as f32)
         })
         .collect()
 }
@@ -391,7 +399,7 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
         })
         .collect();
     let window = f64::from(model.citations.window_years);
-    let mut prior_of_cohort: HashMap<usize, (f64, f64)> = HashMap::new();
+    let mut prior_of_cohort: Vec<(f64, f64)> = vec![(0.5, 1.0); n];
     let library_mature: Vec<f64> = (0..n)
         .filter(|&i| observed_citations[i] && ages[i] >= window)
         .map(|i| used[i])
@@ -410,13 +418,13 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
             library_prior
         };
         for c in choosers {
-            prior_of_cohort.insert(c as usize, prior);
+            prior_of_cohort[c as usize] = prior;
         }
     });
     let rates: Vec<Option<f64>> = (0..n)
         .map(|i| {
             observed_citations[i].then(|| {
-                let (k, theta) = prior_of_cohort.get(&i).copied().unwrap_or(library_prior);
+                let (k, theta) = prior_of_cohort[i];
                 (k + used[i]) / (theta + exposure(&model.citations.exposure, ages[i]))
             })
         })
@@ -448,13 +456,17 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
         })
         .collect();
     let p_survival = cohorts.percentiles(&survived, par);
-    let peer_share: Vec<f64> = map(n, par, |i| {
-        let members = cohorts.members(i);
+    // The share of cohort peers still in force, computed once per cohort.
+    let mut peer_share = vec![0.0; n];
+    cohorts.for_each(|members, choosers| {
         let (alive, known) = members
             .iter()
             .filter_map(|&m| survived[m as usize])
             .fold((0.0, 0.0), |(a, k), s| (a + s, k + 1.0));
-        if known > 0.0 { alive / known } else { 0.0 }
+        let share = if known > 0.0 { alive / known } else { 0.0 };
+        for c in choosers {
+            peer_share[c as usize] = share;
+        }
     });
     let cov = &model.coverage;
     let coverage: Vec<Option<f64>> = features
@@ -639,7 +651,12 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
             .map(|&a| {
                 let a = f64::from(a);
                 if a >= ctx.label_threshold {
-                    let fit = (1.0 - ir.momentum_weight) * a + ir.momentum_weight * momentum;
+                    // Unknown momentum is left out, not guessed.
+                    let fit = if momentum.is_nan() {
+                        a
+                    } else {
+                        (1.0 - ir.momentum_weight) * a + ir.momentum_weight * momentum
+                    };
                     (row.value * (ir.base + ir.fit_factor * fit)) as f32
                 } else {
                     f32::NAN

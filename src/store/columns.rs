@@ -17,7 +17,7 @@ use arrow_array::{
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
 use super::archive::sync_dir;
@@ -194,7 +194,8 @@ impl ColumnTable {
             .map(|(k, v)| parquet::file::metadata::KeyValue::new(k.clone(), v.clone()))
             .collect();
         let properties = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(1)?))
+            // Derived tables are rewritten often: fast compression over small files.
+            .set_compression(Compression::SNAPPY)
             .set_key_value_metadata(Some(kv))
             .set_created_by("patscreen".to_string())
             .build();

@@ -1,0 +1,39 @@
+//! Criterion benches of the value model: scoring 10^3 to 10^5 generated patents, sequential
+//! against parallel (rayon), from their extracted features.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use patscreen::generate::{Generator, GeneratorConfig};
+use patscreen::model::Patent;
+use patscreen::scoring::Scorer;
+
+fn scoring(c: &mut Criterion) {
+    let scorer = Scorer::embedded().unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let mut group = c.benchmark_group("score-library");
+    group.sample_size(10);
+    for count in [1_000u64, 10_000, 100_000] {
+        let patents: Vec<Patent> = Generator::new(GeneratorConfig {
+            seed: 5,
+            count,
+            with_claims: true,
+            institution: None,
+            first_serial: 0,
+        })
+        .collect();
+        let ordinals: Vec<u64> = (1..=count).collect();
+        let features = scorer.features(&patents, &ordinals);
+        drop(patents);
+        group.throughput(Throughput::Elements(count));
+        for parallel in [false, true] {
+            let name = if parallel { "parallel" } else { "sequential" };
+            group.bench_with_input(BenchmarkId::new(name, count), &features, |b, features| {
+                b.iter(|| scorer.score(features, as_of, 1, 1, parallel).rows().len())
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scoring);
+criterion_main!(benches);
