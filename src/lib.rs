@@ -7,7 +7,7 @@
 //! `progress` are leaves usable everywhere):
 //!
 //! ```text
-//! model → schema → text → ingest → generate → store → index → engine
+//! model → schema → text → ingest → generate → store → index → scoring → engine
 //! ```
 //!
 //! | module | owns |
@@ -19,7 +19,8 @@
 //! | [`generate`] | the seeded synthetic corpus generator |
 //! | [`store`] | durable state: the Parquet batch archive and the SQLite catalog |
 //! | [`index`] | the tantivy index: schema, writer, queries, facets, snippets |
-//! | [`engine`] | the façade composing store and index: submit, search, reindex |
+//! | [`scoring`] | the value model, industry fit, tiers, CNIPA checklist, score cards (reads `scoring/`) |
+//! | [`engine`] | the façade composing store, index and scoring: submit, search, reindex, rescore, shortlists |
 
 pub mod engine;
 pub mod error;
