@@ -2,6 +2,7 @@
 //! batches, search, look patents up, rebuild the index. Synchronous; used by the CLI, the
 //! tests, the benches and (later) the HTTP API.
 
+mod matching;
 mod reindex;
 mod scores;
 mod shortlist;
@@ -10,6 +11,7 @@ mod submit;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock};
 
+pub use matching::{DemandMatch, MatchReasons, PatentMatch, SimilarPatent};
 pub use reindex::ReindexStats;
 pub use scores::RescoreStats;
 pub use shortlist::{SHORTLIST_HEADERS, Shortlist, ShortlistRequest, ShortlistRow};

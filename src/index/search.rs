@@ -209,12 +209,7 @@ pub fn request_query(
     request: &SearchRequest,
     boosts: &Boosts,
 ) -> Result<Box<dyn Query>> {
-    if request.limit == 0 || request.limit > MAX_LIMIT {
-        return Err(Error::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    check_limit(request)?;
     let node = parse(&request.query)?;
     let text_query = build(fields, &node, boosts)?.ok_or_else(|| {
         Error::invalid(
@@ -222,6 +217,25 @@ pub fn request_query(
             "nothing searchable is left after removing stopwords and punctuation",
         )
     })?;
+    with_filters(fields, request, text_query)
+}
+
+fn check_limit(request: &SearchRequest) -> Result<()> {
+    if request.limit == 0 || request.limit > MAX_LIMIT {
+        return Err(Error::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Adds the request's filters to a text query.
+pub fn with_filters(
+    fields: &PatentFields,
+    request: &SearchRequest,
+    text_query: Box<dyn Query>,
+) -> Result<Box<dyn Query>> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
     let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
         (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
@@ -309,6 +323,30 @@ pub fn search(
     scores: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<SearchResults> {
     let query = request_query(fields, request, boosts)?;
+    run(searcher, fields, request, query, scores)
+}
+
+/// Runs a search with a text query built by the caller (for example from weighted terms);
+/// the request supplies filters, sort, page, facets and snippets (`request.query` is unused).
+pub fn search_with_query(
+    searcher: &Searcher,
+    fields: &PatentFields,
+    request: &SearchRequest,
+    text_query: Box<dyn Query>,
+    scores: Option<&Arc<dyn ScoreLookup>>,
+) -> Result<SearchResults> {
+    check_limit(request)?;
+    let query = with_filters(fields, request, text_query)?;
+    run(searcher, fields, request, query, scores)
+}
+
+fn run(
+    searcher: &Searcher,
+    fields: &PatentFields,
+    request: &SearchRequest,
+    query: Box<dyn Query>,
+    scores: Option<&Arc<dyn ScoreLookup>>,
+) -> Result<SearchResults> {
     let f = &request.filters;
     let needs_scores = !f.industries.is_empty()
         || !f.tiers.is_empty()

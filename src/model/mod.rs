@@ -4,9 +4,11 @@
 //! [`ApplicationNumber`] or [`IpcCode`] that exists is already normalised and valid.
 
 mod application_number;
+mod demand;
 mod ipc;
 mod patent;
 
 pub use application_number::{ApplicationNumber, ApplicationNumberError, check_digit};
+pub use demand::{Demand, NewDemand};
 pub use ipc::{IpcCode, IpcCodeError};
 pub use patent::{EventKind, LegalEvent, LegalStatus, LicenceTerms, Patent, PatentType};

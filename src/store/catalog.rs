@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 use crate::ingest::BatchReport;
 use crate::model::Patent;
 
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE institutions (
     id          INTEGER PRIMARY KEY,
     name        TEXT NOT NULL UNIQUE,
@@ -45,7 +46,42 @@ CREATE TABLE patents (
     withdrawn          INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX patents_by_batch ON patents(batch_id);
-"];
+",
+    r"
+CREATE TABLE demands (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL,
+    description TEXT NOT NULL,
+    industry    TEXT,
+    region      TEXT,
+    contact     TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE api_keys (
+    id          INTEGER PRIMARY KEY,
+    prefix      TEXT NOT NULL UNIQUE,
+    hash        TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('admin', 'submitter', 'reader')),
+    institution TEXT,
+    label       TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+);
+CREATE TABLE submissions (
+    id            INTEGER PRIMARY KEY,
+    institution   TEXT NOT NULL,
+    source_name   TEXT NOT NULL,
+    format        TEXT NOT NULL,
+    upload_file   TEXT NOT NULL,
+    all_or_nothing INTEGER NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('queued', 'processing', 'accepted', 'rejected')),
+    batch_id      INTEGER REFERENCES batches(id),
+    error         TEXT,
+    submitted_at  TEXT NOT NULL,
+    finished_at   TEXT
+);
+",
+];
 
 /// Status of a batch in the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -363,6 +399,56 @@ impl Catalog {
             institutions: count("SELECT COUNT(*) FROM institutions")?,
             batches: count("SELECT COUNT(*) FROM batches")?,
         })
+    }
+
+    /// Stores a demand.
+    pub fn create_demand(&self, demand: &crate::model::NewDemand) -> Result<crate::model::Demand> {
+        let created_at = now();
+        self.conn.execute(
+            "INSERT INTO demands(title, description, industry, region, contact, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![demand.title.trim(), demand.description.trim(), demand.industry, demand.region, demand.contact, created_at],
+        )?;
+        self.demand(self.conn.last_insert_rowid())
+    }
+
+    /// Returns one demand.
+    pub fn demand(&self, id: i64) -> Result<crate::model::Demand> {
+        self.demands_where("id = ?1", params![id])?
+            .pop()
+            .ok_or_else(|| Error::NotFound {
+                what: "demand",
+                key: id.to_string(),
+            })
+    }
+
+    /// Returns every demand, oldest first.
+    pub fn demands(&self) -> Result<Vec<crate::model::Demand>> {
+        self.demands_where("1 = 1", params![])
+    }
+
+    fn demands_where(
+        &self,
+        condition: &str,
+        values: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<crate::model::Demand>> {
+        let sql = format!(
+            "SELECT id, title, description, industry, region, contact, created_at FROM demands WHERE {condition} ORDER BY id"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(values, |r| {
+            Ok(crate::model::Demand {
+                id: r.get(0)?,
+                fields: crate::model::NewDemand {
+                    title: r.get(1)?,
+                    description: r.get(2)?,
+                    industry: r.get(3)?,
+                    region: r.get(4)?,
+                    contact: r.get(5)?,
+                },
+                created_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Returns, for every patent in the library (not withdrawn), its ordinal and the batch
