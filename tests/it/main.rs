@@ -5,6 +5,8 @@
 mod common;
 // Crash safety: SIGKILL during `patscreen ingest` at every stage and at random moments.
 mod crash;
+// Matchmaking: enterprise demands against patents, both ways; similar patents.
+mod matching;
 // Submitting batches: formats, bad input, updates, withdrawals, ownership, idempotence, reindex.
 mod library;
 // Scores through the engine: citations, value and industry search options, shortlists.

@@ -1,0 +1,1 @@
+//! Matchmaking: enterprise demands against patents and technology offers, both ways.
