@@ -15,7 +15,7 @@ use crate::progress::{Progress, Stage};
 use crate::scoring::{
     PatentFeatures, ScoreCard, ScoreTable, features_from_table, features_to_table,
 };
-use crate::store::{BatchRecord, Catalog, ColumnTable};
+use crate::store::{BatchRecord, ColumnTable};
 
 /// What a rescoring did.
 #[derive(Debug, Clone, Serialize)]
@@ -61,36 +61,36 @@ impl Library {
     }
 
     /// Loads the features of every patent in the library (extracting them from the archive
-    /// for batches whose features are missing or were made under other rules).
-    fn load_features(
-        &self,
-        catalog: &Catalog,
-        progress: &dyn Progress,
-    ) -> Result<Vec<PatentFeatures>> {
-        let current = catalog.current()?;
+    /// for batches whose features are missing or were made under other rules). The catalog
+    /// is locked only to read what is current, so reads elsewhere are not held up.
+    fn load_features(&self, progress: &dyn Progress) -> Result<(Vec<PatentFeatures>, i64)> {
+        let (current, batches) = {
+            let catalog = self.catalog()?;
+            (catalog.current()?, catalog.batches()?)
+        };
+        let last_batch = batches.last().map_or(0, |b| b.id);
         let mut wanted: HashMap<i64, usize> = HashMap::new();
         for batch in current.values() {
             *wanted.entry(*batch).or_default() += 1;
         }
         let mut all = Vec::with_capacity(current.len());
-        for batch in catalog.batches()? {
+        for batch in batches {
             if !wanted.contains_key(&batch.id) {
                 continue;
             }
-            let features = self.batch_features(&batch, catalog, progress)?;
+            let features = self.batch_features(&batch, progress)?;
             all.extend(
                 features
                     .into_iter()
                     .filter(|f| current.get(&u64::from(f.ordinal)) == Some(&batch.id)),
             );
         }
-        Ok(all)
+        Ok((all, last_batch))
     }
 
     fn batch_features(
         &self,
         batch: &BatchRecord,
-        catalog: &Catalog,
         progress: &dyn Progress,
     ) -> Result<Vec<PatentFeatures>> {
         let path = self.data.batch_features(batch.id);
@@ -105,26 +105,16 @@ impl Library {
             batch.id
         ));
         let patents = self.archive.read(&batch.archive_file, &batch.institution)?;
-        let ordinals = catalog.ordinals(&patents)?;
+        let ordinals = self.catalog()?.ordinals(&patents)?;
         self.write_features(batch.id, &patents, &ordinals)
     }
 
     /// Rescores the whole library and swaps the new table in (on disk and in memory).
     pub fn rescore(&self, progress: &dyn Progress) -> Result<RescoreStats> {
-        let catalog = self.catalog()?;
-        self.rescore_with(&catalog, progress)
-    }
-
-    pub(super) fn rescore_with(
-        &self,
-        catalog: &Catalog,
-        progress: &dyn Progress,
-    ) -> Result<RescoreStats> {
         progress.stage(Stage::Scoring, None);
         let started = Instant::now();
-        let features = self.load_features(catalog, progress)?;
+        let (features, last_batch) = self.load_features(progress)?;
         let load_seconds = started.elapsed().as_secs_f64();
-        let last_batch = catalog.batches()?.last().map_or(0, |b| b.id);
         let revision = self.scores().map_or(0, |s| s.meta.revision) + 1;
         let started = Instant::now();
         let table = self.scorer.score(
@@ -188,8 +178,7 @@ impl Library {
         } else {
             None
         };
-        let catalog = self.catalog()?;
-        let last_batch = catalog.batches()?.last().map_or(0, |b| b.id);
+        let last_batch = self.catalog()?.batches()?.last().map_or(0, |b| b.id);
         let fresh = loaded.as_ref().is_some_and(|t| {
             t.meta.last_batch == last_batch
                 && t.meta.model_version == self.scorer.model().version
@@ -203,7 +192,7 @@ impl Library {
             *slot = Some(Arc::new(table));
         }
         if !fresh && last_batch > 0 && self.lock_slot()?.is_some() {
-            self.rescore_with(&catalog, progress)?;
+            self.rescore(progress)?;
         }
         Ok(())
     }

@@ -81,11 +81,10 @@ impl Library {
         // Take the writer first: it serialises submissions within this process.
         let mut slot = self.writer_slot()?;
         let writer = self.writer_in(&mut slot)?;
-        let mut catalog = self.catalog()?;
-
         // Ownership: an institution changes and withdraws only its own patents.
-        let holdings =
-            catalog.holdings(parsed.patents.iter().map(|p| p.application_number.as_str()))?;
+        let holdings = self
+            .catalog()?
+            .holdings(parsed.patents.iter().map(|p| p.application_number.as_str()))?;
         let mut kept = Vec::with_capacity(parsed.patents.len());
         let mut patents_new = 0;
         let mut ownership_errors = Vec::new();
@@ -161,7 +160,7 @@ impl Library {
             archive_file: &archive_file,
             report,
         };
-        let (batch_id, ordinals) = catalog.accept(&new_batch, &kept, patents_new)?;
+        let (batch_id, ordinals) = self.catalog()?.accept(&new_batch, &kept, patents_new)?;
 
         progress.stage(Stage::Indexing, Some(kept.len() as u64));
         for (patents, ordinals) in kept.chunks(1000).zip(ordinals.chunks(1000)) {
@@ -174,13 +173,13 @@ impl Library {
             last_batch: batch_id,
         })?;
         self.index_read()?.reload()?;
-        catalog.mark_indexed(batch_id)?;
+        self.catalog()?.mark_indexed(batch_id)?;
         // Scores are derived: a crash from here on is repaired by rescoring on open.
         self.write_features(batch_id, &kept, &ordinals)?;
-        self.rescore_with(&catalog, progress)?;
+        self.rescore(progress)?;
         progress.stage(Stage::Done, None);
         Ok(SubmitOutcome {
-            batch: catalog.batch(batch_id)?,
+            batch: self.catalog()?.batch(batch_id)?,
             already_submitted: false,
         })
     }
