@@ -22,6 +22,7 @@
 //! | [`scoring`] | the value model, industry fit, tiers, CNIPA checklist, score cards (reads `scoring/`) |
 //! | [`engine`] | the façade composing store, index and scoring: submit, search, reindex, rescore, shortlists |
 
+pub mod api;
 pub mod engine;
 pub mod error;
 pub mod generate;

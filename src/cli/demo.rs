@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use patscreen::engine::{Access, Library, LibraryOptions, ShortlistRequest, Submission};
+use patscreen::engine::{Access, Library, LibraryOptions, Role, ShortlistRequest, Submission};
 use patscreen::index::SearchRequest;
 use patscreen::ingest::Format;
 use patscreen::model::ApplicationNumber;
@@ -56,8 +56,8 @@ const QUERIES: [(&str, &str); 5] = [
     ("applicant search", "ap:北京邮电大学 通信"),
 ];
 
-/// Runs the demo in `dir` (wiped first).
-pub fn run(dir: &Path, progress: &Bars) -> Result<ExitCode> {
+/// Runs the demo in `dir` (wiped first), then serves it on `listen` unless `no_serve`.
+pub fn run(dir: &Path, listen: &str, no_serve: bool, progress: &Bars) -> Result<ExitCode> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
     }
@@ -108,10 +108,61 @@ pub fn run(dir: &Path, progress: &Bars) -> Result<ExitCode> {
         output::card(&library.card(&number)?);
     }
     println!();
-    library.close()?;
+    let (_, reader) = library.create_key(Role::Reader, None, "demo reader")?;
+    let (_, submitter) = library.create_key(Role::Submitter, Some("清华大学"), "demo submitter")?;
+    let (_, admin) = library.create_key(Role::Admin, None, "demo admin")?;
+    let env = dir.join("keys.env");
+    std::fs::write(
+        &env,
+        format!("export READER_KEY={reader}\nexport SUBMITTER_KEY={submitter}\nexport ADMIN_KEY={admin}\nexport PATSCREEN=http://{listen}\n"),
+    )
+    .with_context(|| format!("writing {}", env.display()))?;
+    // A fresh batch for 清华大学, so the submission example below adds new patents.
+    let fresh: Vec<_> = patscreen::generate::Generator::new(patscreen::generate::GeneratorConfig {
+        seed: 99,
+        count: 20,
+        with_claims: true,
+        institution: Some("清华大学".into()),
+        first_serial: 900_000,
+    })
+    .collect();
+    let fresh_path = dir.join("new-batch.csv");
+    let csv = patscreen::ingest::write_csv(
+        Vec::new(),
+        &fresh,
+        patscreen::ingest::HeaderLanguage::Chinese,
+        true,
+    )?;
+    std::fs::write(&fresh_path, csv)
+        .with_context(|| format!("writing {}", fresh_path.display()))?;
     println!(
-        "try your own: cargo run --release -- --data-dir {} search '石墨烯 复合材料' --facets",
-        dir.display()
+        "API keys (also in {}; `source` it in another shell):",
+        env.display()
     );
+    println!("  reader    {reader}");
+    println!("  submitter {submitter}  (清华大学)");
+    println!("  admin     {admin}");
+    println!("\nexample requests (README \"HTTP API\" has more):");
+    println!("  source {}", env.display());
+    println!(
+        "  curl -s -H \"Authorization: Bearer $READER_KEY\" \"$PATSCREEN/v1/search?q=锂电池&facets=true&limit=3\""
+    );
+    println!(
+        "  curl -s -H \"Authorization: Bearer $READER_KEY\" \"$PATSCREEN/v1/industries/集成电路/shortlist?limit=5\""
+    );
+    println!(
+        "  curl -s -X POST -H \"Authorization: Bearer $SUBMITTER_KEY\" -H 'Content-Type: text/csv' --data-binary @{} \"$PATSCREEN/v1/batches?source_name=new-batch.csv\"",
+        fresh_path.display()
+    );
+    if no_serve {
+        library.close()?;
+        println!(
+            "\ntry your own: cargo run --release -- --data-dir {} search '石墨烯 复合材料' --facets",
+            dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let config = patscreen::api::ApiConfig::default();
+    super::serve_library(std::sync::Arc::new(library), config, listen)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -53,8 +53,52 @@ enum Command {
     Reindex,
     /// Write a seeded synthetic corpus.
     Generate(GenerateArgs),
-    /// Load the bundled samples into a fresh data directory and run sample searches.
+    /// Load the bundled samples into a fresh data directory, run sample searches, then serve.
     Demo(DemoArgs),
+    /// Serve the HTTP API.
+    Serve(ServeArgs),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on (loopback by default).
+    #[arg(long, env = "PATSCREEN_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Serve reads (search, patents, industries, matches) without an API key.
+    #[arg(long)]
+    public_reads: bool,
+    /// Largest request body in MiB (batch uploads).
+    #[arg(long, default_value_t = 512)]
+    max_body_mib: usize,
+    /// Longest a request may take, in seconds.
+    #[arg(long, default_value_t = 60)]
+    request_timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Create a key; the key is printed once and stored only as a hash.
+    Create {
+        /// admin, submitter or reader.
+        #[arg(long)]
+        role: String,
+        /// The institution a submitter key is bound to.
+        #[arg(long)]
+        institution: Option<String>,
+        /// What the key is for.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List keys (never the keys themselves).
+    List(FormatArg),
+    /// Revoke a key by id.
+    Revoke {
+        /// The key id from `keys list`.
+        id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -222,6 +266,12 @@ struct DemoArgs {
     /// Where to create the demo library (wiped first).
     #[arg(long, default_value = "data-demo")]
     demo_dir: PathBuf,
+    /// Address the demo serves on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Load and print, but do not serve.
+    #[arg(long)]
+    no_serve: bool,
 }
 
 /// Parses the command line and runs the subcommand.
@@ -242,7 +292,9 @@ pub fn run() -> Result<ExitCode> {
         Command::Batches(args) => batches(&cli.data_dir, args, &progress),
         Command::Reindex => reindex(&cli.data_dir, &progress),
         Command::Generate(args) => generate(args, &progress),
-        Command::Demo(args) => demo::run(&args.demo_dir, &progress),
+        Command::Demo(args) => demo::run(&args.demo_dir, &args.listen, args.no_serve, &progress),
+        Command::Serve(args) => serve(&cli.data_dir, args, &progress),
+        Command::Keys(command) => keys(&cli.data_dir, command, &progress),
     }
 }
 
@@ -551,4 +603,122 @@ fn write_chunk<W: std::io::Write>(
         Format::Csv => ingest::append_csv(out, patents)?,
         _ => ingest::write_jsonl(out, patents)?,
     })
+}
+
+fn serve(data_dir: &Path, args: ServeArgs, progress: &progress::Bars) -> Result<ExitCode> {
+    let library = std::sync::Arc::new(open(data_dir, Access::ReadWrite, progress)?);
+    progress.finish();
+    let config = patscreen::api::ApiConfig {
+        public_reads: args.public_reads,
+        max_body_bytes: args.max_body_mib * 1024 * 1024,
+        request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        ..patscreen::api::ApiConfig::default()
+    };
+    serve_library(library, config, &args.listen)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the HTTP service until Ctrl-C or SIGTERM.
+pub fn serve_library(
+    library: std::sync::Arc<Library>,
+    config: patscreen::api::ApiConfig,
+    listen: &str,
+) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let served = library.clone();
+    runtime.block_on(async move {
+        let library = served;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
+        eprintln!(
+            "patscreen serving on http://{} (Ctrl-C to stop)",
+            listener.local_addr()?
+        );
+        let state = patscreen::api::AppState::new(library.clone(), config);
+        patscreen::api::serve(listener, state, shutdown_signal()).await?;
+        eprintln!("stopped: the batch in progress, if any, was finished");
+        anyhow::Ok(())
+    })?;
+    library.close()?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+fn keys(data_dir: &Path, command: KeysCommand, progress: &progress::Bars) -> Result<ExitCode> {
+    let library = open(data_dir, Access::ReadOnly, progress).or_else(|_| {
+        Library::open(
+            data_dir,
+            Access::ReadOnly,
+            LibraryOptions::default(),
+            progress,
+        )
+        .context("opening the library")
+    })?;
+    match command {
+        KeysCommand::Create {
+            role,
+            institution,
+            label,
+        } => {
+            let role = patscreen::engine::Role::parse(&role)
+                .with_context(|| format!("invalid --role '{role}': admin, submitter or reader"))?;
+            let (record, secret) = library.create_key(role, institution.as_deref(), &label)?;
+            println!("{secret}");
+            eprintln!(
+                "key {} ({}, {}) created; it is shown only now",
+                record.id,
+                record.role,
+                record.institution.as_deref().unwrap_or("all institutions")
+            );
+        }
+        KeysCommand::List(args) => {
+            let keys = library.keys()?;
+            match args.format {
+                OutputFormat::Json => output::json(&keys)?,
+                OutputFormat::Text => {
+                    for k in keys {
+                        println!(
+                            "{:>4}  {}…  {:<9} {:<20} {:<24} {}",
+                            k.id,
+                            k.prefix,
+                            k.role,
+                            k.institution.as_deref().unwrap_or("-"),
+                            k.label,
+                            k.revoked_at
+                                .map_or("active".to_string(), |r| format!("revoked {r}"))
+                        );
+                    }
+                }
+            }
+        }
+        KeysCommand::Revoke { id } => {
+            library.revoke_key(id)?;
+            println!("key {id} revoked");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,8 +2,10 @@
 //! batches, search, look patents up, rebuild the index. Synchronous; used by the CLI, the
 //! tests, the benches and (later) the HTTP API.
 
+mod access;
 mod matching;
 mod reindex;
+mod reports;
 mod scores;
 mod shortlist;
 mod submit;
@@ -11,8 +13,12 @@ mod submit;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock};
 
+pub use access::{BatchStatus, Caller, Role};
 pub use matching::{DemandMatch, MatchReasons, PatentMatch, SimilarPatent};
 pub use reindex::ReindexStats;
+pub use reports::{
+    BatchDiff, BatchScreening, DemandHit, Expiring, IndustrySummary, InstitutionReport, TierCounts,
+};
 pub use scores::RescoreStats;
 pub use shortlist::{SHORTLIST_HEADERS, Shortlist, ShortlistRequest, ShortlistRow};
 pub use submit::{Submission, SubmitOutcome};
@@ -103,6 +109,7 @@ impl Library {
         };
         if locked {
             library.recover(progress)?;
+            library.requeue_interrupted()?;
         }
         library.open_scores(progress)?;
         if locked && access == Access::ReadOnly {

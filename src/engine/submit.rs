@@ -36,6 +36,8 @@ pub struct SubmitOutcome {
     /// `true` when the same institution had already submitted these exact bytes; nothing
     /// changed and `batch` is the earlier one.
     pub already_submitted: bool,
+    /// Seconds spent rescoring the library after the batch.
+    pub scoring_seconds: f64,
 }
 
 /// How many rejected rows an error message lists.
@@ -70,6 +72,7 @@ impl Library {
             return Ok(SubmitOutcome {
                 batch,
                 already_submitted: true,
+                scoring_seconds: 0.0,
             });
         }
         progress.stage(Stage::Reading, None);
@@ -176,11 +179,12 @@ impl Library {
         self.catalog()?.mark_indexed(batch_id)?;
         // Scores are derived: a crash from here on is repaired by rescoring on open.
         self.write_features(batch_id, &kept, &ordinals)?;
-        self.rescore(progress)?;
+        let rescored = self.rescore(progress)?;
         progress.stage(Stage::Done, None);
         Ok(SubmitOutcome {
             batch: self.catalog()?.batch(batch_id)?,
             already_submitted: false,
+            scoring_seconds: rescored.load_seconds + rescored.score_seconds + rescored.save_seconds,
         })
     }
 }

@@ -1,14 +1,18 @@
-//! Term-level access for matchmaking and similar patents: document frequencies (for IDF) and
-//! searches over weighted analysed terms instead of query text.
+//! Term-level access for matchmaking and similar patents: document frequencies (for IDF),
+//! searches over weighted analysed terms instead of query text, and phrase matches on the
+//! character-bigram field (independent of how jieba cut a compound).
 
 use std::sync::Arc;
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
+use super::fields::PatentFields;
 use super::{PatentIndex, ScoreLookup, SearchRequest, SearchResults, search};
 use crate::error::{Error, Result};
+use crate::text::{bigrams, normalize};
 
 impl PatentIndex {
     /// The number of patents whose title, abstract or claims contain an analysed term
@@ -26,12 +30,40 @@ impl PatentIndex {
         Ok(best)
     }
 
+    /// The number of patents whose text contains `text` as an exact character sequence
+    /// (a phrase over the bigram field; `0` when the text has no bigram).
+    pub fn bigram_doc_freq(&self, text: &str) -> Result<u64> {
+        let searcher = self.reader.searcher();
+        Ok(match bigram_query(&self.fields, text) {
+            Some(query) => searcher.search(&*query, &Count)? as u64,
+            None => 0,
+        })
+    }
+
     /// Searches for weighted analysed terms (any of them), each over title, abstract, claims
     /// and promotion text with the usual field boosts; `request` supplies filters, sort, page,
     /// facets and snippets.
     pub fn search_terms(
         &self,
         terms: &[(String, f32)],
+        request: &SearchRequest,
+        scores: Option<&Arc<dyn ScoreLookup>>,
+    ) -> Result<SearchResults> {
+        let weighted: Vec<(String, f32, f32)> = terms
+            .iter()
+            .map(|(text, weight)| (text.clone(), *weight, 0.0))
+            .collect();
+        self.search_weighted(&weighted, request, scores)
+    }
+
+    /// Searches for weighted terms (any of them). Each `(term, word weight, bigram weight)`
+    /// matches as an analysed word over title, abstract, claims and promotion text with the
+    /// usual field boosts, times the word weight, and as an exact character sequence on the
+    /// bigram field, times the bigram weight (a weight of 0 leaves that part out). `request`
+    /// supplies filters, sort, page, facets and snippets (`request.query` is unused).
+    pub fn search_weighted(
+        &self,
+        terms: &[(String, f32, f32)],
         request: &SearchRequest,
         scores: Option<&Arc<dyn ScoreLookup>>,
     ) -> Result<SearchResults> {
@@ -44,18 +76,28 @@ impl PatentIndex {
             (f.promotion, b.promotion),
         ];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (text, weight) in terms {
-            if *weight <= 0.0 || text.is_empty() {
+        for (text, weight, bigram_weight) in terms {
+            if text.is_empty() {
                 continue;
             }
-            for (field, boost) in targets {
-                let query = TermQuery::new(
-                    Term::from_field_text(field, text),
-                    IndexRecordOption::WithFreqs,
-                );
+            if *weight > 0.0 {
+                for (field, boost) in targets {
+                    let query = TermQuery::new(
+                        Term::from_field_text(field, text),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(query), weight * boost)),
+                    ));
+                }
+            }
+            if *bigram_weight > 0.0
+                && let Some(query) = bigram_query(f, text)
+            {
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(query), weight * boost)),
+                    Box::new(BoostQuery::new(query, bigram_weight * b.bigrams)),
                 ));
             }
         }
@@ -69,5 +111,21 @@ impl PatentIndex {
             Box::new(BooleanQuery::new(clauses)),
             scores,
         )
+    }
+}
+
+/// The exact character sequence of `text` on the bigram field: a phrase of its bigrams, or
+/// the one bigram (or Latin word) it has.
+fn bigram_query(fields: &PatentFields, text: &str) -> Option<Box<dyn Query>> {
+    let mut grams = Vec::new();
+    bigrams(&normalize(text), |gram, _, _| {
+        grams.push(Term::from_field_text(fields.bigrams, gram));
+    });
+    match grams.len() {
+        0 => None,
+        1 => grams
+            .pop()
+            .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>),
+        _ => Some(Box::new(PhraseQuery::new(grams))),
     }
 }

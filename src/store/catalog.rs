@@ -148,6 +148,56 @@ pub struct Holding {
     pub ordinal: u64,
 }
 
+/// A stored API key (hash only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRecord {
+    /// Id.
+    pub id: i64,
+    /// The key's public prefix (identifies it in lists and logs).
+    pub prefix: String,
+    /// blake3 of the whole key.
+    #[serde(skip_serializing)]
+    pub hash: String,
+    /// `admin`, `submitter` or `reader`.
+    pub role: String,
+    /// The institution a submitter key is bound to.
+    pub institution: Option<String>,
+    /// What the key is for.
+    pub label: String,
+    /// When it was made.
+    pub created_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// A queued or processed submission (the API's batch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionRecord {
+    /// Id (the batch id the API hands out).
+    pub id: i64,
+    /// Submitting institution.
+    pub institution: String,
+    /// File name as submitted.
+    pub source_name: String,
+    /// Format.
+    pub format: String,
+    /// The saved upload.
+    #[serde(skip_serializing)]
+    pub upload_file: String,
+    /// All or nothing.
+    pub all_or_nothing: bool,
+    /// queued, processing, accepted or rejected.
+    pub status: String,
+    /// The catalog batch, once accepted.
+    pub batch_id: Option<i64>,
+    /// Why it was rejected.
+    pub error: Option<String>,
+    /// When it was queued.
+    pub submitted_at: String,
+    /// When processing ended.
+    pub finished_at: Option<String>,
+}
+
 /// Library-wide counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CatalogStats {
@@ -401,6 +451,184 @@ impl Catalog {
         })
     }
 
+    /// Stores a new API key (its hash, never the key).
+    pub fn insert_key(
+        &self,
+        prefix: &str,
+        hash: &str,
+        role: &str,
+        institution: Option<&str>,
+        label: &str,
+    ) -> Result<KeyRecord> {
+        self.conn.execute(
+            "INSERT INTO api_keys(prefix, hash, role, institution, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![prefix, hash, role, institution, label, now()],
+        )?;
+        self.key_where("id = ?1", params![self.conn.last_insert_rowid()])?
+            .pop()
+            .ok_or_else(|| Error::Corrupt("a key just stored is missing".into()))
+    }
+
+    /// Returns the key with this prefix, revoked or not.
+    pub fn key_by_prefix(&self, prefix: &str) -> Result<Option<KeyRecord>> {
+        Ok(self.key_where("prefix = ?1", params![prefix])?.pop())
+    }
+
+    /// Returns every key.
+    pub fn keys(&self) -> Result<Vec<KeyRecord>> {
+        self.key_where("1 = 1", params![])
+    }
+
+    /// Revokes a key by id; returns whether an active key was revoked.
+    pub fn revoke_key(&self, id: i64) -> Result<bool> {
+        let changed = self.conn.execute(
+            "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, now()],
+        )?;
+        Ok(changed == 1)
+    }
+
+    fn key_where(
+        &self,
+        condition: &str,
+        values: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<KeyRecord>> {
+        let sql = format!(
+            "SELECT id, prefix, hash, role, institution, label, created_at, revoked_at FROM api_keys WHERE {condition} ORDER BY id"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(values, |r| {
+            Ok(KeyRecord {
+                id: r.get(0)?,
+                prefix: r.get(1)?,
+                hash: r.get(2)?,
+                role: r.get(3)?,
+                institution: r.get(4)?,
+                label: r.get(5)?,
+                created_at: r.get(6)?,
+                revoked_at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Queues a submission (its upload already written and fsynced); returns its id.
+    pub fn insert_submission(
+        &self,
+        institution: &str,
+        source_name: &str,
+        format: &str,
+        upload_file: &str,
+        all_or_nothing: bool,
+    ) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO submissions(institution, source_name, format, upload_file, all_or_nothing, status, submitted_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)",
+            params![institution, source_name, format, upload_file, all_or_nothing, now()],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Takes the oldest queued submission and marks it processing.
+    pub fn claim_submission(&self) -> Result<Option<SubmissionRecord>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM submissions WHERE status = 'queued' ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else { return Ok(None) };
+        self.conn.execute(
+            "UPDATE submissions SET status = 'processing' WHERE id = ?1",
+            [id],
+        )?;
+        self.submission(id).map(Some)
+    }
+
+    /// Records how a submission ended.
+    pub fn finish_submission(
+        &self,
+        id: i64,
+        batch_id: Option<i64>,
+        error: Option<&str>,
+    ) -> Result<()> {
+        let status = if error.is_some() {
+            "rejected"
+        } else {
+            "accepted"
+        };
+        self.conn.execute(
+            "UPDATE submissions SET status = ?2, batch_id = ?3, error = ?4, finished_at = ?5 WHERE id = ?1",
+            params![id, status, batch_id, error, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Puts submissions a crash interrupted back in the queue; returns how many.
+    pub fn requeue_submissions(&self) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE submissions SET status = 'queued' WHERE status = 'processing'",
+            [],
+        )?)
+    }
+
+    /// Returns one submission.
+    pub fn submission(&self, id: i64) -> Result<SubmissionRecord> {
+        self.submissions_where("id = ?1", params![id])?
+            .pop()
+            .ok_or_else(|| Error::NotFound {
+                what: "batch",
+                key: id.to_string(),
+            })
+    }
+
+    /// Returns the submissions of an institution (all when `None`), oldest first.
+    pub fn submissions(&self, institution: Option<&str>) -> Result<Vec<SubmissionRecord>> {
+        match institution {
+            Some(i) => self.submissions_where("institution = ?1", params![i]),
+            None => self.submissions_where("1 = 1", params![]),
+        }
+    }
+
+    /// Returns the upload files still referenced by a queued or processing submission.
+    pub fn pending_uploads(&self) -> Result<HashSet<String>> {
+        let mut statement = self.conn.prepare(
+            "SELECT upload_file FROM submissions WHERE status IN ('queued', 'processing')",
+        )?;
+        let names = statement.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(names.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn submissions_where(
+        &self,
+        condition: &str,
+        values: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<SubmissionRecord>> {
+        let sql = format!(
+            "SELECT id, institution, source_name, format, upload_file, all_or_nothing, status, batch_id, error, submitted_at, finished_at
+             FROM submissions WHERE {condition} ORDER BY id"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(values, |r| {
+            Ok(SubmissionRecord {
+                id: r.get(0)?,
+                institution: r.get(1)?,
+                source_name: r.get(2)?,
+                format: r.get(3)?,
+                upload_file: r.get(4)?,
+                all_or_nothing: r.get::<_, i64>(5)? != 0,
+                status: r.get(6)?,
+                batch_id: r.get(7)?,
+                error: r.get(8)?,
+                submitted_at: r.get(9)?,
+                finished_at: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Stores a demand.
     pub fn create_demand(&self, demand: &crate::model::NewDemand) -> Result<crate::model::Demand> {
         let created_at = now();
@@ -460,6 +688,42 @@ impl Catalog {
         let rows = statement.query_map([], |r| {
             Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)?))
         })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Returns the application numbers and ordinals whose current version is in `batch_id`.
+    pub fn patents_of_batch(&self, batch_id: i64) -> Result<Vec<(String, u64, bool)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT application_number, ordinal, withdrawn FROM patents WHERE batch_id = ?1 ORDER BY ordinal",
+        )?;
+        let rows = statement.query_map([batch_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, i64>(2)? != 0,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Returns the application numbers of an institution's patents in the library.
+    pub fn patents_of_institution(&self, institution: &str) -> Result<Vec<(String, u64)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT p.application_number, p.ordinal FROM patents p JOIN institutions i ON i.id = p.institution_id
+             WHERE i.name = ?1 AND p.withdrawn = 0 ORDER BY p.ordinal",
+        )?;
+        let rows = statement.query_map([institution], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Returns the names of the institutions.
+    pub fn institutions(&self) -> Result<Vec<String>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT name FROM institutions ORDER BY name")?;
+        let rows = statement.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -9,7 +9,9 @@ use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 pub use archive::{Archive, sync_dir};
-pub use catalog::{BatchRecord, BatchStatus, Catalog, CatalogStats, Holding, NewBatch};
+pub use catalog::{
+    BatchRecord, BatchStatus, Catalog, CatalogStats, Holding, KeyRecord, NewBatch, SubmissionRecord,
+};
 pub use columns::{ColumnData, ColumnTable};
 
 use crate::error::{Error, IoContext, Result};
@@ -57,6 +59,11 @@ impl DataDir {
     /// The features file of a batch.
     pub fn batch_features(&self, batch_id: i64) -> PathBuf {
         self.features().join(format!("batch-{batch_id:08}.parquet"))
+    }
+
+    /// Uploads waiting in the queue.
+    pub fn incoming(&self) -> PathBuf {
+        self.root.join("incoming")
     }
 
     /// The current score table.

@@ -1,0 +1,249 @@
+//! `/v1/batches`: submit a batch file (queued, processed in order), its status with row
+//! errors page by page, and its screening report.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiQuery, Auth};
+use crate::engine::{Caller, Role, Submission};
+use crate::ingest::Format;
+
+/// Query of `POST /v1/batches`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitParams {
+    /// The institution (admin keys only; a submitter key's own institution is used).
+    pub institution: Option<String>,
+    /// The file name, for reports (default `upload.<format>`).
+    pub source_name: Option<String>,
+    /// The format when Content-Type does not say: jsonl, csv, xlsx, parquet.
+    pub format: Option<String>,
+    /// Reject the whole batch if any row is bad.
+    #[serde(default)]
+    pub all_or_nothing: bool,
+}
+
+/// The answer to an accepted upload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Queued {
+    /// Batch id.
+    pub id: i64,
+    /// `queued`.
+    pub status: String,
+    /// Where to follow it.
+    pub status_url: String,
+    /// Its screening report, once accepted.
+    pub report_url: String,
+}
+
+/// Query of `GET /v1/batches/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct StatusParams {
+    /// First row error to return.
+    #[serde(default)]
+    pub errors_offset: usize,
+    /// Row errors per page (at most 1000; default 100).
+    pub errors_limit: Option<usize>,
+}
+
+fn institution_for(caller: &Caller, asked: Option<&str>) -> ApiResult<String> {
+    match (caller.role, asked, &caller.institution) {
+        (Role::Admin, Some(i), _) => Ok(crate::text::normalize_name(i)),
+        (Role::Admin, None, _) => Err(ApiError::bad(
+            "institution",
+            "an admin key must name the institution",
+        )),
+        (Role::Submitter, None, Some(own)) => Ok(own.clone()),
+        (Role::Submitter, Some(i), Some(own)) if crate::text::normalize_name(i) == *own => {
+            Ok(own.clone())
+        }
+        (Role::Submitter, Some(i), _) => Err(ApiError::forbidden(format!(
+            "this key cannot submit for {i}"
+        ))),
+        _ => Err(ApiError::forbidden("this key cannot submit batches")),
+    }
+}
+
+/// Queues a batch: the body is the file; Content-Type names its format.
+#[utoipa::path(post, path = "/v1/batches", tag = "batches", params(SubmitParams),
+    request_body(content = Vec<u8>, description = "the batch file (JSONL, CSV, XLSX or Parquet)", content_type = "text/csv"),
+    responses((status = 202, body = Queued), (status = 400, body = super::Problem), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 413, body = super::Problem)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<SubmitParams>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<impl IntoResponse> {
+    let caller = auth.any_key()?;
+    if caller.role == Role::Reader {
+        return Err(ApiError::forbidden("a reader key cannot submit batches"));
+    }
+    let institution = institution_for(caller, params.institution.as_deref())?;
+    let body = body.map_err(|e| ApiError::new(e.status(), "body rejected", e.body_text()))?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let format = match params.format.as_deref() {
+        Some(name) => Format::parse(name).ok_or_else(|| ApiError::bad("format", format!("'{name}' is not jsonl, csv, xlsx or parquet")))?,
+        None => Format::parse(content_type).ok_or_else(|| {
+            ApiError::bad("Content-Type", format!("'{content_type}' names no batch format: use text/csv, application/x-ndjson, the XLSX or Parquet media type, or ?format="))
+        })?,
+    };
+    let source_name = params
+        .source_name
+        .unwrap_or_else(|| format!("upload.{}", format.as_str()));
+    let library = state.library.clone();
+    let submission = Submission {
+        source_name,
+        bytes: body.to_vec(),
+        format,
+        institution,
+        all_or_nothing: params.all_or_nothing,
+    };
+    let id = tokio::task::spawn_blocking(move || library.enqueue(submission))
+        .await
+        .map_err(ApiError::internal)??;
+    state.worker.notify();
+    let status_url = format!("/v1/batches/{id}");
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, status_url.clone())],
+        Json(Queued {
+            id,
+            status: "queued".into(),
+            report_url: format!("{status_url}/report"),
+            status_url,
+        }),
+    ))
+}
+
+fn visible(caller: &Caller, institution: &str) -> ApiResult<()> {
+    match caller.role {
+        Role::Admin | Role::Reader => Ok(()),
+        Role::Submitter if caller.institution.as_deref() == Some(institution) => Ok(()),
+        Role::Submitter => Err(ApiError::forbidden(
+            "this batch belongs to another institution",
+        )),
+    }
+}
+
+/// Lists batches: a submitter sees its own, admin and reader keys all.
+#[utoipa::path(get, path = "/v1/batches", tag = "batches", responses((status = 200, description = "batches, oldest first"), (status = 401, body = super::Problem)))]
+pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
+    let caller = auth.any_key()?;
+    let own = match caller.role {
+        Role::Submitter => caller.institution.clone(),
+        _ => None,
+    };
+    let library = state.library.clone();
+    let list = tokio::task::spawn_blocking(move || library.submissions(own.as_deref()))
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(Json(
+        serde_json::json!({ "total": list.len(), "batches": list }),
+    ))
+}
+
+/// A batch's status, counts and row errors (paged).
+#[utoipa::path(get, path = "/v1/batches/{id}", tag = "batches", params(("id" = i64, Path, description = "batch id"), StatusParams),
+    responses((status = 200, description = "status, counts, errors"), (status = 404, body = super::Problem)))]
+pub async fn status(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<StatusParams>,
+) -> ApiResult<impl IntoResponse> {
+    let caller = auth.any_key()?.clone();
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::bad("id", format!("'{id}' is not a batch id")))?;
+    let limit = params.errors_limit.unwrap_or(100);
+    if limit == 0 || limit > 1000 {
+        return Err(ApiError::bad("errors_limit", "must be between 1 and 1000"));
+    }
+    let library = state.library.clone();
+    let status = tokio::task::spawn_blocking(move || library.batch_status(id))
+        .await
+        .map_err(ApiError::internal)??;
+    visible(&caller, &status.submission.institution)?;
+    let (errors, warnings, total_errors, counts) = match &status.batch {
+        Some(b) => {
+            let r = &b.report;
+            let page: Vec<_> = r
+                .errors
+                .iter()
+                .skip(params.errors_offset)
+                .take(limit)
+                .cloned()
+                .collect();
+            let warnings: Vec<_> = r.warnings.iter().take(100).cloned().collect();
+            (
+                page,
+                warnings,
+                r.errors.len(),
+                serde_json::json!({
+                    "rows_total": r.rows_total, "rows_accepted": r.rows_accepted, "rows_rejected": r.rows_rejected,
+                    "withdrawals": r.withdrawals, "patents_new": b.patents_new, "patents_updated": b.patents_updated,
+                }),
+            )
+        }
+        None => (Vec::new(), Vec::new(), 0, serde_json::Value::Null),
+    };
+    let next = (params.errors_offset + errors.len() < total_errors).then(|| {
+        format!(
+            "/v1/batches/{id}?errors_offset={}&errors_limit={limit}",
+            params.errors_offset + errors.len()
+        )
+    });
+    Ok(Json(serde_json::json!({
+        "id": status.submission.id,
+        "institution": status.submission.institution,
+        "source_name": status.submission.source_name,
+        "format": status.submission.format,
+        "status": status.submission.status,
+        "error": status.submission.error,
+        "submitted_at": status.submission.submitted_at,
+        "finished_at": status.submission.finished_at,
+        "counts": counts,
+        "errors": { "total": total_errors, "offset": params.errors_offset, "items": errors, "next": next },
+        "warnings": warnings,
+        "gaps": status.batch.as_ref().map(|b| b.report.gaps.clone()),
+        "unknown_columns": status.batch.as_ref().map(|b| b.report.unknown_columns.clone()),
+    })))
+}
+
+/// The screening report of an accepted batch: tiers, industries, duplicates, data gaps,
+/// expiring patents and the difference from the institution's previous batch.
+#[utoipa::path(get, path = "/v1/batches/{id}/report", tag = "batches", params(("id" = i64, Path, description = "batch id")),
+    responses((status = 200, description = "the screening report"), (status = 400, body = super::Problem), (status = 404, body = super::Problem)))]
+pub async fn report(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let caller = auth.any_key()?.clone();
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::bad("id", format!("'{id}' is not a batch id")))?;
+    let library = state.library.clone();
+    let status = tokio::task::spawn_blocking({
+        let library = library.clone();
+        move || library.batch_status(id)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    visible(&caller, &status.submission.institution)?;
+    let report = super::spawn_cpu(move || library.batch_screening(id)).await??;
+    Ok(Json(report))
+}

@@ -1,0 +1,102 @@
+//! `/v1/demands` and `/v1/match`: enterprise technology demands, stored or not, matched to
+//! patents with reasons (matched terms, industry, tier, maturity).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiJson, ApiQuery, Auth};
+use super::patents::LimitParams;
+use super::{AppState, spawn_cpu};
+use crate::model::NewDemand;
+
+fn demand_id(raw: &str) -> ApiResult<i64> {
+    raw.parse()
+        .map_err(|_| ApiError::bad("id", format!("'{raw}' is not a demand id")))
+}
+
+/// Stores a demand (any API key).
+#[utoipa::path(post, path = "/v1/demands", tag = "matchmaking",
+    request_body(content = String, description = "{title, description, industry?, region?, contact?}", content_type = "application/json"),
+    responses((status = 201, description = "the stored demand"), (status = 400, body = super::Problem), (status = 401, body = super::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(demand): ApiJson<NewDemand>,
+) -> ApiResult<impl IntoResponse> {
+    auth.any_key()?;
+    let library = state.library.clone();
+    let stored = tokio::task::spawn_blocking(move || library.create_demand(demand))
+        .await
+        .map_err(ApiError::internal)??;
+    let url = format!("/v1/demands/{}", stored.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, url)], Json(stored)))
+}
+
+/// Lists stored demands (any API key; demands carry contacts).
+#[utoipa::path(get, path = "/v1/demands", tag = "matchmaking", responses((status = 200, description = "demands"), (status = 401, body = super::Problem)))]
+pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
+    auth.any_key()?;
+    let library = state.library.clone();
+    let demands = tokio::task::spawn_blocking(move || library.demands())
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(Json(
+        serde_json::json!({ "total": demands.len(), "demands": demands }),
+    ))
+}
+
+/// One demand.
+#[utoipa::path(get, path = "/v1/demands/{id}", tag = "matchmaking", params(("id" = i64, Path, description = "demand id")),
+    responses((status = 200, description = "the demand"), (status = 404, body = super::Problem)))]
+pub async fn demand(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    auth.any_key()?;
+    let id = demand_id(&raw)?;
+    let library = state.library.clone();
+    let demand = tokio::task::spawn_blocking(move || library.demand(id))
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(Json(demand))
+}
+
+/// Patents matching a stored demand, with reasons.
+#[utoipa::path(get, path = "/v1/demands/{id}/matches", tag = "matchmaking", params(("id" = i64, Path, description = "demand id"), LimitParams),
+    responses((status = 200, description = "matching patents"), (status = 404, body = super::Problem)))]
+pub async fn matches(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+    ApiQuery(params): ApiQuery<LimitParams>,
+) -> ApiResult<impl IntoResponse> {
+    auth.read(&state)?;
+    let id = demand_id(&raw)?;
+    let limit = params.get(&state)?;
+    let library = state.library.clone();
+    let matches = spawn_cpu(move || library.matches_for_demand(id, limit)).await??;
+    Ok(Json(
+        serde_json::json!({ "demand_id": id, "matches": matches }),
+    ))
+}
+
+/// Patents matching an unsaved demand text.
+#[utoipa::path(post, path = "/v1/match", tag = "matchmaking", params(LimitParams),
+    request_body(content = String, description = "{title, description, industry?}", content_type = "application/json"),
+    responses((status = 200, description = "matching patents"), (status = 400, body = super::Problem)))]
+pub async fn match_text(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<LimitParams>,
+    ApiJson(demand): ApiJson<NewDemand>,
+) -> ApiResult<impl IntoResponse> {
+    auth.read(&state)?;
+    let limit = params.get(&state)?;
+    let library = state.library.clone();
+    let matches = spawn_cpu(move || library.match_demand_text(&demand, limit)).await??;
+    Ok(Json(serde_json::json!({ "matches": matches })))
+}

@@ -1,0 +1,164 @@
+//! `/v1/industries`: the ten industries with counts and tiers, ranked shortlists as JSON,
+//! CSV (UTF-8 with BOM, for Excel) or Parquet with their row counts; institution reports.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiQuery, Auth};
+use super::{AppState, spawn_cpu};
+use crate::engine::ShortlistRequest;
+
+/// The ten industries with counts and tier distribution.
+#[utoipa::path(get, path = "/v1/industries", tag = "industries", responses((status = 200, description = "the ten industries")))]
+pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
+    auth.read(&state)?;
+    let library = state.library.clone();
+    let industries = spawn_cpu(move || library.industries()).await??;
+    Ok(Json(serde_json::json!({ "industries": industries })))
+}
+
+/// Query of a shortlist.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ShortlistParams {
+    /// Institutions, comma-separated.
+    pub institution: Option<String>,
+    /// Tiers A–D, comma-separated.
+    pub tier: Option<String>,
+    /// Smallest value.
+    pub min_value: Option<f64>,
+    /// At most this many rows (default: all of them).
+    pub limit: Option<usize>,
+    /// Include lapsed, expired and invalidated patents.
+    #[serde(default)]
+    pub include_lapsed: bool,
+    /// json (default), csv or parquet.
+    pub format: Option<String>,
+}
+
+fn split(value: &Option<String>) -> Vec<String> {
+    value
+        .as_deref()
+        .map(|v| {
+            v.split([',', '，'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn counted(mut response: Response, rows: usize, total: usize) -> Response {
+    let headers = response.headers_mut();
+    headers.insert("x-row-count", HeaderValue::from(rows));
+    headers.insert("x-total-count", HeaderValue::from(total));
+    response
+}
+
+/// The industry's patents ranked by value × fit, never silently truncated (row and total
+/// counts in the body or in `X-Row-Count` / `X-Total-Count`).
+#[utoipa::path(get, path = "/v1/industries/{name}/shortlist", tag = "industries", params(("name" = String, Path, description = "one of the ten industries"), ShortlistParams),
+    responses((status = 200, description = "JSON, CSV with BOM or Parquet"), (status = 400, body = super::Problem)))]
+pub async fn shortlist(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(name): Path<String>,
+    ApiQuery(params): ApiQuery<ShortlistParams>,
+) -> ApiResult<Response> {
+    auth.read(&state)?;
+    let format = params.format.clone().unwrap_or_else(|| "json".into());
+    if !matches!(format.as_str(), "json" | "csv" | "parquet") {
+        return Err(ApiError::bad(
+            "format",
+            format!("'{format}' is not json, csv or parquet"),
+        ));
+    }
+    let request = ShortlistRequest {
+        industry: name,
+        institutions: split(&params.institution),
+        tiers: split(&params.tier),
+        min_value: params.min_value,
+        limit: params.limit,
+        include_unavailable: params.include_lapsed,
+    };
+    let library = state.library.clone();
+    let list = spawn_cpu(move || library.shortlist(&request)).await??;
+    let (rows, total) = (list.rows.len(), list.total);
+    match format.as_str() {
+        "csv" => {
+            let bytes = spawn_cpu(move || list.write_csv(Vec::new())).await??;
+            let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+                bytes.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+            let body = Body::from_stream(futures_util::stream::iter(chunks));
+            let response = (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"shortlist.csv\"",
+                    ),
+                ],
+                body,
+            )
+                .into_response();
+            Ok(counted(response, rows, total))
+        }
+        "parquet" => {
+            let bytes = spawn_cpu(move || -> crate::Result<Vec<u8>> {
+                let dir = tempfile_dir()?;
+                let path = dir.join("shortlist.parquet");
+                list.write_parquet(&path)?;
+                let bytes = std::fs::read(&path).map_err(|e| crate::Error::io(&path, e))?;
+                let _ = std::fs::remove_dir_all(&dir);
+                Ok(bytes)
+            })
+            .await??;
+            let response = (
+                [
+                    (header::CONTENT_TYPE, "application/vnd.apache.parquet"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"shortlist.parquet\"",
+                    ),
+                ],
+                bytes,
+            )
+                .into_response();
+            Ok(counted(response, rows, total))
+        }
+        _ => Ok(counted(Json(list).into_response(), rows, total)),
+    }
+}
+
+fn tempfile_dir() -> crate::Result<std::path::PathBuf> {
+    let mut name = [0u8; 8];
+    getrandom::fill(&mut name)
+        .map_err(|e| crate::Error::Corrupt(format!("no system randomness: {e}")))?;
+    let dir = std::env::temp_dir().join(format!(
+        "patscreen-{}",
+        name.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| crate::Error::io(&dir, e))?;
+    Ok(dir)
+}
+
+/// An institution's report: patents, tiers, industries, batches, demands matched.
+#[utoipa::path(get, path = "/v1/institutions/{name}/report", tag = "industries", params(("name" = String, Path, description = "institution")),
+    responses((status = 200, description = "the report"), (status = 404, body = super::Problem)))]
+pub async fn institution(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(name): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    auth.read(&state)?;
+    let library = state.library.clone();
+    let report = spawn_cpu(move || library.institution_report(&name)).await??;
+    Ok(Json(report))
+}

@@ -1,0 +1,219 @@
+//! The HTTP API: an axum router over the [`Library`], API-key auth, problem+json errors, an
+//! OpenAPI document, health, readiness and Prometheus metrics, limits, request ids, a single
+//! background worker that processes submitted batches in order, and graceful shutdown.
+//!
+//! The only user of axum, tower and tokio besides `main`. Handlers never do CPU work on tokio
+//! worker threads: search, scoring, matching and ingestion run on the rayon pool through
+//! [`spawn_cpu`] or on the batch worker thread.
+
+mod batches;
+mod demands;
+mod error;
+mod extract;
+mod industries;
+mod metrics;
+mod ops;
+mod patents;
+mod search;
+mod worker;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, Problem};
+pub use metrics::Metrics;
+pub use worker::BatchWorker;
+
+use crate::engine::Library;
+
+/// Limits and switches of the HTTP service.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Serve reads without an API key.
+    pub public_reads: bool,
+    /// Largest request body (batch uploads), in bytes.
+    pub max_body_bytes: usize,
+    /// Longest query string, in bytes.
+    pub max_query_bytes: usize,
+    /// Largest page of search hits or matches.
+    pub max_page: usize,
+    /// Longest time a request may take.
+    pub request_timeout: Duration,
+}
+
+impl Default for ApiConfig {
+    fn default() -> ApiConfig {
+        ApiConfig {
+            public_reads: false,
+            max_body_bytes: 512 * 1024 * 1024,
+            max_query_bytes: 8 * 1024,
+            max_page: 200,
+            request_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The library.
+    pub library: Arc<Library>,
+    /// Limits and switches.
+    pub config: Arc<ApiConfig>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// The batch worker.
+    pub worker: Arc<BatchWorker>,
+}
+
+impl AppState {
+    /// Builds the state and starts the batch worker.
+    pub fn new(library: Arc<Library>, config: ApiConfig) -> AppState {
+        let metrics = Arc::new(Metrics::default());
+        let worker = BatchWorker::start(library.clone(), metrics.clone());
+        AppState {
+            library,
+            config: Arc::new(config),
+            metrics,
+            worker,
+        }
+    }
+}
+
+/// Runs CPU work on the rayon pool and awaits it; a panic becomes a 500.
+pub async fn spawn_cpu<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        if tx.is_closed() {
+            return;
+        }
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        let _ = tx.send(result);
+    });
+    match rx.await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(_)) => Err(ApiError::internal("a worker panicked")),
+        Err(_) => Err(ApiError::internal("a worker stopped")),
+    }
+}
+
+/// The full router.
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let api = Router::new()
+        .route("/v1/batches", post(batches::submit).get(batches::list))
+        .route("/v1/batches/{id}", get(batches::status))
+        .route("/v1/batches/{id}/report", get(batches::report))
+        .route(
+            "/v1/patents/{number}",
+            get(patents::patent).delete(patents::withdraw),
+        )
+        .route("/v1/patents/{number}/similar", get(patents::similar))
+        .route("/v1/patents/{number}/demands", get(patents::demands))
+        .route("/v1/search", get(search::search))
+        .route("/v1/industries", get(industries::list))
+        .route(
+            "/v1/industries/{name}/shortlist",
+            get(industries::shortlist),
+        )
+        .route("/v1/demands", post(demands::create).get(demands::list))
+        .route("/v1/demands/{id}", get(demands::demand))
+        .route("/v1/demands/{id}/matches", get(demands::matches))
+        .route("/v1/match", post(demands::match_text))
+        .route(
+            "/v1/institutions/{name}/report",
+            get(industries::institution),
+        )
+        .route("/v1/openapi.json", get(ops::openapi))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(ops::not_found)
+        .method_not_allowed_fallback(ops::method_not_allowed);
+    api.layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-")
+                .to_string();
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Limits (query length, request time) and metrics around every request.
+async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let query_len = request.uri().query().map_or(0, str::len);
+    let response = if query_len > state.config.max_query_bytes {
+        ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "query too long",
+            format!(
+                "the query string is {query_len} bytes; the limit is {}",
+                state.config.max_query_bytes
+            ),
+        )
+        .into_response()
+    } else {
+        match tokio::time::timeout(state.config.request_timeout, next.run(request)).await {
+            Ok(response) => response,
+            Err(_) => ApiError::unavailable(
+                format!(
+                    "the request took longer than {} s",
+                    state.config.request_timeout.as_secs()
+                ),
+                5,
+            )
+            .into_response(),
+        }
+    };
+    state.metrics.request(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then lets the batch worker finish
+/// the batch in progress.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let worker = state.worker.clone();
+    let app = router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    tokio::task::spawn_blocking(move || worker.stop())
+        .await
+        .map_err(std::io::Error::other)?;
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! Operations: `/healthz`, `/readyz`, `/metrics`, the OpenAPI document, and problem+json for
+//! unknown routes and methods.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use utoipa::OpenApi;
+
+use super::AppState;
+use super::error::ApiError;
+
+/// The OpenAPI description of the service, generated from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "patscreen", description = "High-value patent library of Beijing universities: batches, search, scores, shortlists, matchmaking."),
+    paths(
+        super::batches::submit, super::batches::list, super::batches::status, super::batches::report,
+        super::patents::patent, super::patents::withdraw, super::patents::similar, super::patents::demands,
+        super::search::search,
+        super::industries::list, super::industries::shortlist, super::industries::institution,
+        super::demands::create, super::demands::list, super::demands::demand, super::demands::matches, super::demands::match_text,
+        healthz, readyz, metrics,
+    ),
+    components(schemas(super::Problem, super::batches::Queued)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "api_key",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+/// The OpenAPI document.
+pub async fn openapi() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}
+
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
+pub async fn healthz() -> impl IntoResponse {
+    "ok"
+}
+
+/// Readiness: the index is readable and the batch worker runs.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, body = super::Problem)))]
+pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    if !state.worker.is_alive() {
+        return Err(ApiError::unavailable("the batch worker is not running", 5));
+    }
+    let library = state.library.clone();
+    let patents = tokio::task::spawn_blocking(move || library.indexed_patents())
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(Json(
+        serde_json::json!({ "status": "ready", "patents": patents }),
+    ))
+}
+
+/// Prometheus metrics.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format")))]
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let patents = state.library.indexed_patents().unwrap_or(0);
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(patents),
+    )
+}
+
+/// 404 for unknown routes.
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("no such route; see /v1/openapi.json")
+}
+
+/// 405 for a known route with another method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed",
+        "this route does not take this method; see /v1/openapi.json",
+    )
+}

@@ -1,0 +1,143 @@
+//! `/v1/patents/{number}`: a patent with its score card, its withdrawal by its own
+//! institution, similar patents and the demands it could serve.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiQuery, Auth};
+use super::{AppState, spawn_cpu};
+use crate::engine::Submission;
+use crate::ingest::Format;
+use crate::model::ApplicationNumber;
+
+/// How many results.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LimitParams {
+    /// Results to return (default 10, at most the page limit).
+    pub limit: Option<usize>,
+}
+
+impl LimitParams {
+    /// The limit, checked against the page limit.
+    pub fn get(&self, state: &AppState) -> ApiResult<usize> {
+        let limit = self.limit.unwrap_or(10);
+        if limit == 0 || limit > state.config.max_page {
+            return Err(ApiError::bad(
+                "limit",
+                format!("must be between 1 and {}", state.config.max_page),
+            ));
+        }
+        Ok(limit)
+    }
+}
+
+/// Parses an application number from the path.
+pub fn number(raw: &str) -> ApiResult<ApplicationNumber> {
+    ApplicationNumber::parse(raw).map_err(|e| ApiError::bad("application_number", e.to_string()))
+}
+
+/// The patent record and its score card.
+#[utoipa::path(get, path = "/v1/patents/{number}", tag = "patents", params(("number" = String, Path, description = "application number, any common spelling")),
+    responses((status = 200, description = "record and score card"), (status = 400, body = super::Problem), (status = 404, body = super::Problem)))]
+pub async fn patent(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    auth.read(&state)?;
+    let number = number(&raw)?;
+    let library = state.library.clone();
+    let (patent, card) = spawn_cpu(move || -> crate::Result<_> {
+        let patent = library.patent(&number)?;
+        let card = library.card(&number).ok();
+        Ok((patent, card))
+    })
+    .await??;
+    Ok(Json(
+        serde_json::json!({ "patent": patent, "score_card": card }),
+    ))
+}
+
+/// Withdraws a patent from the library (its own institution or an admin): queued as a batch.
+#[utoipa::path(delete, path = "/v1/patents/{number}", tag = "patents", params(("number" = String, Path, description = "application number")),
+    responses((status = 202, description = "withdrawal queued as a batch"), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 404, body = super::Problem)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    auth.any_key()?;
+    let number = number(&raw)?;
+    let library = state.library.clone();
+    let owner = {
+        let number = number.clone();
+        spawn_cpu(move || library.patent(&number))
+            .await??
+            .institution
+            .unwrap_or_default()
+    };
+    auth.writer_for(&owner)?;
+    let row = serde_json::json!({ "application_number": number.as_str(), "withdrawn": true });
+    let submission = Submission {
+        source_name: format!("withdraw-{}.jsonl", number.as_str()),
+        bytes: format!("{row}\n").into_bytes(),
+        format: Format::Jsonl,
+        institution: owner,
+        all_or_nothing: true,
+    };
+    let library = state.library.clone();
+    let id = tokio::task::spawn_blocking(move || library.enqueue(submission))
+        .await
+        .map_err(ApiError::internal)??;
+    state.worker.notify();
+    let url = format!("/v1/batches/{id}");
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, url.clone())],
+        Json(serde_json::json!({ "id": id, "status": "queued", "status_url": url })),
+    ))
+}
+
+/// Patents similar to this one, with the shared terms and IPC as the reason.
+#[utoipa::path(get, path = "/v1/patents/{number}/similar", tag = "patents", params(("number" = String, Path, description = "application number"), LimitParams),
+    responses((status = 200, description = "similar patents"), (status = 404, body = super::Problem)))]
+pub async fn similar(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+    ApiQuery(params): ApiQuery<LimitParams>,
+) -> ApiResult<impl IntoResponse> {
+    auth.read(&state)?;
+    let number = number(&raw)?;
+    let limit = params.get(&state)?;
+    let library = state.library.clone();
+    let similar = spawn_cpu(move || library.similar(&number, limit)).await??;
+    Ok(Json(
+        serde_json::json!({ "application_number": raw, "similar": similar }),
+    ))
+}
+
+/// Stored demands this patent could serve, with reasons.
+#[utoipa::path(get, path = "/v1/patents/{number}/demands", tag = "matchmaking", params(("number" = String, Path, description = "application number"), LimitParams),
+    responses((status = 200, description = "matching demands"), (status = 404, body = super::Problem)))]
+pub async fn demands(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+    ApiQuery(params): ApiQuery<LimitParams>,
+) -> ApiResult<impl IntoResponse> {
+    auth.any_key()?;
+    let number = number(&raw)?;
+    let limit = params.get(&state)?;
+    let library = state.library.clone();
+    let demands = spawn_cpu(move || library.demands_for_patent(&number, limit)).await??;
+    Ok(Json(
+        serde_json::json!({ "application_number": raw, "demands": demands }),
+    ))
+}

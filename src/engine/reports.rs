@@ -1,0 +1,344 @@
+//! Reports: the screening report of a batch (tiers, industries, duplicates, data gaps,
+//! expiring patents, the difference from the institution's previous batch), the report of an
+//! institution, and the summary of the ten industries.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use super::Library;
+use crate::error::{Error, Result};
+use crate::ingest::RowIssue;
+use crate::scoring::{ScoreRow, ScoreTable, Tier};
+use crate::text::normalize_name;
+
+/// Counts per tier, A to D.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TierCounts {
+    /// Tier A.
+    #[serde(rename = "A")]
+    pub a: usize,
+    /// Tier B.
+    #[serde(rename = "B")]
+    pub b: usize,
+    /// Tier C.
+    #[serde(rename = "C")]
+    pub c: usize,
+    /// Tier D.
+    #[serde(rename = "D")]
+    pub d: usize,
+}
+
+impl TierCounts {
+    fn add(&mut self, tier: Tier) {
+        match tier {
+            Tier::A => self.a += 1,
+            Tier::B => self.b += 1,
+            Tier::C => self.c += 1,
+            Tier::D => self.d += 1,
+        }
+    }
+}
+
+/// A patent close to the end of its term.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expiring {
+    /// Application number.
+    pub application_number: String,
+    /// Years left.
+    pub remaining_years: f64,
+    /// Its tier.
+    pub tier: Tier,
+}
+
+/// The screening report of an accepted batch.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchScreening {
+    /// The API batch (submission) id.
+    pub id: i64,
+    /// Institution.
+    pub institution: String,
+    /// Rows read, accepted, rejected.
+    pub rows_total: usize,
+    /// Rows accepted.
+    pub rows_accepted: usize,
+    /// Rows rejected.
+    pub rows_rejected: usize,
+    /// Patents new to the library.
+    pub patents_new: usize,
+    /// Patents replacing an earlier version.
+    pub patents_updated: usize,
+    /// Withdrawals.
+    pub withdrawals: usize,
+    /// Tiers of the batch's patents (as currently scored).
+    pub tiers: TierCounts,
+    /// Industries of the batch's patents (fit ≥ the label threshold).
+    pub industries: BTreeMap<String, usize>,
+    /// Patents with no industry.
+    pub no_industry: usize,
+    /// Rows rejected because the patent is another institution's or repeated in the batch.
+    pub duplicates: Vec<RowIssue>,
+    /// Optional fields missing, by field (rows).
+    pub data_gaps: BTreeMap<String, usize>,
+    /// Patents with less than two years of term left.
+    pub expiring: Vec<Expiring>,
+    /// Compared with the institution's previous accepted batch.
+    pub diff: Option<BatchDiff>,
+}
+
+/// The difference between two batches of one institution.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchDiff {
+    /// The previous batch's API id.
+    pub previous_id: i64,
+    /// Numbers in this batch but not the previous one.
+    pub added: Vec<String>,
+    /// Numbers in both.
+    pub repeated: usize,
+    /// Numbers in the previous batch but not this one.
+    pub not_resubmitted: Vec<String>,
+}
+
+/// One industry in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndustrySummary {
+    /// Name.
+    pub name: String,
+    /// Patents with fit ≥ the label threshold.
+    pub patents: usize,
+    /// Of those, per tier.
+    pub tiers: TierCounts,
+    /// Of those, in force or pending.
+    pub available: usize,
+}
+
+/// The report of an institution.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstitutionReport {
+    /// Name.
+    pub institution: String,
+    /// Patents in the library.
+    pub patents: usize,
+    /// Per tier.
+    pub tiers: TierCounts,
+    /// Per industry.
+    pub industries: BTreeMap<String, usize>,
+    /// Batches submitted (accepted or rejected).
+    pub batches: usize,
+    /// Demands whose top matches include the institution's patents, with how many.
+    pub demands_matched: Vec<DemandHit>,
+}
+
+/// A demand that matched an institution's patents.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemandHit {
+    /// Demand id.
+    pub demand_id: i64,
+    /// Its title.
+    pub title: String,
+    /// The institution's patents among its top matches.
+    pub patents: Vec<String>,
+}
+
+/// How many top matches of each demand the institution report looks at.
+const DEMAND_TOP: usize = 10;
+
+fn tally<'a>(
+    rows: impl Iterator<Item = &'a ScoreRow>,
+    scores: &ScoreTable,
+) -> (TierCounts, BTreeMap<String, usize>, usize) {
+    let mut tiers = TierCounts::default();
+    let mut industries = BTreeMap::new();
+    let mut none = 0;
+    let threshold = scores.meta.label_threshold;
+    for row in rows {
+        tiers.add(row.tier);
+        let mut any = false;
+        for (i, name) in scores.industries.iter().enumerate() {
+            if f64::from(row.fits[i]) >= threshold {
+                *industries.entry(name.clone()).or_default() += 1;
+                any = true;
+            }
+        }
+        if !any {
+            none += 1;
+        }
+    }
+    (tiers, industries, none)
+}
+
+impl Library {
+    /// The screening report of a batch (by its API id).
+    pub fn batch_screening(&self, id: i64) -> Result<BatchScreening> {
+        let status = self.batch_status(id)?;
+        let Some(batch) = status.batch else {
+            return Err(Error::invalid(
+                "batch",
+                format!(
+                    "batch {id} is {}: its report exists once it is accepted",
+                    status.submission.status
+                ),
+            ));
+        };
+        let scores = self
+            .scores()
+            .unwrap_or_else(|| std::sync::Arc::new(ScoreTable::empty()));
+        let (current, previous) = {
+            let catalog = self.catalog()?;
+            let current = catalog.patents_of_batch(batch.id)?;
+            let previous = catalog
+                .submissions(Some(&batch.institution))?
+                .into_iter()
+                .filter(|s| s.id < id && s.batch_id.is_some())
+                .next_back();
+            (current, previous)
+        };
+        let rows: Vec<&ScoreRow> = current
+            .iter()
+            .filter(|(_, _, w)| !w)
+            .filter_map(|(_, o, _)| scores.get(*o))
+            .collect();
+        let (tiers, industries, no_industry) = tally(rows.iter().copied(), &scores);
+        let mut expiring: Vec<Expiring> = rows
+            .iter()
+            .filter_map(|r| {
+                r.remaining_years.filter(|y| *y < 2.0).map(|y| Expiring {
+                    application_number: r.application_number.clone(),
+                    remaining_years: y,
+                    tier: r.tier,
+                })
+            })
+            .collect();
+        expiring.sort_by(|a, b| a.remaining_years.total_cmp(&b.remaining_years));
+        let duplicates = batch
+            .report
+            .errors
+            .iter()
+            .filter(|e| e.reason.contains("also appears in row") || e.reason.contains("belongs to"))
+            .cloned()
+            .collect();
+        let diff = match previous.and_then(|p| p.batch_id.map(|b| (p.id, b))) {
+            Some((previous_id, previous_batch)) => {
+                let catalog = self.catalog()?;
+                let archived = |b: i64| -> Result<HashSet<String>> {
+                    let record = catalog.batch(b)?;
+                    Ok(self
+                        .archive
+                        .read(&record.archive_file, &record.institution)?
+                        .into_iter()
+                        .map(|p| p.application_number.to_string())
+                        .collect())
+                };
+                let now = archived(batch.id)?;
+                let before = archived(previous_batch)?;
+                let mut added: Vec<String> = now.difference(&before).cloned().collect();
+                let mut not_resubmitted: Vec<String> = before.difference(&now).cloned().collect();
+                added.sort();
+                not_resubmitted.sort();
+                Some(BatchDiff {
+                    previous_id,
+                    repeated: now.intersection(&before).count(),
+                    added,
+                    not_resubmitted,
+                })
+            }
+            None => None,
+        };
+        Ok(BatchScreening {
+            id,
+            institution: batch.institution.clone(),
+            rows_total: batch.report.rows_total,
+            rows_accepted: batch.report.rows_accepted,
+            rows_rejected: batch.report.rows_rejected,
+            patents_new: batch.patents_new,
+            patents_updated: batch.patents_updated,
+            withdrawals: batch.report.withdrawals,
+            tiers,
+            industries,
+            no_industry,
+            duplicates,
+            data_gaps: batch.report.gaps.clone(),
+            expiring,
+            diff,
+        })
+    }
+
+    /// The ten industries with their counts and tier distribution.
+    pub fn industries(&self) -> Result<Vec<IndustrySummary>> {
+        let scores = self
+            .scores()
+            .unwrap_or_else(|| std::sync::Arc::new(ScoreTable::empty()));
+        let names = self.scorer.industry_names();
+        let threshold = self.scorer.label_threshold();
+        Ok(names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let mut summary = IndustrySummary {
+                    name: name.clone(),
+                    patents: 0,
+                    tiers: TierCounts::default(),
+                    available: 0,
+                };
+                for row in scores
+                    .rows()
+                    .iter()
+                    .filter(|r| r.fits.get(i).is_some_and(|f| f64::from(*f) >= threshold))
+                {
+                    summary.patents += 1;
+                    summary.tiers.add(row.tier);
+                    summary.available += usize::from(row.available);
+                }
+                summary
+            })
+            .collect())
+    }
+
+    /// The report of an institution.
+    pub fn institution_report(&self, name: &str) -> Result<InstitutionReport> {
+        let institution = normalize_name(name);
+        let (patents, batches) = {
+            let catalog = self.catalog()?;
+            if !catalog.institutions()?.contains(&institution) {
+                return Err(Error::NotFound {
+                    what: "institution",
+                    key: institution,
+                });
+            }
+            (
+                catalog.patents_of_institution(&institution)?,
+                catalog.submissions(Some(&institution))?.len(),
+            )
+        };
+        let scores = self
+            .scores()
+            .unwrap_or_else(|| std::sync::Arc::new(ScoreTable::empty()));
+        let (tiers, industries, _) =
+            tally(patents.iter().filter_map(|(_, o)| scores.get(*o)), &scores);
+        let own: HashSet<&str> = patents.iter().map(|(n, _)| n.as_str()).collect();
+        let mut demands_matched = Vec::new();
+        for demand in self.demands()? {
+            let matches = self.matches_for_demand(demand.id, DEMAND_TOP)?;
+            let hits: Vec<String> = matches
+                .into_iter()
+                .filter(|m| own.contains(m.application_number.as_str()))
+                .map(|m| m.application_number)
+                .collect();
+            if !hits.is_empty() {
+                demands_matched.push(DemandHit {
+                    demand_id: demand.id,
+                    title: demand.fields.title.clone(),
+                    patents: hits,
+                });
+            }
+        }
+        Ok(InstitutionReport {
+            institution,
+            patents: patents.len(),
+            tiers,
+            industries,
+            batches,
+            demands_matched,
+        })
+    }
+}
