@@ -3,8 +3,8 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiQuery, Auth};
+use super::extract::{ApiPath, ApiQuery, Auth};
 use crate::engine::{Caller, Role, Submission};
 use crate::ingest::Format;
 
@@ -161,7 +161,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl I
 pub async fn status(
     State(state): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(params): ApiQuery<StatusParams>,
 ) -> ApiResult<impl IntoResponse> {
     let caller = auth.any_key()?.clone();
@@ -230,7 +230,7 @@ pub async fn status(
 pub async fn report(
     State(state): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<impl IntoResponse> {
     let caller = auth.any_key()?.clone();
     let id: i64 = id

@@ -2,12 +2,12 @@
 //! patents with reasons (matched terms, industry, tier, maturity).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, ApiQuery, Auth};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use super::patents::LimitParams;
 use super::{AppState, spawn_cpu};
 use crate::model::NewDemand;
@@ -54,7 +54,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl I
 pub async fn demand(
     State(state): State<AppState>,
     auth: Auth,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
 ) -> ApiResult<impl IntoResponse> {
     auth.any_key()?;
     let id = demand_id(&raw)?;
@@ -71,7 +71,7 @@ pub async fn demand(
 pub async fn matches(
     State(state): State<AppState>,
     auth: Auth,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     ApiQuery(params): ApiQuery<LimitParams>,
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;

@@ -87,7 +87,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
             Ok(value) => Ok(ApiQuery(value)),
             Err(e) => {
                 let path = e.path().to_string();
-                let parameter = if path == "." {
+                let parameter = if path == "." || path == "?" {
                     "query string".to_string()
                 } else {
                     path
@@ -128,13 +128,27 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Ok(value) => Ok(ApiJson(value)),
             Err(e) => {
                 let path = e.path().to_string();
-                let parameter = if path == "." {
+                let parameter = if path == "." || path == "?" {
                     "body".to_string()
                 } else {
                     path
                 };
                 Err(ApiError::bad(&parameter, e.into_inner().to_string()))
             }
+        }
+    }
+}
+
+/// A path parameter; an undecodable one is a 400.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiPath<T>, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(ApiError::bad("path", rejection.body_text())),
         }
     }
 }

@@ -3,14 +3,14 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiQuery, Auth};
+use super::extract::{ApiPath, ApiQuery, Auth};
 use super::{AppState, spawn_cpu};
 use crate::engine::ShortlistRequest;
 
@@ -69,7 +69,7 @@ fn counted(mut response: Response, rows: usize, total: usize) -> Response {
 pub async fn shortlist(
     State(state): State<AppState>,
     auth: Auth,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     ApiQuery(params): ApiQuery<ShortlistParams>,
 ) -> ApiResult<Response> {
     auth.read(&state)?;
@@ -155,7 +155,7 @@ fn tempfile_dir() -> crate::Result<std::path::PathBuf> {
 pub async fn institution(
     State(state): State<AppState>,
     auth: Auth,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
     let library = state.library.clone();

@@ -2,14 +2,14 @@
 //! institution, similar patents and the demands it could serve.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiQuery, Auth};
+use super::extract::{ApiPath, ApiQuery, Auth};
 use super::{AppState, spawn_cpu};
 use crate::engine::Submission;
 use crate::ingest::Format;
@@ -48,7 +48,7 @@ pub fn number(raw: &str) -> ApiResult<ApplicationNumber> {
 pub async fn patent(
     State(state): State<AppState>,
     auth: Auth,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
     let number = number(&raw)?;
@@ -70,7 +70,7 @@ pub async fn patent(
 pub async fn withdraw(
     State(state): State<AppState>,
     auth: Auth,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
 ) -> ApiResult<impl IntoResponse> {
     auth.any_key()?;
     let number = number(&raw)?;
@@ -110,7 +110,7 @@ pub async fn withdraw(
 pub async fn similar(
     State(state): State<AppState>,
     auth: Auth,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     ApiQuery(params): ApiQuery<LimitParams>,
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
@@ -129,7 +129,7 @@ pub async fn similar(
 pub async fn demands(
     State(state): State<AppState>,
     auth: Auth,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     ApiQuery(params): ApiQuery<LimitParams>,
 ) -> ApiResult<impl IntoResponse> {
     auth.any_key()?;

@@ -189,8 +189,7 @@ impl Library {
             let previous = catalog
                 .submissions(Some(&batch.institution))?
                 .into_iter()
-                .filter(|s| s.id < id && s.batch_id.is_some())
-                .next_back();
+                .rfind(|s| s.id < id && s.batch_id.is_some());
             (current, previous)
         };
         let rows: Vec<&ScoreRow> = current

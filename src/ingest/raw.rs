@@ -47,8 +47,11 @@ impl Columns {
         let contract = contract();
         let fields: Vec<_> = headers.iter().map(|h| contract.resolve_header(h)).collect();
         if check_required {
+            // A file of withdrawals needs no title column: rows are checked one by one.
+            let withdrawals = fields.contains(&Some(RecordField::Withdrawn));
             let missing: Vec<String> = contract
                 .required()
+                .filter(|f| !(withdrawals && *f == RecordField::Title))
                 .filter(|f| !fields.contains(&Some(*f)))
                 .map(|f| format!("{} ({})", f.as_str(), f.header_zh()))
                 .collect();

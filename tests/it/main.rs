@@ -1,6 +1,8 @@
 //! The one integration-test binary of patscreen, split by feature.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+// The HTTP API in process, the authorisation matrix, and a smoke test over TCP.
+mod api;
 // Shared helpers: temporary libraries, sample files, the ../shared data when present.
 mod common;
 // Crash safety: SIGKILL during `patscreen ingest` at every stage and at random moments.

@@ -1,0 +1,969 @@
+//! The HTTP API in process (`tower::ServiceExt::oneshot`): every endpoint's success and
+//! failure, the authorisation matrix of the write endpoints, malformed requests (never a 5xx),
+//! reads during indexing, and one smoke test over a real TCP socket.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use patscreen::api::{ApiConfig, AppState, router};
+use patscreen::engine::{Library, Role};
+use patscreen::progress::Silent;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::common::{jsonl, library, patents};
+
+struct TestApp {
+    _dir: tempfile::TempDir,
+    state: AppState,
+    library: Arc<Library>,
+    admin: String,
+    thu: String,
+    pku: String,
+    reader: String,
+    numbers: Vec<String>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.state.worker.stop();
+    }
+}
+
+fn app_with(config: ApiConfig) -> TestApp {
+    let (dir, library) = library();
+    let batch = patents(31, 80, "清华大学", 0);
+    library
+        .submit(jsonl("thu.jsonl", "清华大学", &batch), &Silent)
+        .unwrap();
+    let library = Arc::new(library);
+    let key =
+        |role, institution: Option<&str>| library.create_key(role, institution, "test").unwrap().1;
+    let (admin, thu, pku, reader) = (
+        key(Role::Admin, None),
+        key(Role::Submitter, Some("清华大学")),
+        key(Role::Submitter, Some("北京大学")),
+        key(Role::Reader, None),
+    );
+    let state = AppState::new(library.clone(), config);
+    TestApp {
+        _dir: dir,
+        state,
+        library,
+        admin,
+        thu,
+        pku,
+        reader,
+        numbers: batch
+            .iter()
+            .map(|p| p.application_number.to_string())
+            .collect(),
+    }
+}
+
+fn app() -> TestApp {
+    app_with(ApiConfig::default())
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn is_problem(&self) -> bool {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v == "application/problem+json")
+            && self.json()["status"].as_u64() == Some(u64::from(self.status.as_u16()))
+    }
+}
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    key: Option<&str>,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> Reply {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(key) = key {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+    }
+    if let Some(ct) = content_type {
+        request = request.header(header::CONTENT_TYPE, ct);
+    }
+    let response = router(app.state.clone())
+        .oneshot(request.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get(app: &TestApp, uri: &str, key: Option<&str>) -> Reply {
+    call(app, "GET", uri, key, None, Vec::new()).await
+}
+
+fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Waits until a queued batch is accepted or rejected; returns its status JSON.
+async fn finished(app: &TestApp, id: i64) -> Value {
+    let started = Instant::now();
+    loop {
+        let reply = get(app, &format!("/v1/batches/{id}"), Some(&app.admin)).await;
+        let status = reply.json();
+        if matches!(status["status"].as_str(), Some("accepted" | "rejected")) {
+            return status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "batch {id} never finished: {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn operations_endpoints_and_openapi() {
+    let app = app();
+    assert_eq!(get(&app, "/healthz", None).await.status, StatusCode::OK);
+    let ready = get(&app, "/readyz", None).await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.json()["patents"], 80);
+    let _ = get(&app, "/v1/search?q=电池", Some(&app.reader)).await;
+    let metrics = String::from_utf8(get(&app, "/metrics", None).await.body).unwrap();
+    assert!(
+        metrics.contains(
+            "patscreen_http_requests_total{method=\"GET\",route=\"/v1/search\",status=\"200\"} 1"
+        ),
+        "{metrics}"
+    );
+    assert!(metrics.contains("patscreen_patents 80"));
+    let openapi = get(&app, "/v1/openapi.json", None).await.json();
+    for path in [
+        "/v1/batches",
+        "/v1/batches/{id}",
+        "/v1/batches/{id}/report",
+        "/v1/patents/{number}",
+        "/v1/patents/{number}/similar",
+        "/v1/patents/{number}/demands",
+        "/v1/search",
+        "/v1/industries",
+        "/v1/industries/{name}/shortlist",
+        "/v1/demands",
+        "/v1/demands/{id}",
+        "/v1/demands/{id}/matches",
+        "/v1/match",
+        "/v1/institutions/{name}/report",
+    ] {
+        assert!(
+            openapi["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    let missing = get(&app, "/v2/nothing", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.is_problem());
+    let id = get(&app, "/healthz", None).await;
+    assert!(id.headers.get("x-request-id").is_some());
+}
+
+#[tokio::test]
+async fn search_pages_with_cursors_and_names_bad_parameters() {
+    let app = app();
+    let first = get(
+        &app,
+        "/v1/search?q=*&limit=30&sort=value&facets=true",
+        Some(&app.reader),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let page = first.json();
+    assert_eq!(page["total"], 80);
+    assert_eq!(page["hits"].as_array().unwrap().len(), 30);
+    assert!(page["facets"]["tier"].is_array());
+    let mut seen: Vec<String> = page["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["application_number"].as_str().unwrap().to_string())
+        .collect();
+    let mut cursor = page["next_cursor"].as_str().map(str::to_string);
+    while let Some(c) = cursor {
+        let next = get(
+            &app,
+            &format!("/v1/search?q=*&limit=30&sort=value&facets=true&cursor={c}"),
+            Some(&app.reader),
+        )
+        .await
+        .json();
+        seen.extend(
+            next["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["application_number"].as_str().unwrap().to_string()),
+        );
+        cursor = next["next_cursor"].as_str().map(str::to_string);
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(
+        seen.len(),
+        80,
+        "paging with cursors returns every patent once"
+    );
+    for (query, parameter) in [
+        ("q=电池&limit=0", "limit"),
+        ("q=电池&limit=5000", "limit"),
+        ("q=电池&sort=sideways", "sort"),
+        ("q=电池&cursor=zz", "cursor"),
+        ("q=电池&type=plant", "type"),
+        ("q=电池&industry=造船", "industry"),
+        ("q=电池&tier=Z", "tier"),
+        ("q=电池&min_value=abc", "min_value"),
+        ("q=%22%E7%94%B5", "query"),
+        ("q=电池&colour=red", "colour"),
+    ] {
+        let reply = get(&app, &format!("/v1/search?{query}"), Some(&app.reader)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(reply.is_problem(), "{query}");
+        let named = reply.json()["parameter"].as_str().unwrap_or("").to_string();
+        assert!(
+            named == parameter
+                || reply.json()["detail"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains(parameter),
+            "{query}: {}",
+            reply.json()
+        );
+    }
+    let anonymous = get(&app, "/v1/search?q=电池", None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(anonymous.headers.get(header::WWW_AUTHENTICATE).is_some());
+    let wrong = get(&app, "/v1/search?q=电池", Some("psk_0000")).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn public_reads_need_no_key_but_writes_do() {
+    let app = app_with(ApiConfig {
+        public_reads: true,
+        ..ApiConfig::default()
+    });
+    assert_eq!(
+        get(&app, "/v1/search?q=电池", None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&app, "/v1/industries", None).await.status,
+        StatusCode::OK
+    );
+    let post = call(
+        &app,
+        "POST",
+        "/v1/demands",
+        None,
+        Some("application/json"),
+        br#"{"title":"x"}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(post.status, StatusCode::UNAUTHORIZED);
+    let batch = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        None,
+        Some("text/csv"),
+        b"a,b\n".to_vec(),
+    )
+    .await;
+    assert_eq!(batch.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn patents_cards_similar_and_their_errors() {
+    let app = app();
+    let number = &app.numbers[0];
+    let reply = get(&app, &format!("/v1/patents/{number}"), Some(&app.reader)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let body = reply.json();
+    assert_eq!(body["patent"]["application_number"], number.as_str());
+    assert!(body["score_card"]["value"].as_f64().is_some());
+    assert_eq!(body["score_card"]["policy"].as_array().unwrap().len(), 5);
+    // Any spelling of the number works.
+    let bare = number.trim_start_matches("CN").replace('.', "");
+    assert_eq!(
+        get(&app, &format!("/v1/patents/{bare}"), Some(&app.reader))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let bad = get(&app, "/v1/patents/CN123", Some(&app.reader)).await;
+    assert_eq!(
+        (bad.status, bad.json()["parameter"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("application_number"))
+    );
+    let unknown = get(&app, "/v1/patents/CN202110123456.7", Some(&app.reader)).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.is_problem());
+    let similar = get(
+        &app,
+        &format!("/v1/patents/{number}/similar?limit=5"),
+        Some(&app.reader),
+    )
+    .await;
+    assert_eq!(similar.status, StatusCode::OK);
+    let list = similar.json()["similar"].as_array().unwrap().clone();
+    assert!(
+        !list.is_empty()
+            && list
+                .iter()
+                .all(|s| s["application_number"] != number.as_str())
+    );
+    assert_eq!(
+        get(
+            &app,
+            &format!("/v1/patents/{number}/similar?limit=-1"),
+            Some(&app.reader)
+        )
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(
+            &app,
+            &format!("/v1/patents/{number}/demands"),
+            Some(&app.reader)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn industries_shortlists_and_institution_reports() {
+    let app = app();
+    let industries = get(&app, "/v1/industries", Some(&app.reader)).await.json();
+    assert_eq!(industries["industries"].as_array().unwrap().len(), 10);
+    let name = industries["industries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|i| i["patents"].as_u64())
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = format!("/v1/industries/{}/shortlist", encode(&name));
+    let json = get(&app, &format!("{url}?limit=3"), Some(&app.reader)).await;
+    assert_eq!(json.status, StatusCode::OK);
+    let total: usize = json.headers["x-total-count"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(json.json()["rows"].as_array().unwrap().len(), 3.min(total));
+    assert_eq!(json.json()["total"].as_u64().unwrap() as usize, total);
+    let csv = get(&app, &format!("{url}?format=csv"), Some(&app.reader)).await;
+    assert!(csv.body.starts_with(b"\xEF\xBB\xBF"));
+    let lines = String::from_utf8(csv.body[3..].to_vec())
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(lines, total + 1, "header plus every row");
+    assert_eq!(
+        csv.headers["x-row-count"].to_str().unwrap(),
+        total.to_string()
+    );
+    let parquet = get(&app, &format!("{url}?format=parquet"), Some(&app.reader)).await;
+    assert!(parquet.body.starts_with(b"PAR1"));
+    assert_eq!(
+        get(&app, &format!("{url}?format=xml"), Some(&app.reader))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    let unknown = get(
+        &app,
+        &format!("/v1/industries/{}/shortlist", encode("造船")),
+        Some(&app.reader),
+    )
+    .await;
+    assert_eq!(
+        (unknown.status, unknown.json()["parameter"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("industry"))
+    );
+    let report = get(
+        &app,
+        &format!("/v1/institutions/{}/report", encode("清华大学")),
+        Some(&app.reader),
+    )
+    .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert_eq!(report.json()["patents"], 80);
+    assert_eq!(
+        get(
+            &app,
+            &format!("/v1/institutions/{}/report", encode("不存在大学")),
+            Some(&app.reader)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn demands_are_stored_matched_and_validated() {
+    let app = app();
+    let body = serde_json::json!({ "title": "锂电池热管理", "description": "需要动力电池包的液冷散热方案", "region": "北京市海淀区" });
+    let created = call(
+        &app,
+        "POST",
+        "/v1/demands",
+        Some(&app.reader),
+        Some("application/json"),
+        body.to_string().into_bytes(),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let id = created.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        get(&app, &format!("/v1/demands/{id}"), Some(&app.reader))
+            .await
+            .json()["title"],
+        "锂电池热管理"
+    );
+    let matches = get(
+        &app,
+        &format!("/v1/demands/{id}/matches?limit=5"),
+        Some(&app.reader),
+    )
+    .await;
+    assert_eq!(matches.status, StatusCode::OK);
+    assert!(matches.json()["matches"].is_array());
+    let unsaved = call(
+        &app,
+        "POST",
+        "/v1/match?limit=3",
+        Some(&app.reader),
+        Some("application/json"),
+        body.to_string().into_bytes(),
+    )
+    .await;
+    assert_eq!(unsaved.status, StatusCode::OK);
+    assert_eq!(
+        get(&app, "/v1/demands", Some(&app.reader)).await.json()["total"],
+        1
+    );
+    for (payload, content_type, parameter) in [
+        (r#"{"title":""}"#, "application/json", "title"),
+        (r#"{"title":"x","colour":1}"#, "application/json", "body"),
+        (
+            r#"{"title":"x","industry":"造船"}"#,
+            "application/json",
+            "industry",
+        ),
+        (r#"{"title": 5}"#, "application/json", "title"),
+        ("{not json", "application/json", "body"),
+        (r#"{"title":"x"}"#, "text/plain", "Content-Type"),
+    ] {
+        let reply = call(
+            &app,
+            "POST",
+            "/v1/demands",
+            Some(&app.reader),
+            Some(content_type),
+            payload.as_bytes().to_vec(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{payload}");
+        assert!(reply.is_problem());
+        let named = reply.json()["parameter"].as_str().unwrap_or("").to_string();
+        assert!(
+            named == parameter
+                || reply.json()["detail"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("colour"),
+            "{payload}: {}",
+            reply.json()
+        );
+    }
+    assert_eq!(
+        get(&app, "/v1/demands/999", Some(&app.reader)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, "/v1/demands/abc", Some(&app.reader)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn batches_are_queued_processed_and_reported() {
+    let app = app();
+    let fresh = patents(32, 15, "清华大学", 300_000);
+    let csv = patscreen::ingest::write_csv(
+        Vec::new(),
+        &fresh,
+        patscreen::ingest::HeaderLanguage::Chinese,
+        true,
+    )
+    .unwrap();
+    let queued = call(
+        &app,
+        "POST",
+        "/v1/batches?source_name=fresh.csv",
+        Some(&app.thu),
+        Some("text/csv"),
+        csv,
+    )
+    .await;
+    assert_eq!(queued.status, StatusCode::ACCEPTED);
+    let id = queued.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        queued.headers[header::LOCATION],
+        format!("/v1/batches/{id}")
+    );
+    let status = finished(&app, id).await;
+    assert_eq!(status["status"], "accepted", "{status}");
+    assert_eq!(status["counts"]["patents_new"], 15);
+    let report = get(&app, &format!("/v1/batches/{id}/report"), Some(&app.thu)).await;
+    assert_eq!(report.status, StatusCode::OK);
+    let report = report.json();
+    let tiers: u64 = ["A", "B", "C", "D"]
+        .iter()
+        .map(|t| report["tiers"][t].as_u64().unwrap())
+        .sum();
+    assert_eq!(tiers, 15);
+    assert!(report["data_gaps"].is_object());
+    assert_eq!(
+        report["diff"],
+        Value::Null,
+        "the first API batch has no previous one"
+    );
+    // A second batch for the same institution is compared with the first.
+    let more = patents(33, 5, "清华大学", 310_000);
+    let second = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.thu),
+        Some("application/x-ndjson"),
+        patscreen::ingest::write_jsonl(Vec::new(), &more).unwrap(),
+    )
+    .await;
+    let second_id = second.json()["id"].as_i64().unwrap();
+    finished(&app, second_id).await;
+    let diff = get(
+        &app,
+        &format!("/v1/batches/{second_id}/report"),
+        Some(&app.thu),
+    )
+    .await
+    .json()["diff"]
+        .clone();
+    assert_eq!(diff["previous_id"], id);
+    assert_eq!(diff["added"].as_array().unwrap().len(), 5);
+    // A malformed file is rejected with its reason; an institution cannot read another's batch.
+    let broken = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.thu),
+        Some("text/csv"),
+        "申请号,摘要\nCN202110123456.7,x\n".as_bytes().to_vec(),
+    )
+    .await;
+    let broken_id = broken.json()["id"].as_i64().unwrap();
+    let status = finished(&app, broken_id).await;
+    assert_eq!(status["status"], "rejected");
+    assert!(
+        status["error"]
+            .as_str()
+            .unwrap()
+            .contains("missing required column title"),
+        "{status}"
+    );
+    assert_eq!(
+        get(
+            &app,
+            &format!("/v1/batches/{broken_id}/report"),
+            Some(&app.thu)
+        )
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, &format!("/v1/batches/{id}"), Some(&app.pku))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(&app, &format!("/v1/batches/{id}"), None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        get(&app, "/v1/batches/12345", Some(&app.admin))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let listed = get(&app, "/v1/batches", Some(&app.pku)).await.json();
+    assert_eq!(listed["total"], 0, "a submitter lists only its own batches");
+    let bad_type = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.thu),
+        Some("image/png"),
+        b"x".to_vec(),
+    )
+    .await;
+    assert_eq!(
+        (bad_type.status, bad_type.json()["parameter"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("Content-Type"))
+    );
+    let empty = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.thu),
+        Some("text/csv"),
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+}
+
+/// Every write endpoint × every role × own or another institution's patents.
+#[tokio::test]
+async fn authorisation_matrix_of_the_write_endpoints() {
+    let app = app();
+    let thu_patent = app.numbers[1].clone();
+    let csv = |serial: u32| {
+        patscreen::ingest::write_jsonl(
+            Vec::new(),
+            &patents(40 + u64::from(serial), 1, "清华大学", 400_000 + serial),
+        )
+        .unwrap()
+    };
+    let keys = [
+        ("none", None),
+        ("reader", Some(app.reader.clone())),
+        ("other submitter", Some(app.pku.clone())),
+        ("own submitter", Some(app.thu.clone())),
+        ("admin", Some(app.admin.clone())),
+    ];
+    let mut serial = 0;
+    for (who, key) in &keys {
+        serial += 1;
+        let expected = match *who {
+            "none" => StatusCode::UNAUTHORIZED,
+            "reader" => StatusCode::FORBIDDEN,
+            "other submitter" => StatusCode::FORBIDDEN,
+            _ => StatusCode::ACCEPTED,
+        };
+        // POST /v1/batches for 清华大学 (an admin names it; submitters are bound to theirs).
+        let uri = if *who == "admin" || *who == "other submitter" {
+            format!("/v1/batches?institution={}", encode("清华大学"))
+        } else {
+            "/v1/batches".to_string()
+        };
+        let reply = call(
+            &app,
+            "POST",
+            &uri,
+            key.as_deref(),
+            Some("application/x-ndjson"),
+            csv(serial),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            expected,
+            "POST /v1/batches as {who}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        assert!(reply.status == StatusCode::ACCEPTED || reply.is_problem());
+        // POST /v1/demands: any key, never anonymous.
+        let demand = call(
+            &app,
+            "POST",
+            "/v1/demands",
+            key.as_deref(),
+            Some("application/json"),
+            r#"{"title":"需求"}"#.as_bytes().to_vec(),
+        )
+        .await;
+        let expected_demand = if *who == "none" {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::CREATED
+        };
+        assert_eq!(demand.status, expected_demand, "POST /v1/demands as {who}");
+    }
+    // DELETE /v1/patents/{n}: only its institution or an admin; checked last (it withdraws).
+    for (who, key) in &keys[..3] {
+        let reply = call(
+            &app,
+            "DELETE",
+            &format!("/v1/patents/{thu_patent}"),
+            key.as_deref(),
+            None,
+            Vec::new(),
+        )
+        .await;
+        let expected = if *who == "none" {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(reply.status, expected, "DELETE as {who}");
+    }
+    let own = call(
+        &app,
+        "DELETE",
+        &format!("/v1/patents/{thu_patent}"),
+        Some(&app.thu),
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::ACCEPTED);
+    let status = finished(&app, own.json()["id"].as_i64().unwrap()).await;
+    assert_eq!(status["status"], "accepted", "{status}");
+    assert_eq!(
+        get(
+            &app,
+            &format!("/v1/patents/{thu_patent}"),
+            Some(&app.reader)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let admin = call(
+        &app,
+        "DELETE",
+        &format!("/v1/patents/{}", app.numbers[2]),
+        Some(&app.admin),
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(admin.status, StatusCode::ACCEPTED);
+    // The library never took a patent from another institution.
+    assert!(
+        app.library
+            .batches()
+            .unwrap()
+            .iter()
+            .all(|b| b.institution == "清华大学")
+    );
+}
+
+#[tokio::test]
+async fn malformed_requests_get_4xx_problems_never_5xx() {
+    let app = app_with(ApiConfig {
+        max_body_bytes: 64 * 1024,
+        max_query_bytes: 512,
+        ..ApiConfig::default()
+    });
+    let long_query = format!("/v1/search?q={}", "电".repeat(400));
+    let cases: Vec<(&str, String, Option<&str>, Vec<u8>)> = vec![
+        ("GET", long_query, None, vec![]),
+        ("GET", "/v1/search?q=%E7%94".into(), None, vec![]),
+        ("GET", "/v1/search?limit=10&limit=20".into(), None, vec![]),
+        (
+            "GET",
+            "/v1/search?q=(((((((((((((((((((a".into(),
+            None,
+            vec![],
+        ),
+        ("GET", "/v1/search?q=ipc:".into(), None, vec![]),
+        ("GET", "/v1/search?q=AND".into(), None, vec![]),
+        (
+            "GET",
+            "/v1/search?year_from=2030&year_to=2000".into(),
+            None,
+            vec![],
+        ),
+        ("GET", "/v1/search?min_value=500".into(), None, vec![]),
+        ("GET", "/v1/search?sort=industry_rank".into(), None, vec![]),
+        ("GET", "/v1/patents/%FF".into(), None, vec![]),
+        (
+            "GET",
+            "/v1/patents/CN202110123456.7/similar?limit=x".into(),
+            None,
+            vec![],
+        ),
+        ("GET", "/v1/batches/-1".into(), None, vec![]),
+        ("GET", "/v1/batches/1/report".into(), None, vec![]),
+        (
+            "GET",
+            "/v1/demands/1/matches?limit=100000".into(),
+            None,
+            vec![],
+        ),
+        ("PUT", "/v1/search".into(), None, vec![]),
+        (
+            "POST",
+            "/v1/match".into(),
+            Some("application/json"),
+            b"[]".to_vec(),
+        ),
+        (
+            "POST",
+            "/v1/match".into(),
+            Some("application/json"),
+            vec![0xff, 0xfe],
+        ),
+        (
+            "POST",
+            "/v1/demands".into(),
+            Some("application/json"),
+            vec![b'x'; 100 * 1024],
+        ),
+        (
+            "POST",
+            "/v1/batches".into(),
+            Some("text/csv"),
+            vec![b'x'; 100 * 1024],
+        ),
+        (
+            "POST",
+            "/v1/batches?format=docx".into(),
+            Some("text/csv"),
+            b"a".to_vec(),
+        ),
+        (
+            "GET",
+            "/v1/industries/%E9%80%A0/shortlist?tier=Q".into(),
+            None,
+            vec![],
+        ),
+        ("DELETE", "/v1/patents/not-a-number".into(), None, vec![]),
+    ];
+    for (method, uri, content_type, body) in cases {
+        let key = app.admin.clone();
+        let reply = call(&app, method, &uri, Some(&key), content_type, body).await;
+        assert!(
+            reply.status.is_client_error(),
+            "{method} {uri}: {} {}",
+            reply.status,
+            String::from_utf8_lossy(&reply.body)
+        );
+        assert!(
+            reply.is_problem(),
+            "{method} {uri}: not problem+json: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+    }
+}
+
+#[tokio::test]
+async fn reads_keep_being_served_while_a_batch_is_indexed() {
+    let app = app();
+    let big = patents(34, 2500, "清华大学", 500_000);
+    let body = patscreen::ingest::write_jsonl(Vec::new(), &big).unwrap();
+    let queued = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.thu),
+        Some("application/x-ndjson"),
+        body,
+    )
+    .await;
+    let id = queued.json()["id"].as_i64().unwrap();
+    let (mut during, mut slowest) = (0, Duration::ZERO);
+    loop {
+        let started = Instant::now();
+        let reply = get(&app, "/v1/search?q=电池&limit=5", Some(&app.reader)).await;
+        slowest = slowest.max(started.elapsed());
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "a read failed during indexing"
+        );
+        let status = get(&app, &format!("/v1/batches/{id}"), Some(&app.thu))
+            .await
+            .json();
+        if matches!(status["status"].as_str(), Some("accepted" | "rejected")) {
+            assert_eq!(status["status"], "accepted");
+            break;
+        }
+        if status["status"] == "processing" {
+            during += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!("{during} searches answered while the batch was processed; slowest {slowest:?}");
+    assert!(
+        during >= 3,
+        "the batch finished before reads could be tried during it"
+    );
+    assert_eq!(app.library.indexed_patents().unwrap(), 2580);
+}
+
+#[test]
+fn smoke_over_a_real_tcp_socket() {
+    use std::io::{Read, Write};
+    let app = app();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let address = listener.local_addr().unwrap();
+    let state = app.state.clone();
+    let server = runtime.spawn(patscreen::api::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let request = format!(
+        "GET /v1/search?q={}&limit=1 HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        encode("电池"),
+        app.reader
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"total\""), "{response}");
+    let _ = stop.send(());
+    runtime.block_on(server).unwrap().unwrap();
+}
