@@ -967,3 +967,54 @@ fn smoke_over_a_real_tcp_socket() {
     let _ = stop.send(());
     runtime.block_on(server).unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn shutdown_finishes_the_batch_in_progress_and_interrupted_batches_are_requeued() {
+    let app = app();
+    let big = patents(35, 1500, "清华大学", 600_000);
+    let queued = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.thu),
+        Some("application/x-ndjson"),
+        patscreen::ingest::write_jsonl(Vec::new(), &big).unwrap(),
+    )
+    .await;
+    let id = queued.json()["id"].as_i64().unwrap();
+    // Wait until the worker has taken it, then stop: the batch must finish, not be dropped.
+    let started = Instant::now();
+    while get(&app, &format!("/v1/batches/{id}"), Some(&app.thu))
+        .await
+        .json()["status"]
+        == "queued"
+    {
+        assert!(started.elapsed() < Duration::from_secs(60));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let worker = app.state.worker.clone();
+    tokio::task::spawn_blocking(move || worker.stop())
+        .await
+        .unwrap();
+    assert!(!app.state.worker.is_alive());
+    let status = app.library.batch_status(id).unwrap();
+    assert_eq!(status.submission.status, "accepted");
+    assert_eq!(app.library.indexed_patents().unwrap(), 1580);
+    // A batch left "processing" by a crash goes back to the queue when the library opens.
+    let second = app.library.enqueue(patscreen::engine::Submission {
+        source_name: "late.jsonl".into(),
+        bytes: patscreen::ingest::write_jsonl(Vec::new(), &patents(36, 3, "清华大学", 700_000))
+            .unwrap(),
+        format: patscreen::ingest::Format::Jsonl,
+        institution: "清华大学".into(),
+        all_or_nothing: false,
+    });
+    let second = second.unwrap();
+    assert_eq!(app.library.requeue_interrupted().unwrap(), 0);
+    let processed = app.library.process_next(&Silent).unwrap().unwrap();
+    assert_eq!(processed.0, second);
+    assert_eq!(
+        app.library.batch_status(second).unwrap().submission.status,
+        "accepted"
+    );
+}

@@ -175,3 +175,82 @@ fn segmentation_quality_on_gold_claim_sentences() {
         "boundary precision {with_bp:.3} < {without_bp:.3}"
     );
 }
+
+#[test]
+fn http_search_gives_the_cli_top_ten_on_the_real_batch() {
+    let Some(shared) = shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let batch = shared.join("data/batches/ccf_patents.jsonl");
+    let out = crate::common::cli(
+        &data,
+        &["ingest", batch.to_str().unwrap(), "--institution", "CCF"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let queries: Vec<String> =
+        std::fs::read_to_string(shared.join("eval/search_queries_dev.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["query"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+    let mut cli_top = Vec::new();
+    for q in &queries {
+        let out = crate::common::cli(&data, &["search", q, "--format", "json", "--limit", "10"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        cli_top.push(
+            json["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["application_number"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>(),
+        );
+    }
+    let library = std::sync::Arc::new(crate::common::open(&data));
+    let state = patscreen::api::AppState::new(
+        library,
+        patscreen::api::ApiConfig {
+            public_reads: true,
+            ..Default::default()
+        },
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    for (q, expected) in queries.iter().zip(&cli_top) {
+        let uri = format!(
+            "/v1/search?limit=10&q={}",
+            form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+        );
+        let body = runtime.block_on(async {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let request = axum::http::Request::builder()
+                .uri(uri)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = patscreen::api::router(state.clone())
+                .oneshot(request)
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            response.into_body().collect().await.unwrap().to_bytes()
+        });
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let http: Vec<String> = json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["application_number"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(&http, expected, "{q}");
+    }
+    state.worker.stop();
+}
