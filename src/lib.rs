@@ -7,7 +7,7 @@
 //! `progress` are leaves usable everywhere):
 //!
 //! ```text
-//! model → schema → text → ingest → generate → store → index → scoring → engine
+//! model → schema → text → ingest → generate → store → index → scoring → engine → api
 //! ```
 //!
 //! | module | owns |
@@ -20,7 +20,8 @@
 //! | [`store`] | durable state: the Parquet batch archive and the SQLite catalog |
 //! | [`index`] | the tantivy index: schema, writer, queries, facets, snippets |
 //! | [`scoring`] | the value model, industry fit, tiers, CNIPA checklist, score cards (reads `scoring/`) |
-//! | [`engine`] | the façade composing store, index and scoring: submit, search, reindex, rescore, shortlists |
+//! | [`engine`] | the façade composing store, index and scoring: submit, search, reindex, rescore, shortlists, matching |
+//! | [`api`] | the HTTP service: axum router, auth, problem+json, OpenAPI, metrics, the batch worker |
 
 pub mod api;
 pub mod engine;
