@@ -21,7 +21,7 @@ use super::Library;
 use crate::error::{Error, Result};
 use crate::index::{Hit, MAX_LIMIT, PatentIndex, ScoreLookup, SearchRequest};
 use crate::model::{ApplicationNumber, Demand, NewDemand, Patent};
-use crate::text::{Analyzer, SegmentMode, normalize};
+use crate::text::{Analyzer, SegmentMode, normalize, parts_of_speech};
 
 /// Why a patent matches a demand (or a demand a patent).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -94,7 +94,7 @@ pub struct SimilarPatent {
 }
 
 /// Most key terms taken from a text. More lets the incidental words of a long demand in
-/// (dev nDCG@10 0.49 with 32, 0.52 with 16 and 24).
+/// (dev nDCG@10 0.49 with 32, 0.53 with 16 and 24).
 const KEY_TERMS: usize = 24;
 
 /// Weight of an occurrence in a demand's title (its name) against one in its description.
@@ -138,146 +138,34 @@ const CITATION_BONUS: f64 = 0.3;
 /// problem of improving the product …"): they say that something is needed, not what. Dropped
 /// from demand and patent key terms (jieba search mode also yields them as sub-words, e.g.
 /// 公司 of 我公司). Domain words that are merely common (材料, 系统, 工艺) are left to IDF.
+#[rustfmt::skip]
 const BOILERPLATE: &[&str] = &[
-    "企业",
-    "公司",
-    "我公司",
-    "本公司",
-    "我司",
-    "厂家",
-    "需求",
-    "需要",
-    "急需",
-    "希望",
-    "寻求",
-    "征集",
-    "合作",
-    "技术",
-    "问题",
-    "目前",
-    "现有",
-    "现阶段",
-    "现在",
-    "要求",
-    "能够",
-    "可以",
-    "实现",
-    "解决",
-    "产品",
-    "项目",
-    "研发",
-    "研究",
-    "开发",
-    "提供",
-    "方式",
-    "方法",
-    "进行",
-    "提高",
-    "提升",
-    "改进",
-    "改良",
-    "改善",
-    "达到",
-    "效果",
-    "目标",
-    "市场",
-    "成本",
-    "质量",
-    "生产",
-    "应用",
-    "相关",
-    "通过",
-    "利用",
-    "采用",
-    "使用",
-    "新型",
-    "关键",
-    "共性",
-    "领域",
-    "行业",
-    "国内外",
-    "国内",
-    "国际",
-    "国外",
-    "传统",
-    "存在",
-    "导致",
-    "影响",
-    "以上",
-    "我们",
-    "具备",
-    "满足",
-    "开展",
-    "引进",
-    "转让",
-    "许可",
-    "委托",
-    "联合",
-    "攻关",
-    "难题",
-    "难点",
-    "瓶颈",
-    "方案",
-    "能力",
-    "水平",
-    "竞争",
-    "优势",
-    "效益",
-    "经济",
-    "社会",
-    "发展",
-    "创新",
-    "高新技术",
-    "很多",
-    "各种",
-    "一定",
-    "显著",
-    "有效",
-    "不同",
-    "其他",
-    "主要",
-    "具有",
-    "一些",
-    "以及",
-    "如何",
-    "方面",
-    "情况",
-    "工作",
-    "设计",
-    "增加",
-    "降低",
-    "减少",
-    "较高",
-    "较低",
-    "不足",
-    "缺点",
-    "优点",
-    "特点",
-    "功能",
-    "作用",
-    "性能",
-    "效率",
-    "时候",
-    "过程",
-    "基本",
-    "特征",
-    "进一步",
-    "大量",
-    "广泛",
-    "不断",
-    "非常",
-    "容易",
-    "无法",
-    "不能",
+    "企业", "公司", "我公司", "本公司", "我司", "厂家", "需求", "需要", "急需", "希望", "寻求",
+    "征集", "合作", "技术", "问题", "目前", "现有", "现阶段", "现在", "要求", "能够", "可以",
+    "实现", "解决", "产品", "项目", "研发", "研究", "开发", "提供", "方式", "方法", "进行",
+    "提高", "提升", "改进", "改良", "改善", "达到", "效果", "目标", "市场", "成本", "质量",
+    "生产", "应用", "相关", "通过", "利用", "采用", "使用", "新型", "关键", "共性", "领域",
+    "行业", "国内外", "国内", "国际", "国外", "传统", "存在", "导致", "影响", "以上", "我们",
+    "具备", "满足", "开展", "引进", "转让", "许可", "委托", "联合", "攻关", "难题", "难点",
+    "瓶颈", "方案", "能力", "水平", "竞争", "优势", "效益", "经济", "社会", "发展", "创新",
+    "高新技术", "很多", "各种", "一定", "显著", "有效", "不同", "其他", "主要", "具有", "一些",
+    "以及", "如何", "方面", "情况", "工作", "设计", "增加", "降低", "减少", "较高", "较低",
+    "不足", "缺点", "优点", "特点", "功能", "作用", "性能", "效率", "时候", "过程", "基本",
+    "特征", "进一步", "大量", "广泛", "不断", "非常", "容易", "无法", "不能", "位于", "两个",
+    "两种", "多种", "若干", "一款", "一套", "获得", "构建", "部分", "简单", "良好", "合理",
+    "最佳", "核心", "综合", "整体", "阶段", "实际", "具体", "目的", "用途", "保证", "确保",
+    "突破", "研制", "时间", "前景", "市场前景", "广阔", "价格", "昂贵", "价格昂贵", "进口",
+    "进口产品", "国产", "低成本", "需求量", "客户", "用户", "满足要求", "涉及", "得到",
 ];
 
 /// Parts of speech (jieba's tag set) of words that say how, not what: conjunctions (但是,
 /// 因此), adverbs (通常, 难以), prepositions (为了, 随着), pronouns (某些, 这个), particles,
 /// modal, interjection and onomatopoeic words. Patents rarely use them, so their IDF is high
 /// and a wordy demand would otherwise pick them as key terms.
+#[rustfmt::skip]
 const FUNCTION_TAGS: &[&str] = &[
-    "c", "d", "p", "r", "rr", "rz", "u", "uj", "ul", "ud", "ug", "uv", "uz", "y", "e", "o", "dg",
-    "df",
+    "c", "d", "p", "r", "rr", "rz", "u", "uj", "ul", "ud", "ug", "uv", "uz", "y", "e", "o",
+    "dg", "df",
 ];
 
 /// One key term of a text.
@@ -339,18 +227,6 @@ fn keyable(term: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | '-' | '+'))
         && !BOILERPLATE.contains(&term)
-}
-
-/// The part of speech of every word of a text (jieba precise mode, the words that search
-/// mode extends with sub-words), first tag seen.
-fn parts_of_speech(text: &str) -> HashMap<String, String> {
-    let normalized = normalize(text);
-    let mut tags = HashMap::new();
-    for tag in crate::text::jieba().tag(&normalized, crate::schema::contract().analysis.hmm) {
-        tags.entry(tag.word.to_string())
-            .or_insert_with(|| tag.tag.to_string());
-    }
-    tags
 }
 
 /// Weighted occurrence counts of the keyable terms of some sections.
@@ -583,7 +459,7 @@ impl Library {
             if terms.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut request = SearchRequest::new("", limit.max(CANDIDATES).min(MAX_LIMIT));
+            let mut request = SearchRequest::new("", limit.clamp(CANDIDATES, MAX_LIMIT));
             request.snippets = false;
             let hits = index
                 .search_weighted(&query_of(&terms), &request, scores.as_ref())?
@@ -760,7 +636,7 @@ impl Library {
             let terms = key_terms_of(&patent_sections(&patent), &mut freqs, KEY_TERMS)?;
             let mut hits = Vec::new();
             if !terms.is_empty() {
-                let depth = (limit * 2 + 1).max(CANDIDATES).min(MAX_LIMIT);
+                let depth = (limit * 2 + 1).clamp(CANDIDATES, MAX_LIMIT);
                 let mut request = SearchRequest::new("", depth);
                 request.snippets = false;
                 hits = index

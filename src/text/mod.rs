@@ -14,5 +14,5 @@ mod tokenizer;
 pub use bigram::{BigramTokenizer, bigrams};
 pub use claims::{Claim, ClaimCategory, ClaimSet};
 pub use normalize::{Normalized, normalize, normalize_name};
-pub use segmenter::{Analyzer, SegmentMode, Term, build_jieba, jieba, terms};
+pub use segmenter::{Analyzer, SegmentMode, Term, build_jieba, jieba, parts_of_speech, terms};
 pub use tokenizer::ZhTokenizer;

@@ -127,6 +127,18 @@ pub fn terms(text: &str, mode: SegmentMode) -> Vec<String> {
 }
 
 /// A term is searchable when it has at least one letter, digit or ideograph.
+/// The part of speech (jieba's tag set: `n` noun, `v` verb, `c` conjunction, …) of every
+/// word of a text cut in precise mode, keyed by the normalised word; the first tag seen wins.
+pub fn parts_of_speech(text: &str) -> std::collections::HashMap<String, String> {
+    let normalized = super::normalize(text);
+    let mut tags = std::collections::HashMap::new();
+    for tag in jieba().tag(&normalized, schema::contract().analysis.hmm) {
+        tags.entry(tag.word.to_string())
+            .or_insert_with(|| tag.tag.to_string());
+    }
+    tags
+}
+
 fn is_searchable(word: &str) -> bool {
     word.chars().any(char::is_alphanumeric)
 }
@@ -185,5 +197,12 @@ mod tests {
         };
         assert_eq!(words(&with), ["所述", "漏感"]);
         assert_ne!(words(&without), ["所述", "漏感"]);
+    }
+
+    #[test]
+    fn parts_of_speech_tag_function_words_apart_from_nouns() {
+        let tags = parts_of_speech("但是电池的容量");
+        assert_eq!(tags.get("但是").map(String::as_str), Some("c"));
+        assert_eq!(tags.get("电池").map(String::as_str), Some("n"));
     }
 }
