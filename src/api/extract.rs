@@ -152,3 +152,18 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         }
     }
 }
+
+/// Splits a comma-separated parameter value (ASCII or full-width commas) into its trimmed,
+/// non-empty items.
+pub fn comma_list(value: &Option<String>) -> Vec<String> {
+    value
+        .as_deref()
+        .map(|v| {
+            v.split([',', '，'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiPath, ApiQuery, Auth};
+use super::extract::{ApiPath, ApiQuery, Auth, comma_list};
 use super::{AppState, spawn_cpu};
 use crate::engine::ShortlistRequest;
 
@@ -42,19 +42,6 @@ pub struct ShortlistParams {
     pub format: Option<String>,
 }
 
-fn split(value: &Option<String>) -> Vec<String> {
-    value
-        .as_deref()
-        .map(|v| {
-            v.split([',', '，'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn counted(mut response: Response, rows: usize, total: usize) -> Response {
     let headers = response.headers_mut();
     headers.insert("x-row-count", HeaderValue::from(rows));
@@ -82,8 +69,8 @@ pub async fn shortlist(
     }
     let request = ShortlistRequest {
         industry: name,
-        institutions: split(&params.institution),
-        tiers: split(&params.tier),
+        institutions: comma_list(&params.institution),
+        tiers: comma_list(&params.tier),
         min_value: params.min_value,
         limit: params.limit,
         include_unavailable: params.include_lapsed,

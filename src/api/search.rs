@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiQuery, Auth};
+use super::extract::{ApiQuery, Auth, comma_list};
 use super::{AppState, spawn_cpu};
 use crate::index::{Filters, SearchRequest, SortOrder};
 use crate::model::{LegalStatus, PatentType};
@@ -50,19 +50,6 @@ pub struct SearchParams {
     pub facets: bool,
     /// Highlighted snippets (default true).
     pub snippets: Option<bool>,
-}
-
-fn list(value: &Option<String>) -> Vec<String> {
-    value
-        .as_deref()
-        .map(|v| {
-            v.split([',', '，'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The opaque cursor: the next offset, bound to the query it came from.
@@ -147,7 +134,7 @@ pub fn request(params: &SearchParams, max_page: usize) -> ApiResult<SearchReques
             ));
         }
     };
-    let patent_types = list(&params.patent_type)
+    let patent_types = comma_list(&params.patent_type)
         .iter()
         .map(|t| {
             PatentType::ALL
@@ -161,7 +148,7 @@ pub fn request(params: &SearchParams, max_page: usize) -> ApiResult<SearchReques
                 })
         })
         .collect::<ApiResult<_>>()?;
-    let legal_statuses = list(&params.status)
+    let legal_statuses = comma_list(&params.status)
         .iter()
         .map(|s| {
             LegalStatus::ALL
@@ -178,14 +165,14 @@ pub fn request(params: &SearchParams, max_page: usize) -> ApiResult<SearchReques
     Ok(SearchRequest {
         query: params.q.clone(),
         filters: Filters {
-            institutions: list(&params.institution),
-            ipc: list(&params.ipc),
+            institutions: comma_list(&params.institution),
+            ipc: comma_list(&params.ipc),
             patent_types,
             legal_statuses,
             year_from: params.year_from,
             year_to: params.year_to,
-            industries: list(&params.industry),
-            tiers: list(&params.tier),
+            industries: comma_list(&params.industry),
+            tiers: comma_list(&params.tier),
             min_value: params.min_value,
             ..Filters::default()
         },

@@ -550,7 +550,7 @@ fn leaf(
 
 /// A phrase in the default scope matches exactly where the text has it: a phrase query over
 /// the character bigrams, independent of how jieba cut the text.
-fn bigram_phrase(fields: &PatentFields, text: &str) -> Option<Box<dyn Query>> {
+pub(super) fn bigram_phrase(fields: &PatentFields, text: &str) -> Option<Box<dyn Query>> {
     let mut grams = Vec::new();
     crate::text::bigrams(&crate::text::normalize(text), |gram, _, _| {
         grams.push(Term::from_field_text(fields.bigrams, gram));

@@ -6,13 +6,11 @@ use std::sync::Arc;
 
 use tantivy::Term;
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
-use super::fields::PatentFields;
 use super::{PatentIndex, ScoreLookup, SearchRequest, SearchResults, search};
 use crate::error::{Error, Result};
-use crate::text::{bigrams, normalize};
 
 impl PatentIndex {
     /// The number of patents whose title, abstract or claims contain an analysed term
@@ -34,7 +32,7 @@ impl PatentIndex {
     /// (a phrase over the bigram field; `0` when the text has no bigram).
     pub fn bigram_doc_freq(&self, text: &str) -> Result<u64> {
         let searcher = self.reader.searcher();
-        Ok(match bigram_query(&self.fields, text) {
+        Ok(match super::query::bigram_phrase(&self.fields, text) {
             Some(query) => searcher.search(&*query, &Count)? as u64,
             None => 0,
         })
@@ -93,7 +91,7 @@ impl PatentIndex {
                 }
             }
             if *bigram_weight > 0.0
-                && let Some(query) = bigram_query(f, text)
+                && let Some(query) = super::query::bigram_phrase(f, text)
             {
                 clauses.push((
                     Occur::Should,
@@ -111,21 +109,5 @@ impl PatentIndex {
             Box::new(BooleanQuery::new(clauses)),
             scores,
         )
-    }
-}
-
-/// The exact character sequence of `text` on the bigram field: a phrase of its bigrams, or
-/// the one bigram (or Latin word) it has.
-fn bigram_query(fields: &PatentFields, text: &str) -> Option<Box<dyn Query>> {
-    let mut grams = Vec::new();
-    bigrams(&normalize(text), |gram, _, _| {
-        grams.push(Term::from_field_text(fields.bigrams, gram));
-    });
-    match grams.len() {
-        0 => None,
-        1 => grams
-            .pop()
-            .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>),
-        _ => Some(Box::new(PhraseQuery::new(grams))),
     }
 }
