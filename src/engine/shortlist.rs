@@ -128,19 +128,25 @@ impl Library {
             .filter(|r| tiers.is_empty() || tiers.contains(&r.tier))
             .filter(|r| request.min_value.is_none_or(|m| r.value >= m))
             .collect();
-        matching.sort_by(|a, b| {
+        let order = |a: &&ScoreRow, b: &&ScoreRow| {
             b.ranks[industry]
                 .total_cmp(&a.ranks[industry])
                 .then_with(|| a.application_number.cmp(&b.application_number))
-        });
+        };
         let total = matching.len();
         let take = request.limit.unwrap_or(total).min(total);
+        // Only the rows asked for are put in order (a shortlist of 50 out of 100,000).
+        if take > 0 && take < total {
+            matching.select_nth_unstable_by(take - 1, order);
+            matching.truncate(take);
+        }
+        matching.sort_by(order);
         let mut rows = Vec::with_capacity(take);
         for (i, row) in matching.into_iter().take(take).enumerate() {
             let number = ApplicationNumber::parse(&row.application_number)
                 .map_err(|e| Error::Corrupt(format!("score table holds a bad number: {e}")))?;
             let patent = self.patent(&number)?;
-            let card = self.scorer.card(&patent, row, &scores.meta);
+            let drivers = self.scorer.drivers(&patent, row, &scores.meta);
             rows.push(ShortlistRow {
                 rank: i + 1,
                 application_number: row.application_number.clone(),
@@ -171,7 +177,7 @@ impl Library {
                     .main_ipc()
                     .map(ToString::to_string)
                     .unwrap_or_default(),
-                reasons: card.drivers,
+                reasons: drivers,
             });
         }
         Ok(Shortlist {

@@ -50,7 +50,6 @@ pub fn to_document(
     }
     if let Some(text) = &patent.claims {
         doc.add_text(fields.claims, text);
-        doc.add_text(fields.bigrams, text);
     }
     if let Some(text) = &patent.description {
         doc.add_text(fields.description, text);

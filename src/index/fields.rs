@@ -29,7 +29,8 @@ pub struct PatentFields {
     pub inventors: Field,
     /// Promotion packet text: problem solved and advantages, analysed.
     pub promotion: Field,
-    /// Character bigrams of title, abstract, claims and promotion text.
+    /// Character bigrams of title, abstract and promotion text (not claims: they are most of
+    /// the text, and their words and phrases are searched on the claims field).
     pub bigrams: Field,
     /// IPC codes as exact terms (`H01L21/66`), stored.
     pub ipc: Field,

@@ -11,6 +11,7 @@ mod fields;
 mod query;
 mod scores;
 mod search;
+mod snippets;
 mod terms;
 
 use std::path::Path;

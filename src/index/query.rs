@@ -500,7 +500,12 @@ fn leaf(
         return Ok(None);
     }
     if scope == Scope::Default && phrase {
-        return Ok(bigram_phrase(fields, text));
+        // Title, abstract and promotion text have character bigrams, claims only words.
+        let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        either.extend(bigram_phrase(fields, text).map(|q| (Occur::Should, q)));
+        let claims = boosted(field_query(fields.claims, &terms, true), boosts.claims);
+        either.extend(claims.map(|q| (Occur::Should, q)));
+        return Ok(boolean(either));
     }
     let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if scope == Scope::Default && boosts.bigrams > 0.0 {
@@ -517,35 +522,45 @@ fn leaf(
         }
     }
     for (field, boost) in targets {
-        let query: Box<dyn Query> = if phrase && terms.len() > 1 {
-            let first = terms[0].position;
-            let with_offsets = terms
-                .iter()
-                .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
-                .collect();
-            Box::new(PhraseQuery::new_with_offset(with_offsets))
-        } else {
-            let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for t in &terms {
-                let term = Term::from_field_text(field, &t.text);
-                words.push((
-                    Occur::Should,
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                ));
-            }
-            match boolean(words) {
-                Some(q) => q,
-                None => continue,
-            }
-        };
-        let boosted: Box<dyn Query> = if (boost - 1.0).abs() > f32::EPSILON {
-            Box::new(BoostQuery::new(query, boost))
-        } else {
-            query
-        };
-        per_field.push((Occur::Should, boosted));
+        if let Some(q) = boosted(field_query(field, &terms, phrase), boost) {
+            per_field.push((Occur::Should, q));
+        }
     }
     Ok(boolean(per_field))
+}
+
+/// The analysed terms on one field: a phrase at their positions, or any of them.
+fn field_query(field: Field, terms: &[crate::text::Term], phrase: bool) -> Option<Box<dyn Query>> {
+    if phrase && terms.len() > 1 {
+        let first = terms[0].position;
+        let with_offsets = terms
+            .iter()
+            .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
+            .collect();
+        return Some(Box::new(PhraseQuery::new_with_offset(with_offsets)));
+    }
+    let words: Vec<(Occur, Box<dyn Query>)> = terms
+        .iter()
+        .map(|t| -> (Occur, Box<dyn Query>) {
+            let term = Term::from_field_text(field, &t.text);
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            )
+        })
+        .collect();
+    boolean(words)
+}
+
+/// `query` weighted by `boost` (unchanged at 1).
+fn boosted(query: Option<Box<dyn Query>>, boost: f32) -> Option<Box<dyn Query>> {
+    query.map(|q| -> Box<dyn Query> {
+        if (boost - 1.0).abs() > f32::EPSILON {
+            Box::new(BoostQuery::new(q, boost))
+        } else {
+            q
+        }
+    })
 }
 
 /// A phrase in the default scope matches exactly where the text has it: a phrase query over

@@ -2,7 +2,6 @@
 //! snippets, the exact total and facet counts.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -10,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, FilterCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::document::{FACET_ROOT, epoch_day, facet, from_document};
 use super::fields::{PatentFields, names};
 use super::query::{Boosts, build, ipc_prefix_facet, parse};
 use super::scores::{ScoreFacetCollector, ScoreFilter, ScoreLookup, industry_index, ordinals};
+use super::snippets::FieldSnippets;
 use crate::error::{Error, Result};
 use crate::model::{LegalStatus, PatentType};
 use crate::text::normalize_name;
@@ -459,9 +458,7 @@ fn run(
             ("abstract", fields.abstract_text, 160),
             ("claims", fields.claims, 160),
         ] {
-            let mut generator = SnippetGenerator::create(searcher, &*query, field)?;
-            generator.set_max_num_chars(chars);
-            generators.push((name, field, generator));
+            generators.push((name, FieldSnippets::new(searcher, &*query, field, chars)?));
         }
         generators
     } else {
@@ -472,14 +469,18 @@ fn run(
         let doc: TantivyDocument = searcher.doc(address)?;
         let patent = from_document(fields, &doc)?;
         let mut snippets = BTreeMap::new();
-        for (name, _, generator) in &generators {
-            let snippet = generator.snippet_from_doc(&doc);
-            if !snippet.highlighted().is_empty() {
+        for (name, generator) in &generators {
+            let text = match *name {
+                "title" => Some(patent.title.as_str()),
+                "abstract" => patent.abstract_text.as_deref(),
+                _ => patent.claims.as_deref(),
+            };
+            if let Some(fragment) = text.and_then(|t| generator.fragment(t)) {
                 snippets.insert(
                     (*name).to_string(),
                     Highlight {
-                        text: snippet.fragment().to_string(),
-                        ranges: merge(snippet.highlighted()),
+                        text: fragment.text,
+                        ranges: fragment.ranges,
                     },
                 );
             }
@@ -556,19 +557,6 @@ fn run(
 }
 
 /// Merges overlapping highlight ranges (search-mode tokens overlap).
-fn merge(ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
-    let mut sorted: Vec<Range<usize>> = ranges.to_vec();
-    sorted.sort_by_key(|r| (r.start, r.end));
-    let mut out: Vec<[usize; 2]> = Vec::new();
-    for r in sorted {
-        match out.last_mut() {
-            Some(last) if r.start <= last[1] => last[1] = last[1].max(r.end),
-            _ => out.push([r.start, r.end]),
-        }
-    }
-    out
-}
-
 fn facet_counts<P>(
     searcher: &Searcher,
     fields: &PatentFields,
@@ -617,16 +605,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn overlapping_ranges_merge() {
-        assert_eq!(merge(&[3..9, 0..2, 3..6, 8..12]), vec![[0, 2], [3, 12]]);
-        let h = Highlight {
-            text: "锂离子电池回收".into(),
-            ranges: vec![[0, 15]],
-        };
-        assert_eq!(h.marked("<b>", "</b>"), "<b>锂离子电池</b>回收");
-    }
 
     #[test]
     fn ipc_filters_parse_prefixes() {

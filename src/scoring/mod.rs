@@ -132,6 +132,25 @@ impl Scorer {
         ScoreTable::new(meta, self.industry_names().to_vec(), rows)
     }
 
+    /// The top reasons of a patent's value (the card's drivers), without re-classifying its
+    /// text into industries: what a shortlist row shows.
+    pub fn drivers(&self, patent: &Patent, row: &ScoreRow, meta: &TableMeta) -> Vec<String> {
+        let unclassified = IndustryMatch {
+            fits: Vec::new(),
+            primary: None,
+            details: Vec::new(),
+        };
+        card::card(
+            patent,
+            row,
+            &unclassified,
+            self.industry_names(),
+            &self.model,
+            meta,
+        )
+        .drivers
+    }
+
     /// Builds the score card of a patent.
     pub fn card(&self, patent: &Patent, row: &ScoreRow, meta: &TableMeta) -> ScoreCard {
         let found = self.classify(patent);

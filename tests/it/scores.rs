@@ -1,7 +1,7 @@
 //! Scores through the engine: citations from a later batch raise the cited patent's signal,
 //! value and industry options in search, shortlists exported for Excel and as Parquet.
 
-use patscreen::engine::ShortlistRequest;
+use patscreen::engine::{ShortlistRequest, ShortlistRow};
 use patscreen::index::{SearchRequest, SortOrder};
 use patscreen::model::{LegalStatus, Patent};
 use patscreen::progress::Silent;
@@ -280,6 +280,19 @@ fn shortlist_filters_and_unavailable_patents() {
     );
     let ranks: Vec<f64> = available.rows.iter().map(|r| r.rank_score).collect();
     assert!(ranks.windows(2).all(|w| w[0] >= w[1]));
+    // A limited shortlist is the head of the whole one, with the same total.
+    let head = library
+        .shortlist(&ShortlistRequest {
+            industry: "人工智能".into(),
+            limit: Some(5),
+            ..ShortlistRequest::default()
+        })
+        .unwrap();
+    assert_eq!(head.total, available.total);
+    let numbers = |rows: &[ShortlistRow]| -> Vec<String> {
+        rows.iter().map(|r| r.application_number.clone()).collect()
+    };
+    assert_eq!(numbers(&head.rows), numbers(&available.rows[..5]));
     let top = library
         .shortlist(&ShortlistRequest {
             industry: "人工智能".into(),

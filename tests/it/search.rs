@@ -21,7 +21,7 @@ fn patent(number: &str, title: &str, abstract_text: &str, ipc: &str, year: i32) 
 }
 
 fn fixture() -> Vec<Patent> {
-    vec![
+    let mut patents = vec![
         patent(
             "CN202110123456.7",
             "一种锂离子电池正极材料及其制备方法",
@@ -50,7 +50,11 @@ fn fixture() -> Vec<Patent> {
             "H01M10/613",
             2012,
         ),
-    ]
+    ];
+    patents[2].claims = Some(
+        "1.一种人脸活体检测方法，其特征在于，采用红外双目摄像头采集人脸图像。\n2.根据权利要求1所述的方法，其特征在于，所述图像经卷积神经网络分类。".into(),
+    );
+    patents
 }
 
 #[test]
@@ -71,6 +75,15 @@ fn chinese_phrases_booleans_fields_and_filters() {
     assert!(found(&library, "\"材料正极\"").is_empty());
     // A scoped phrase uses the word field.
     assert_eq!(found(&library, "ti:\"锂离子电池正极材料\""), [a]);
+    // Claims have no bigrams: an unscoped phrase finds them through their words.
+    assert_eq!(found(&library, "\"红外双目摄像头\""), [c]);
+    assert!(found(&library, "\"摄像头双目\"").is_empty());
+    let hit = &library.search(&SearchRequest::new("红外", 1)).unwrap().hits[0];
+    assert!(
+        hit.snippets["claims"].marked("[", "]").contains("[红外]"),
+        "{:?}",
+        hit.snippets
+    );
     // Boolean operators.
     let mut both = found(&library, "锂电池 AND 回收");
     both.sort();
