@@ -14,6 +14,8 @@ pub enum Stage {
     Indexing,
     /// Committing the index.
     Committing,
+    /// Extracting the batch's scoring features (claims, industries) and saving them.
+    Features,
     /// Rescoring the library.
     Scoring,
     /// Marking the batch done.
@@ -29,6 +31,7 @@ impl Stage {
             Stage::Recording => "recording",
             Stage::Indexing => "indexing",
             Stage::Committing => "committing",
+            Stage::Features => "features",
             Stage::Scoring => "scoring",
             Stage::Done => "done",
         }

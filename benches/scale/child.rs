@@ -132,7 +132,7 @@ pub fn ingest(library: &Path, file: &Path, institution: &str) -> Value {
     library.close().unwrap();
     json!({
         "rows": outcome.batch.report.rows_accepted,
-        "to_commit_seconds": clock.until(Stage::Scoring),
+        "to_commit_seconds": clock.until(Stage::Features),
         "total_seconds": total,
         "scoring_seconds": outcome.scoring_seconds,
         "stages": clock.stages(),

@@ -2,7 +2,8 @@
 //!
 //! `PATSCREEN_PAUSE_AT=<stage>` makes the process announce `paused at <stage>` on stderr and
 //! sleep when that stage of a batch begins, so a test can kill it at a known point
-//! (`reading`, `archiving`, `recording`, `indexing`, `committing`, `done`).
+//! (`reading`, `archiving`, `recording`, `indexing`, `committing`, `features`, `scoring`,
+//! `done`).
 
 use std::sync::Mutex;
 use std::time::Duration;

@@ -8,6 +8,7 @@ use super::Library;
 use crate::error::{Error, Result};
 use crate::index::CommitState;
 use crate::ingest::{self, BatchReport, Format, RowIssue};
+use crate::model::Patent;
 use crate::progress::{Progress, Stage};
 use crate::schema;
 use crate::store::{BatchRecord, NewBatch};
@@ -89,6 +90,8 @@ impl Library {
             .catalog()?
             .holdings(parsed.patents.iter().map(|p| p.application_number.as_str()))?;
         let mut kept = Vec::with_capacity(parsed.patents.len());
+        // Whether each kept patent may already be in the index (its old version is replaced).
+        let mut held = Vec::with_capacity(parsed.patents.len());
         let mut patents_new = 0;
         let mut ownership_errors = Vec::new();
         for (patent, row) in parsed.patents.drain(..).zip(parsed.rows.drain(..)) {
@@ -119,6 +122,7 @@ impl Library {
             if holding.is_none() {
                 patents_new += 1;
             }
+            held.push(holding.is_some());
             let mut patent = patent;
             patent.institution = Some(institution.clone());
             kept.push(patent);
@@ -166,9 +170,22 @@ impl Library {
         let (batch_id, ordinals) = self.catalog()?.accept(&new_batch, &kept, patents_new)?;
 
         progress.stage(Stage::Indexing, Some(kept.len() as u64));
-        for (patents, ordinals) in kept.chunks(1000).zip(ordinals.chunks(1000)) {
-            writer.apply(patents, ordinals)?;
-            progress.advance(patents.len() as u64);
+        let items: Vec<(&Patent, u64, bool)> = kept
+            .iter()
+            .zip(ordinals.iter().copied())
+            .zip(held.iter().copied())
+            .map(|((patent, ordinal), held)| (patent, ordinal, held))
+            .collect();
+        for chunk in items.chunks(4096) {
+            for replace in [true, false] {
+                let part: Vec<(&Patent, u64)> = chunk
+                    .iter()
+                    .filter(|item| item.2 == replace)
+                    .map(|&(patent, ordinal, _)| (patent, ordinal))
+                    .collect();
+                writer.write(&part, replace)?;
+            }
+            progress.advance(chunk.len() as u64);
         }
         progress.stage(Stage::Committing, None);
         writer.commit(&CommitState {
@@ -178,6 +195,7 @@ impl Library {
         self.index_read()?.reload()?;
         self.catalog()?.mark_indexed(batch_id)?;
         // Scores are derived: a crash from here on is repaired by rescoring on open.
+        progress.stage(Stage::Features, None);
         self.write_features(batch_id, &kept, &ordinals)?;
         let rescored = self.rescore(progress)?;
         progress.stage(Stage::Done, None);

@@ -84,11 +84,10 @@ pub fn to_document(
         doc.add_i64(fields.application_day, epoch_day(date));
     }
     // Everything but the analysed long texts, to rebuild the record for display.
-    let mut rest = patent.clone();
-    rest.abstract_text = None;
-    rest.claims = None;
-    rest.description = None;
-    doc.add_text(fields.record, serde_json::to_string(&rest)?);
+    doc.add_text(
+        fields.record,
+        serde_json::to_string(&patent.without_long_texts())?,
+    );
     Ok(doc)
 }
 

@@ -313,6 +313,40 @@ impl Patent {
             + self.claims.as_ref().map_or(0, String::len)
             + self.description.as_ref().map_or(0, String::len)
     }
+
+    /// A copy without the long texts (abstract, claims, description): what the index stores
+    /// as the record, next to the texts it stores field by field. Cheaper than cloning the
+    /// whole patent and dropping them.
+    pub fn without_long_texts(&self) -> Patent {
+        Patent {
+            application_number: self.application_number.clone(),
+            publication_numbers: self.publication_numbers.clone(),
+            patent_type: self.patent_type,
+            institution: self.institution.clone(),
+            title: self.title.clone(),
+            abstract_text: None,
+            claims: None,
+            description: None,
+            ipc: self.ipc.clone(),
+            applicants: self.applicants.clone(),
+            current_assignees: self.current_assignees.clone(),
+            inventors: self.inventors.clone(),
+            application_date: self.application_date,
+            publication_date: self.publication_date,
+            grant_date: self.grant_date,
+            legal_status: self.legal_status,
+            events: self.events.clone(),
+            cited_patents: self.cited_patents.clone(),
+            forward_citations: self.forward_citations,
+            family_members: self.family_members.clone(),
+            family_countries: self.family_countries.clone(),
+            maturity: self.maturity.clone(),
+            problem_solved: self.problem_solved.clone(),
+            advantages: self.advantages.clone(),
+            licence_terms: self.licence_terms.clone(),
+            withdrawn: self.withdrawn,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -332,6 +366,21 @@ mod tests {
         );
         let back: Patent = serde_json::from_str(&json).unwrap();
         assert_eq!(back, patent);
+    }
+
+    #[test]
+    fn without_long_texts_keeps_everything_else() {
+        let mut patent = Patent::new(ApplicationNumber::parse("CN202110123456.7").unwrap(), "甲");
+        patent.abstract_text = Some("摘要".into());
+        patent.claims = Some("1.一种".into());
+        patent.description = Some("说明书".into());
+        patent.applicants = vec!["清华大学".into()];
+        patent.forward_citations = Some(3);
+        let mut expected = patent.clone();
+        expected.abstract_text = None;
+        expected.claims = None;
+        expected.description = None;
+        assert_eq!(patent.without_long_texts(), expected);
     }
 
     #[test]

@@ -383,7 +383,10 @@ static CONTRACT: LazyLock<RecordContract> = LazyLock::new(|| {
     RecordContract::from_toml(RECORD_TOML).expect("embedded schema/record.toml is valid")
 });
 
-static STOPWORD_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+/// The stopword set (a fast, fixed-seed hasher: it is consulted for every token).
+pub type StopwordSet = HashSet<&'static str, foldhash::fast::FixedState>;
+
+static STOPWORD_SET: LazyLock<StopwordSet> = LazyLock::new(|| {
     STOPWORDS
         .lines()
         .map(str::trim)
@@ -402,7 +405,7 @@ pub fn user_dictionary() -> &'static str {
 }
 
 /// Returns the stopword set.
-pub fn stopwords() -> &'static HashSet<&'static str> {
+pub fn stopwords() -> &'static StopwordSet {
     &STOPWORD_SET
 }
 

@@ -21,35 +21,36 @@ fn is_han(c: char) -> bool {
 /// Calls `sink(text, from, to)` for every bigram (or Latin word) of a normalised text, with
 /// normalised byte offsets.
 pub fn bigrams(text: &str, mut sink: impl FnMut(&str, usize, usize)) {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let end_of = |i: usize| chars.get(i + 1).map_or(text.len(), |(at, _)| *at);
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let end = at + c.len_utf8();
         if is_han(c) {
-            let mut j = i;
-            while j + 1 < chars.len() && is_han(chars[j + 1].1) {
-                j += 1;
-            }
-            if i == j {
-                sink(&text[at..end_of(i)], at, end_of(i));
-            } else {
-                for (k, &(from, _)) in chars.iter().enumerate().take(j).skip(i) {
-                    let to = end_of(k + 1);
-                    sink(&text[from..to], from, to);
+            // Every pair of neighbours in a run of Han characters; a lone one stands alone.
+            let mut from = at;
+            let mut paired = false;
+            while let Some(&(next, n)) = chars.peek() {
+                if !is_han(n) {
+                    break;
                 }
+                let to = next + n.len_utf8();
+                sink(&text[from..to], from, to);
+                paired = true;
+                from = next;
+                chars.next();
             }
-            i = j + 1;
+            if !paired {
+                sink(&text[at..end], at, end);
+            }
         } else if c.is_alphanumeric() {
-            let mut j = i;
-            while j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() && !is_han(chars[j + 1].1)
-            {
-                j += 1;
+            let mut to = end;
+            while let Some(&(next, n)) = chars.peek() {
+                if !n.is_alphanumeric() || is_han(n) {
+                    break;
+                }
+                to = next + n.len_utf8();
+                chars.next();
             }
-            sink(&text[at..end_of(j)], at, end_of(j));
-            i = j + 1;
-        } else {
-            i += 1;
+            sink(&text[at..to], at, to);
         }
     }
 }

@@ -63,6 +63,13 @@ fn fold_char(c: char, out: &mut String) {
         // Hyphens and minus signs written in many ways (CCF abstracts use U+2011).
         '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}' => out.push('-'),
         '\u{a0}' | '\u{3000}' => out.push(' '),
+        // CJK punctuation (、。《》「」…) is unchanged by NFKC.
+        '\u{3001}'..='\u{3035}' => out.push(c),
+        // Full-width ASCII forms (，：；（）Ａ１) are NFKC-equivalent to ASCII.
+        '\u{ff01}'..='\u{ff5e}' => {
+            let ascii = char::from_u32(c as u32 - 0xfee0).unwrap_or(c);
+            out.push(ascii.to_ascii_lowercase());
+        }
         _ => {
             for n in std::iter::once(c).nfkc() {
                 for l in n.to_lowercase() {
@@ -92,6 +99,22 @@ mod tests {
         );
         assert_eq!(normalize("5G通讯"), "5g通讯");
         assert_eq!(normalize("①"), "1");
+    }
+
+    #[test]
+    fn fast_paths_agree_with_nfkc() {
+        for c in ('\u{3001}'..='\u{3035}').chain('\u{ff01}'..='\u{ff5e}') {
+            if c == '\u{ff0d}' {
+                continue; // folded to '-' on purpose
+            }
+            let mut fast = String::new();
+            fold_char(c, &mut fast);
+            let slow: String = std::iter::once(c)
+                .nfkc()
+                .flat_map(char::to_lowercase)
+                .collect();
+            assert_eq!(fast, slow, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

@@ -126,7 +126,6 @@ pub fn terms(text: &str, mode: SegmentMode) -> Vec<String> {
     out
 }
 
-/// A term is searchable when it has at least one letter, digit or ideograph.
 /// The part of speech (jieba's tag set: `n` noun, `v` verb, `c` conjunction, …) of every
 /// word of a text cut in precise mode, keyed by the normalised word; the first tag seen wins.
 pub fn parts_of_speech(text: &str) -> std::collections::HashMap<String, String> {
@@ -139,8 +138,11 @@ pub fn parts_of_speech(text: &str) -> std::collections::HashMap<String, String> 
     tags
 }
 
+/// A term is searchable when it has at least one letter, digit or ideograph.
 fn is_searchable(word: &str) -> bool {
-    word.chars().any(char::is_alphanumeric)
+    word.chars().any(|c| {
+        c.is_ascii_alphanumeric() || ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric()
+    })
 }
 
 #[cfg(test)]
