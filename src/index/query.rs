@@ -347,7 +347,42 @@ pub fn build(
     boosts: &Boosts,
 ) -> Result<Option<Box<dyn Query>>> {
     let mut analyzer = Analyzer::default();
-    build_node(fields, node, boosts, &mut analyzer)
+    Ok(build_node(fields, node, boosts, &mut analyzer)?.and_then(Built::into_query))
+}
+
+/// A query under construction. Alternatives made only of words stay a flat list of weighted
+/// terms up to the top, so the final query is one disjunction of term queries, which tantivy
+/// scores by the same sum as nested disjunctions but can prune (block-WAND) when only the
+/// best hits are wanted.
+enum Built {
+    /// Any of these terms, each score multiplied by its weight and summed.
+    Terms(Vec<(Term, f32)>),
+    /// Anything else.
+    Query(Box<dyn Query>),
+}
+
+impl Built {
+    fn into_query(self) -> Option<Box<dyn Query>> {
+        match self {
+            Built::Query(q) => Some(q),
+            Built::Terms(terms) => boolean(
+                terms
+                    .into_iter()
+                    .map(|(term, weight)| -> (Occur, Box<dyn Query>) {
+                        let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                        if (weight - 1.0).abs() > f32::EPSILON {
+                            (
+                                Occur::Should,
+                                Box::new(BoostQuery::new(Box::new(q), weight)),
+                            )
+                        } else {
+                            (Occur::Should, Box::new(q))
+                        }
+                    })
+                    .collect(),
+            ),
+        }
+    }
 }
 
 fn build_node(
@@ -355,37 +390,43 @@ fn build_node(
     node: &Node,
     boosts: &Boosts,
     analyzer: &mut Analyzer,
-) -> Result<Option<Box<dyn Query>>> {
+) -> Result<Option<Built>> {
     Ok(match node {
-        Node::All => Some(Box::new(AllQuery)),
+        Node::All => Some(Built::Query(Box::new(AllQuery))),
         Node::Word(scope, text) => leaf(fields, *scope, text, false, boosts, analyzer)?,
         Node::Phrase(scope, text) => leaf(fields, *scope, text, true, boosts, analyzer)?,
         Node::And(children) => {
             let mut clauses = Vec::new();
             for child in children {
-                match child {
+                let (occur, node) = match child {
                     Node::Or(items) if items.len() == 1 && items[0].0 == Occur::MustNot => {
-                        if let Some(q) = build_node(fields, &items[0].1, boosts, analyzer)? {
-                            clauses.push((Occur::MustNot, q));
-                        }
+                        (Occur::MustNot, &items[0].1)
                     }
-                    other => {
-                        if let Some(q) = build_node(fields, other, boosts, analyzer)? {
-                            clauses.push((Occur::Must, q));
-                        }
-                    }
+                    other => (Occur::Must, other),
+                };
+                let built = build_node(fields, node, boosts, analyzer)?;
+                if let Some(q) = built.and_then(Built::into_query) {
+                    clauses.push((occur, q));
                 }
             }
-            boolean(clauses)
+            boolean(clauses).map(Built::Query)
         }
         Node::Or(items) => {
+            let mut terms = Vec::new();
             let mut clauses = Vec::new();
             for (occur, child) in items {
-                if let Some(q) = build_node(fields, child, boosts, analyzer)? {
-                    clauses.push((*occur, q));
+                match build_node(fields, child, boosts, analyzer)? {
+                    Some(Built::Terms(more)) if *occur == Occur::Should => terms.extend(more),
+                    Some(built) => clauses.extend(built.into_query().map(|q| (*occur, q))),
+                    None => {}
                 }
             }
-            boolean(clauses)
+            if clauses.is_empty() {
+                (!terms.is_empty()).then_some(Built::Terms(terms))
+            } else {
+                clauses.extend(Built::Terms(terms).into_query().map(|q| (Occur::Should, q)));
+                boolean(clauses).map(Built::Query)
+            }
         }
     })
 }
@@ -421,7 +462,7 @@ fn leaf(
     phrase: bool,
     boosts: &Boosts,
     analyzer: &mut Analyzer,
-) -> Result<Option<Box<dyn Query>>> {
+) -> Result<Option<Built>> {
     let targets: Vec<(Field, f32)> = match scope {
         Scope::Default => vec![
             (fields.title, boosts.title),
@@ -436,14 +477,17 @@ fn leaf(
         Scope::Applicants => vec![(fields.applicants, 1.0)],
         Scope::Inventors => vec![(fields.inventors, 1.0)],
         Scope::Ipc => {
-            return Ok(Some(facet_term(
+            return Ok(Some(Built::Query(facet_term(
                 fields.ipc_facet,
                 &ipc_prefix_facet(text, "query")?,
-            )));
+            ))));
         }
         Scope::Institution => {
             let name = normalize_name(text);
-            return Ok(Some(facet_term(fields.institution, &facet([name]))));
+            return Ok(Some(Built::Query(facet_term(
+                fields.institution,
+                &facet([name]),
+            ))));
         }
         Scope::Type => {
             let t = PatentType::ALL
@@ -455,7 +499,10 @@ fn leaf(
                         format!("type:{text} is not invention, utility_model or design"),
                     )
                 })?;
-            return Ok(Some(facet_term(fields.patent_type, &facet([t.as_str()]))));
+            return Ok(Some(Built::Query(facet_term(
+                fields.patent_type,
+                &facet([t.as_str()]),
+            ))));
         }
         Scope::Status => {
             let s = LegalStatus::ALL
@@ -469,15 +516,18 @@ fn leaf(
                         ),
                     )
                 })?;
-            return Ok(Some(facet_term(fields.legal_status, &facet([s.as_str()]))));
+            return Ok(Some(Built::Query(facet_term(
+                fields.legal_status,
+                &facet([s.as_str()]),
+            ))));
         }
         Scope::ApplicationNumber => {
             let number = ApplicationNumber::parse(text)
                 .map_err(|e| Error::invalid("query", format!("an:{text}: {e}")))?;
-            return Ok(Some(exact(TermQuery::new(
+            return Ok(Some(Built::Query(exact(TermQuery::new(
                 Term::from_field_text(fields.application_number, number.as_str()),
                 IndexRecordOption::Basic,
-            ))));
+            )))));
         }
     };
     if matches!(scope, Scope::Applicants | Scope::Inventors) {
@@ -493,7 +543,7 @@ fn leaf(
                 )
             })
             .collect();
-        return Ok(boolean(words));
+        return Ok(boolean(words).map(Built::Query));
     }
     let terms = analyzer.terms(text, SegmentMode::Search);
     if terms.is_empty() {
@@ -505,28 +555,25 @@ fn leaf(
         either.extend(bigram_phrase(fields, text).map(|q| (Occur::Should, q)));
         let claims = boosted(field_query(fields.claims, &terms, true), boosts.claims);
         either.extend(claims.map(|q| (Occur::Should, q)));
-        return Ok(boolean(either));
+        return Ok(boolean(either).map(Built::Query));
     }
-    let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if phrase {
+        return Ok(field_query(targets[0].0, &terms, true).map(Built::Query));
+    }
+    let mut weighted = Vec::new();
     if scope == Scope::Default && boosts.bigrams > 0.0 {
-        let mut grams: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         crate::text::bigrams(&crate::text::normalize(text), |gram, _, _| {
-            let term = Term::from_field_text(fields.bigrams, gram);
-            grams.push((
-                Occur::Should,
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-            ));
+            weighted.push((Term::from_field_text(fields.bigrams, gram), boosts.bigrams));
         });
-        if let Some(q) = boolean(grams) {
-            per_field.push((Occur::Should, Box::new(BoostQuery::new(q, boosts.bigrams))));
-        }
     }
     for (field, boost) in targets {
-        if let Some(q) = boosted(field_query(field, &terms, phrase), boost) {
-            per_field.push((Occur::Should, q));
-        }
+        weighted.extend(
+            terms
+                .iter()
+                .map(|t| (Term::from_field_text(field, &t.text), boost)),
+        );
     }
-    Ok(boolean(per_field))
+    Ok(Some(Built::Terms(weighted)))
 }
 
 /// The analysed terms on one field: a phrase at their positions, or any of them.
@@ -701,6 +748,46 @@ mod tests {
         );
         for q in ["ipc:Z99", "type:patent", "status:alive", "an:123"] {
             assert!(build(&fields, &parse(q).unwrap(), &boosts).is_err(), "{q}");
+        }
+    }
+
+    /// Whether `query` is one disjunction of (possibly boosted) term queries.
+    fn is_flat_union(query: &dyn Query) -> bool {
+        query.downcast_ref::<BooleanQuery>().is_some_and(|b| {
+            b.clauses().iter().all(|(occur, q)| {
+                *occur == Occur::Should
+                    && (q.downcast_ref::<TermQuery>().is_some()
+                        || q.downcast_ref::<BoostQuery>().is_some())
+            })
+        })
+    }
+
+    #[test]
+    fn word_alternatives_stay_one_flat_union() {
+        let fields = PatentFields::build();
+        let boosts = Boosts::default();
+        for q in [
+            "电池",
+            "锂离子电池 回收",
+            "石墨烯 OR ti:传感器",
+            "正极 (负极 OR 隔膜)",
+        ] {
+            let built = build(&fields, &parse(q).unwrap(), &boosts)
+                .unwrap()
+                .unwrap();
+            assert!(is_flat_union(&*built), "{q}: {built:?}");
+        }
+        // Required words, exclusions and phrases keep their structure.
+        for q in [
+            "石墨烯 AND 传感器",
+            "+电池 回收",
+            "电池 -钠",
+            "\"锂离子电池\" 回收",
+        ] {
+            let built = build(&fields, &parse(q).unwrap(), &boosts)
+                .unwrap()
+                .unwrap();
+            assert!(!is_flat_union(&*built), "{q}: {built:?}");
         }
     }
 }

@@ -28,6 +28,13 @@ pub trait ScoreLookup: Send + Sync {
     fn rank(&self, ordinal: u64, industry: usize) -> Option<f64>;
     /// The fit from which an industry labels a patent.
     fn label_threshold(&self) -> f64;
+    /// The industries that label a patent, as bits (bit `i` for industry `i`).
+    fn labels(&self, ordinal: u64) -> u32 {
+        let threshold = self.label_threshold();
+        (0..self.industries().len().min(32))
+            .filter(|&i| self.fit(ordinal, i) >= threshold)
+            .fold(0, |bits, i| bits | (1 << i))
+    }
 }
 
 /// A resolved filter on scores.
@@ -90,14 +97,15 @@ impl ScoreFilter {
         {
             return false;
         }
-        let threshold = self.lookup.label_threshold();
-        if !self.industries.is_empty()
-            && !self
+        if !self.industries.is_empty() {
+            let labels = self.lookup.labels(ordinal);
+            if !self
                 .industries
                 .iter()
-                .any(|&i| self.lookup.fit(ordinal, i) >= threshold)
-        {
-            return false;
+                .any(|&i| i < 32 && labels & (1 << i) != 0)
+            {
+                return false;
+            }
         }
         match self.min_value {
             Some(min) => self.lookup.value(ordinal).is_some_and(|v| v >= min),
@@ -204,9 +212,9 @@ impl SegmentCollector for ScoreFacetSegment {
         {
             *slot += 1;
         }
-        let threshold = self.lookup.label_threshold();
-        for (i, slot) in self.counts.industries.iter_mut().enumerate() {
-            if self.lookup.fit(ordinal, i) >= threshold {
+        let labels = self.lookup.labels(ordinal);
+        for (i, slot) in self.counts.industries.iter_mut().enumerate().take(32) {
+            if labels & (1 << i) != 0 {
                 *slot += 1;
             }
         }

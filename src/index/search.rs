@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, FilterCollector, TopDocs};
+use tantivy::collector::{
+    Collector, Count, FacetCollector, FilterCollector, MultiCollector, TopDocs,
+};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -382,10 +384,19 @@ fn run(
         }
     };
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
-    let filtered = |c| FilterCollector::new(names::ORDINAL.to_string(), accepts.clone(), c);
+    // Patents are filtered on their scores only when a score filter is set; otherwise the
+    // collectors run bare, without reading each hit's ordinal.
+    let active = filter.as_ref().is_some_and(|f| f.is_active());
+    let predicate = active.then_some(&accepts);
     let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match (request.sort, &lookup) {
+        (SortOrder::Relevance, _) if !active => {
+            // Top hits alone let tantivy skip blocks that cannot make the top (block-WAND);
+            // the total is counted separately without scoring.
+            let hits = searcher.search(&*query, &top.order_by_score())?;
+            (query.count(searcher)?, hits)
+        }
         (SortOrder::Relevance, _) => {
-            searcher.search(&*query, &filtered((Count, top.order_by_score())))?
+            collect(searcher, &*query, predicate, (Count, top.order_by_score()))?
         }
         (SortOrder::Newest | SortOrder::Oldest, _) => {
             let order = if request.sort == SortOrder::Newest {
@@ -393,20 +404,27 @@ fn run(
             } else {
                 Order::Asc
             };
-            let (total, docs): (usize, Vec<(Option<i64>, DocAddress)>) = searcher.search(
-                &*query,
-                &FilterCollector::new(
-                    names::ORDINAL.to_string(),
-                    accepts.clone(),
-                    (
-                        Count,
-                        top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order),
-                    ),
-                ),
-            )?;
+            let by_day = top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order);
+            let (total, docs) = collect(searcher, &*query, predicate, (Count, by_day))?;
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
+        (SortOrder::Blended, Some(lookup)) => {
+            let lookup = lookup.clone();
+            let blended = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                let ordinals = ordinals(segment);
+                let lookup = lookup.clone();
+                move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
+                    let value = ordinals
+                        .as_ref()
+                        .and_then(|o| lookup.value(o.get_val(doc)))
+                        .unwrap_or(-1.0);
+                    relevance * (0.5 + value.max(0.0) / 100.0) as f32
+                }
+            });
+            collect(searcher, &*query, predicate, (Count, blended))?
+        }
         (sort, Some(lookup)) => {
+            // Value and industry rank need no relevance, so no hit is scored.
             let industry = match sort {
                 SortOrder::IndustryRank => Some(match f.industries.first() {
                     Some(name) => industry_index(lookup.as_ref(), name)?,
@@ -420,29 +438,20 @@ fn run(
                 _ => None,
             };
             let lookup = lookup.clone();
-            let keyed = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+            let keyed = top.order_by(move |segment: &tantivy::SegmentReader| {
                 let ordinals = ordinals(segment);
                 let lookup = lookup.clone();
-                move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
+                move |doc: tantivy::DocId| -> f32 {
                     let Some(ordinal) = ordinals.as_ref().map(|o| o.get_val(doc)) else {
                         return -1.0;
                     };
-                    let value = lookup.value(ordinal).unwrap_or(-1.0);
-                    match (sort, industry) {
-                        (SortOrder::IndustryRank, Some(i)) => {
-                            lookup.rank(ordinal, i).unwrap_or(-1.0) as f32
-                        }
-                        (SortOrder::Blended, _) => {
-                            relevance * (0.5 + value.max(0.0) / 100.0) as f32
-                        }
-                        _ => value as f32,
+                    match industry {
+                        Some(i) => lookup.rank(ordinal, i).unwrap_or(-1.0) as f32,
+                        None => lookup.value(ordinal).unwrap_or(-1.0) as f32,
                     }
                 }
             });
-            searcher.search(
-                &*query,
-                &FilterCollector::new(names::ORDINAL.to_string(), accepts.clone(), (Count, keyed)),
-            )?
+            collect(searcher, &*query, predicate, (Count, keyed))?
         }
         (_, None) => {
             return Err(Error::invalid(
@@ -519,33 +528,13 @@ fn run(
         });
     }
     let facets = if request.facets {
-        let mut counts = facet_counts(searcher, fields, &*query, &accepts)?;
-        if let Some(l) = &lookup {
-            let collector = FilterCollector::new(
-                names::ORDINAL.to_string(),
-                accepts.clone(),
-                ScoreFacetCollector { lookup: l.clone() },
-            );
-            let score_counts = searcher.search(&*query, &collector)?;
-            let mut tiers: Vec<(String, u64)> = l
-                .tier_names()
-                .iter()
-                .map(|t| (*t).to_string())
-                .zip(score_counts.tiers)
-                .collect();
-            tiers.retain(|(_, n)| *n > 0);
-            let mut industries: Vec<(String, u64)> = l
-                .industries()
-                .iter()
-                .cloned()
-                .zip(score_counts.industries)
-                .filter(|(_, n)| *n > 0)
-                .collect();
-            industries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            counts.insert("tier".to_string(), tiers);
-            counts.insert("industry".to_string(), industries);
-        }
-        Some(counts)
+        Some(facet_counts(
+            searcher,
+            fields,
+            &*query,
+            predicate,
+            lookup.as_ref(),
+        )?)
     } else {
         None
     };
@@ -557,11 +546,35 @@ fn run(
 }
 
 /// Merges overlapping highlight ranges (search-mode tokens overlap).
+/// Runs `collector` over the hits of `query`, restricted to the patents `predicate` accepts
+/// (given their ordinal) when there is one.
+fn collect<C, P>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    predicate: Option<&P>,
+    collector: C,
+) -> Result<C::Fruit>
+where
+    C: Collector,
+    P: Fn(u64) -> bool + Clone + Send + Sync + 'static,
+{
+    Ok(match predicate {
+        Some(accepts) => searcher.search(
+            query,
+            &FilterCollector::new(names::ORDINAL.to_string(), accepts.clone(), collector),
+        )?,
+        None => searcher.search(query, &collector)?,
+    })
+}
+
+/// Counts the matching patents by institution, IPC section, type, legal status and year, and
+/// (with scores) by tier and industry, all in one pass over the hits.
 fn facet_counts<P>(
     searcher: &Searcher,
     fields: &PatentFields,
     query: &dyn Query,
-    accepts: &P,
+    predicate: Option<&P>,
+    lookup: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<FacetCounts>
 where
     P: Fn(u64) -> bool + Clone + Send + Sync + 'static,
@@ -575,14 +588,19 @@ where
         ("year", fields.year_facet),
     ];
     let schema = &fields.schema;
-    let mut counts = FacetCounts::new();
+    let mut collectors = MultiCollector::new();
+    let mut handles = Vec::new();
     for (name, field) in dimensions {
         let mut collector = FacetCollector::for_field(schema.get_field_name(field));
         collector.add_facet(root.as_str());
-        let result = searcher.search(
-            query,
-            &FilterCollector::new(names::ORDINAL.to_string(), accepts.clone(), collector),
-        )?;
+        handles.push((name, collectors.add_collector(collector)));
+    }
+    let score_handle =
+        lookup.map(|l| collectors.add_collector(ScoreFacetCollector { lookup: l.clone() }));
+    let mut fruits = collect(searcher, query, predicate, collectors)?;
+    let mut counts = FacetCounts::new();
+    for (name, handle) in handles {
+        let result = handle.extract(&mut fruits);
         let mut values: Vec<(String, u64)> = result
             .get(root.as_str())
             .map(|(facet, count)| {
@@ -598,6 +616,26 @@ where
             .collect();
         values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         counts.insert(name.to_string(), values);
+    }
+    if let (Some(handle), Some(l)) = (score_handle, lookup) {
+        let score_counts = handle.extract(&mut fruits);
+        let mut tiers: Vec<(String, u64)> = l
+            .tier_names()
+            .iter()
+            .map(|t| (*t).to_string())
+            .zip(score_counts.tiers)
+            .collect();
+        tiers.retain(|(_, n)| *n > 0);
+        let mut industries: Vec<(String, u64)> = l
+            .industries()
+            .iter()
+            .cloned()
+            .zip(score_counts.industries)
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        industries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts.insert("tier".to_string(), tiers);
+        counts.insert("industry".to_string(), industries);
     }
     Ok(counts)
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::columns::Columns;
 use super::value::{Check, CitationFacts, ScoreRow, SignalValue, Tier};
 use crate::error::{Error, Result};
 use crate::store::{ColumnData, ColumnTable};
@@ -38,6 +39,7 @@ pub struct ScoreTable {
     pub industries: Vec<String>,
     rows: Vec<ScoreRow>,
     by_ordinal: Vec<u32>,
+    columns: Columns,
 }
 
 const NO_ROW: u32 = u32::MAX;
@@ -46,11 +48,15 @@ const TIER_NAMES: [&str; 4] = ["A", "B", "C", "D"];
 
 impl crate::index::ScoreLookup for ScoreTable {
     fn value(&self, ordinal: u64) -> Option<f64> {
-        self.get(ordinal).map(|r| r.value)
+        self.columns.value(ordinal)
     }
 
     fn tier(&self, ordinal: u64) -> Option<usize> {
-        self.get(ordinal).map(|r| tier_code(r.tier) as usize)
+        self.columns.tier(ordinal)
+    }
+
+    fn labels(&self, ordinal: u64) -> u32 {
+        self.columns.labels(ordinal)
     }
 
     fn tier_names(&self) -> &[&'static str] {
@@ -68,10 +74,7 @@ impl crate::index::ScoreLookup for ScoreTable {
     }
 
     fn rank(&self, ordinal: u64, industry: usize) -> Option<f64> {
-        self.get(ordinal)
-            .and_then(|r| r.ranks.get(industry))
-            .filter(|r| !r.is_nan())
-            .map(|r| f64::from(*r))
+        self.columns.rank(ordinal, industry)
     }
 
     fn label_threshold(&self) -> f64 {
@@ -88,11 +91,13 @@ impl ScoreTable {
         for (i, row) in rows.iter().enumerate() {
             by_ordinal[row.ordinal as usize] = i as u32;
         }
+        let columns = Columns::build(&rows, max, industries.len(), meta.label_threshold);
         ScoreTable {
             meta,
             industries,
             rows,
             by_ordinal,
+            columns,
         }
     }
 
@@ -140,7 +145,7 @@ impl ScoreTable {
     }
 }
 
-fn tier_code(t: Tier) -> u8 {
+pub(super) fn tier_code(t: Tier) -> u8 {
     Tier::ALL.iter().position(|x| *x == t).unwrap_or(3) as u8
 }
 
