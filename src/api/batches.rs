@@ -244,6 +244,6 @@ pub async fn report(
     .await
     .map_err(ApiError::internal)??;
     visible(&caller, &status.submission.institution)?;
-    let report = super::spawn_cpu(move || library.batch_screening(id)).await??;
+    let report = super::spawn_heavy(move || library.batch_screening(id)).await??;
     Ok(Json(report))
 }

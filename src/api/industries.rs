@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiPath, ApiQuery, Auth, comma_list};
-use super::{AppState, spawn_cpu};
+use super::{AppState, spawn_cpu, spawn_heavy};
 use crate::engine::ShortlistRequest;
 
 /// The ten industries with counts and tier distribution.
@@ -76,11 +76,11 @@ pub async fn shortlist(
         include_unavailable: params.include_lapsed,
     };
     let library = state.library.clone();
-    let list = spawn_cpu(move || library.shortlist(&request)).await??;
+    let list = spawn_heavy(move || library.shortlist(&request)).await??;
     let (rows, total) = (list.rows.len(), list.total);
     match format.as_str() {
         "csv" => {
-            let bytes = spawn_cpu(move || list.write_csv(Vec::new())).await??;
+            let bytes = spawn_heavy(move || list.write_csv(Vec::new())).await??;
             let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
                 bytes.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
             let body = Body::from_stream(futures_util::stream::iter(chunks));
@@ -98,7 +98,7 @@ pub async fn shortlist(
             Ok(counted(response, rows, total))
         }
         "parquet" => {
-            let bytes = spawn_cpu(move || -> crate::Result<Vec<u8>> {
+            let bytes = spawn_heavy(move || -> crate::Result<Vec<u8>> {
                 let dir = tempfile_dir()?;
                 let path = dir.join("shortlist.parquet");
                 list.write_parquet(&path)?;
@@ -146,6 +146,6 @@ pub async fn institution(
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
     let library = state.library.clone();
-    let report = spawn_cpu(move || library.institution_report(&name)).await??;
+    let report = spawn_heavy(move || library.institution_report(&name)).await??;
     Ok(Json(report))
 }

@@ -3,8 +3,9 @@
 //! background worker that processes submitted batches in order, and graceful shutdown.
 //!
 //! The only user of axum, tower and tokio besides `main`. Handlers never do CPU work on tokio
-//! worker threads: search, scoring, matching and ingestion run on the rayon pool through
-//! [`spawn_cpu`] or on the batch worker thread.
+//! worker threads: search, scoring, matching and ingestion run on rayon pools through
+//! [`spawn_cpu`] (quick work) and [`spawn_heavy`] (matchmaking, shortlists, facets, reports)
+//! or on the batch worker thread.
 
 mod batches;
 mod demands;
@@ -89,20 +90,52 @@ impl AppState {
     }
 }
 
-/// Runs CPU work on the rayon pool and awaits it; a panic becomes a 500.
+/// Runs quick CPU work (searches without facets, lookups, cards) on the global rayon pool and
+/// awaits it; a panic becomes a 500.
 pub async fn spawn_cpu<T, F>(work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    run_on(None, work).await
+}
+
+/// Runs heavy CPU work (matchmaking, similar patents, shortlists, faceted searches, reports)
+/// on a pool of its own, so a quick search never waits in the queue behind it: the operating
+/// system shares the cores between the two pools instead.
+pub async fn spawn_heavy<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    static HEAVY: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = HEAVY.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .thread_name(|i| format!("patscreen-heavy-{i}"))
+            .build()
+            .ok()
+    });
+    run_on(pool.as_ref(), work).await
+}
+
+async fn run_on<T, F>(pool: Option<&rayon::ThreadPool>, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let (tx, rx) = tokio::sync::oneshot::channel();
-    rayon::spawn(move || {
+    let job = move || {
         if tx.is_closed() {
             return;
         }
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
         let _ = tx.send(result);
-    });
+    };
+    match pool {
+        Some(pool) => pool.spawn(job),
+        None => rayon::spawn(job),
+    }
     match rx.await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(_)) => Err(ApiError::internal("a worker panicked")),

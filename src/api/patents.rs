@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiPath, ApiQuery, Auth};
-use super::{AppState, spawn_cpu};
+use super::{AppState, spawn_cpu, spawn_heavy};
 use crate::engine::Submission;
 use crate::ingest::Format;
 use crate::model::ApplicationNumber;
@@ -117,7 +117,7 @@ pub async fn similar(
     let number = number(&raw)?;
     let limit = params.get(&state)?;
     let library = state.library.clone();
-    let similar = spawn_cpu(move || library.similar(&number, limit)).await??;
+    let similar = spawn_heavy(move || library.similar(&number, limit)).await??;
     Ok(Json(
         serde_json::json!({ "application_number": raw, "similar": similar }),
     ))
@@ -136,7 +136,7 @@ pub async fn demands(
     let number = number(&raw)?;
     let limit = params.get(&state)?;
     let library = state.library.clone();
-    let demands = spawn_cpu(move || library.demands_for_patent(&number, limit)).await??;
+    let demands = spawn_heavy(move || library.demands_for_patent(&number, limit)).await??;
     Ok(Json(
         serde_json::json!({ "application_number": raw, "demands": demands }),
     ))

@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiQuery, Auth, comma_list};
-use super::{AppState, spawn_cpu};
+use super::{AppState, spawn_cpu, spawn_heavy};
 use crate::index::{Filters, SearchRequest, SortOrder};
 use crate::model::{LegalStatus, PatentType};
 
@@ -181,6 +181,8 @@ pub fn request(params: &SearchParams, max_page: usize) -> ApiResult<SearchReques
         offset,
         facets: params.facets,
         snippets: params.snippets.unwrap_or(true),
+        records: false,
+        top_only: false,
     })
 }
 
@@ -196,7 +198,11 @@ pub async fn search(
     let request = request(&params, state.config.max_page)?;
     let library = state.library.clone();
     let offset = request.offset;
-    let results = spawn_cpu(move || library.search(&request)).await??;
+    let results = if request.facets {
+        spawn_heavy(move || library.search(&request)).await??
+    } else {
+        spawn_cpu(move || library.search(&request)).await??
+    };
     let next = offset + results.hits.len();
     let next_cursor = (next < results.total && !results.hits.is_empty()).then(|| {
         encode(&Cursor {

@@ -400,6 +400,8 @@ fn search(data_dir: &Path, args: SearchArgs, progress: &progress::Bars) -> Resul
         offset: args.offset,
         facets: args.facets,
         snippets: true,
+        records: false,
+        top_only: false,
     };
     let results = library.search(&request)?;
     match args.format {

@@ -461,6 +461,8 @@ impl Library {
             }
             let mut request = SearchRequest::new("", limit.clamp(CANDIDATES, MAX_LIMIT));
             request.snippets = false;
+            request.records = true;
+            request.top_only = true;
             let hits = index
                 .search_weighted(&query_of(&terms), &request, scores.as_ref())?
                 .hits;
@@ -490,8 +492,11 @@ impl Library {
         let top = hits.first().map_or(1.0, |h| f64::from(h.score)).max(1e-9);
         let mut ranked: Vec<(f64, Hit, Patent)> = Vec::with_capacity(hits.len());
         let mut seen = HashSet::new();
-        for hit in hits {
-            let patent = self.patent(&parse_number(&hit.application_number)?)?;
+        for mut hit in hits {
+            let patent = match hit.record.take() {
+                Some(record) => *record,
+                None => self.patent(&parse_number(&hit.application_number)?)?,
+            };
             if !seen.insert(duplicate_key(&patent)) {
                 continue;
             }
@@ -639,6 +644,8 @@ impl Library {
                 let depth = (limit * 2 + 1).clamp(CANDIDATES, MAX_LIMIT);
                 let mut request = SearchRequest::new("", depth);
                 request.snippets = false;
+                request.records = true;
+                request.top_only = true;
                 hits = index
                     .search_weighted(&query_of(&terms), &request, None)?
                     .hits;
@@ -649,11 +656,14 @@ impl Library {
         let mut seen: HashSet<String> = HashSet::from([patent.application_number.to_string()]);
         let mut copies = HashSet::from([duplicate_key(&patent)]);
         let mut candidates: Vec<(f64, Patent)> = Vec::new();
-        for hit in hits {
+        for mut hit in hits {
             if !seen.insert(hit.application_number.clone()) {
                 continue;
             }
-            let other = self.patent(&parse_number(&hit.application_number)?)?;
+            let other = match hit.record.take() {
+                Some(record) => *record,
+                None => self.patent(&parse_number(&hit.application_number)?)?,
+            };
             if copies.insert(duplicate_key(&other)) {
                 candidates.push((f64::from(hit.score) / top, other));
             }
@@ -682,7 +692,7 @@ impl Library {
             })
         };
         let own_names = names_of(&patent);
-        let own_text = patent_text(&patent);
+        let own_text = normalize(&patent_text(&patent));
         let mut similar: Vec<SimilarPatent> = candidates
             .into_iter()
             .map(|(relevance, other)| {
@@ -703,7 +713,7 @@ impl Library {
                 let other_text = patent_text(&other);
                 let shared_terms = present(terms.iter().map(|t| t.text.as_str()), &other_text)
                     .into_iter()
-                    .filter(|t| normalize(&own_text).contains(t.as_str()))
+                    .filter(|t| own_text.contains(t.as_str()))
                     .collect();
                 SimilarPatent {
                     shared_terms,

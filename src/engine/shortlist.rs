@@ -120,9 +120,7 @@ impl Library {
         }
         let threshold = scores.meta.label_threshold;
         let mut matching: Vec<&ScoreRow> = scores
-            .rows()
-            .iter()
-            .filter(|r| f64::from(r.fits[industry]) >= threshold)
+            .labelled_rows(industry)
             .filter(|r| request.include_unavailable || r.available)
             .filter(|r| institutions.is_empty() || institutions.contains(&r.institution))
             .filter(|r| tiers.is_empty() || tiers.contains(&r.tier))

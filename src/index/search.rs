@@ -19,7 +19,7 @@ use super::query::{Boosts, build, ipc_prefix_facet, parse};
 use super::scores::{ScoreFacetCollector, ScoreFilter, ScoreLookup, industry_index, ordinals};
 use super::snippets::FieldSnippets;
 use crate::error::{Error, Result};
-use crate::model::{LegalStatus, PatentType};
+use crate::model::{LegalStatus, Patent, PatentType};
 use crate::text::normalize_name;
 
 /// Largest page size.
@@ -104,6 +104,15 @@ pub struct SearchRequest {
     /// Whether to compute highlighted snippets.
     #[serde(default)]
     pub snippets: bool,
+    /// Whether hits carry their stored patent records (for callers that rank or explain
+    /// hits from their text, saving a lookup per hit).
+    #[serde(skip)]
+    pub records: bool,
+    /// Whether only the top hits are wanted: the total is then not counted (it is the number
+    /// of hits returned), which spares relevance-ordered searches a second pass over every
+    /// match.
+    #[serde(skip)]
+    pub top_only: bool,
 }
 
 impl SearchRequest {
@@ -117,6 +126,8 @@ impl SearchRequest {
             offset: 0,
             facets: false,
             snippets: true,
+            records: false,
+            top_only: false,
         }
     }
 }
@@ -187,6 +198,9 @@ pub struct Hit {
     /// Dense ordinal (internal key of the score table).
     #[serde(skip)]
     pub ordinal: u64,
+    /// The stored record, when the request asked for records.
+    #[serde(skip)]
+    pub record: Option<Box<Patent>>,
 }
 
 /// Facet counts by dimension, largest first.
@@ -393,7 +407,12 @@ fn run(
             // Top hits alone let tantivy skip blocks that cannot make the top (block-WAND);
             // the total is counted separately without scoring.
             let hits = searcher.search(&*query, &top.order_by_score())?;
-            (query.count(searcher)?, hits)
+            let total = if request.top_only {
+                request.offset + hits.len()
+            } else {
+                query.count(searcher)?
+            };
+            (total, hits)
         }
         (SortOrder::Relevance, _) => {
             collect(searcher, &*query, predicate, (Count, top.order_by_score()))?
@@ -501,17 +520,23 @@ fn run(
                 l.tier(ordinal)
                     .and_then(|t| l.tier_names().get(t))
                     .map(|t| (*t).to_string()),
-                l.industries()
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| l.fit(ordinal, *i) >= l.label_threshold())
-                    .map(|(_, n)| n.clone())
-                    .collect(),
+                {
+                    let labels = l.labels(ordinal);
+                    l.industries()
+                        .iter()
+                        .take(32)
+                        .enumerate()
+                        .filter(|(i, _)| labels & (1 << i) != 0)
+                        .map(|(_, n)| n.clone())
+                        .collect()
+                },
             ),
             None => (None, None, Vec::new()),
         };
+        let record = request.records.then(|| Box::new(patent.clone()));
         hits.push(Hit {
             ordinal,
+            record,
             application_number: patent.application_number.to_string(),
             score,
             patent_type: patent.effective_type(),

@@ -70,6 +70,16 @@ impl Columns {
             .unwrap_or(0)
     }
 
+    /// The ordinals industry `industry` labels, in order.
+    pub(super) fn labelled(&self, industry: usize) -> impl Iterator<Item = usize> + '_ {
+        let bit = if industry < 32 { 1u32 << industry } else { 0 };
+        self.labels
+            .iter()
+            .enumerate()
+            .filter(move |(_, l)| **l & bit != 0)
+            .map(|(o, _)| o)
+    }
+
     /// Industry rank score, `None` below the label threshold.
     pub(super) fn rank(&self, ordinal: u64, industry: usize) -> Option<f64> {
         if industry >= self.industries {

@@ -118,6 +118,15 @@ impl ScoreTable {
         )
     }
 
+    /// The rows of the patents industry `industry` labels (fit at or above the label
+    /// threshold), in ordinal order, found from the dense columns without scanning every row.
+    pub fn labelled_rows(&self, industry: usize) -> impl Iterator<Item = &ScoreRow> + '_ {
+        self.columns.labelled(industry).filter_map(|o| {
+            let row = *self.by_ordinal.get(o)?;
+            self.rows.get(row as usize)
+        })
+    }
+
     /// The row of a patent.
     pub fn get(&self, ordinal: u64) -> Option<&ScoreRow> {
         let row = *self.by_ordinal.get(usize::try_from(ordinal).ok()?)?;
