@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Library;
@@ -70,20 +71,24 @@ impl Library {
         };
         let last_batch = batches.last().map_or(0, |b| b.id);
         let mut wanted: HashMap<i64, usize> = HashMap::new();
-        for batch in current.values() {
+        for batch in current.iter().flatten() {
             *wanted.entry(*batch).or_default() += 1;
         }
-        let mut all = Vec::with_capacity(current.len());
-        for batch in batches {
-            if !wanted.contains_key(&batch.id) {
-                continue;
-            }
-            let features = self.batch_features(&batch, progress)?;
-            all.extend(
-                features
-                    .into_iter()
-                    .filter(|f| current.get(&u64::from(f.ordinal)) == Some(&batch.id)),
-            );
+        // Batches are read in parallel (Parquet decoding is single-threaded per file).
+        let per_batch: Vec<Vec<PatentFeatures>> = batches
+            .par_iter()
+            .filter(|batch| wanted.contains_key(&batch.id))
+            .map(|batch| -> Result<Vec<PatentFeatures>> {
+                let mut features = self.batch_features(batch, progress)?;
+                features.retain(|f| {
+                    current.get(f.ordinal as usize).copied().flatten() == Some(batch.id)
+                });
+                Ok(features)
+            })
+            .collect::<Result<_>>()?;
+        let mut all = Vec::with_capacity(current.iter().flatten().count());
+        for features in per_batch {
+            all.extend(features);
         }
         Ok((all, last_batch))
     }

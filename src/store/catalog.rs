@@ -679,16 +679,24 @@ impl Catalog {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Returns, for every patent in the library (not withdrawn), its ordinal and the batch
-    /// holding its current version.
-    pub fn current(&self) -> Result<HashMap<u64, i64>> {
+    /// Returns, indexed by ordinal, the batch holding the current version of every patent in
+    /// the library (`None` for withdrawn patents and unused ordinals). Ordinals are dense, so
+    /// this is a plain vector rather than a map.
+    pub fn current(&self) -> Result<Vec<Option<i64>>> {
         let mut statement = self
             .conn
             .prepare("SELECT ordinal, batch_id FROM patents WHERE withdrawn = 0")?;
-        let rows = statement.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)?))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = statement.query([])?;
+        let mut current: Vec<Option<i64>> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let ordinal = usize::try_from(row.get::<_, i64>(0)?)
+                .map_err(|_| Error::Corrupt("catalog holds a negative ordinal".into()))?;
+            if ordinal >= current.len() {
+                current.resize(ordinal + 1, None);
+            }
+            current[ordinal] = Some(row.get(1)?);
+        }
+        Ok(current)
     }
 
     /// Returns the application numbers and ordinals whose current version is in `batch_id`.

@@ -18,7 +18,8 @@ use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 
 use super::archive::sync_dir;
 use crate::error::{Error, IoContext, Result};
@@ -193,12 +194,22 @@ impl ColumnTable {
             .iter()
             .map(|(k, v)| parquet::file::metadata::KeyValue::new(k.clone(), v.clone()))
             .collect();
-        let properties = WriterProperties::builder()
-            // Derived tables are rewritten often: fast compression over small files.
+        // Derived tables are rewritten often (the score table after every batch): fast
+        // compression, no page statistics, and dictionaries only for text columns, where
+        // values repeat (institutions, cohorts); numbers are stored plain.
+        let mut properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
+            .set_statistics_enabled(EnabledStatistics::None)
+            .set_dictionary_enabled(false)
             .set_key_value_metadata(Some(kv))
-            .set_created_by("patscreen".to_string())
-            .build();
+            .set_created_by("patscreen".to_string());
+        for (name, column) in &self.columns {
+            if column.data_type() == DataType::Utf8 {
+                properties =
+                    properties.set_column_dictionary_enabled(ColumnPath::from(name.as_str()), true);
+            }
+        }
+        let properties = properties.build();
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         fs::create_dir_all(dir).at(dir)?;
         let partial = path.with_extension("parquet.partial");
@@ -206,14 +217,13 @@ impl ColumnTable {
             let file = File::create(&partial).at(&partial)?;
             let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(properties))?;
             const CHUNK: usize = 65_536;
+            // Each column becomes an Arrow array once; batches are zero-copy slices of it.
+            let whole: Vec<ArrayRef> = self.columns.iter().map(|(_, c)| c.to_array()).collect();
             let mut start = 0;
             loop {
                 let end = (start + CHUNK).min(rows);
-                let arrays: Vec<ArrayRef> = self
-                    .columns
-                    .iter()
-                    .map(|(_, c)| c.to_array().slice(start, end - start))
-                    .collect();
+                let arrays: Vec<ArrayRef> =
+                    whole.iter().map(|a| a.slice(start, end - start)).collect();
                 writer.write(&RecordBatch::try_new(schema.clone(), arrays)?)?;
                 start = end;
                 if start >= rows {
