@@ -780,7 +780,10 @@ mod tests {
             .map(|t| t.text)
             .collect();
         // The first eight stay whatever their frequency; after them only the rare ones.
-        assert_eq!(kept, ["t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t9", "t11"]);
+        assert_eq!(
+            kept,
+            ["t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t9", "t11"]
+        );
     }
 
     #[test]
