@@ -396,6 +396,16 @@ fn duplicate_key(patent: &Patent) -> (String, String) {
     )
 }
 
+/// The search for `depth` matchmaking candidates: relevance only, with their records, no
+/// snippets and no total.
+fn candidates(depth: usize) -> SearchRequest {
+    let mut request = SearchRequest::new("", depth);
+    request.snippets = false;
+    request.records = true;
+    request.top_only = true;
+    request
+}
+
 fn check_limit(limit: usize) -> Result<()> {
     if limit == 0 || limit > MAX_LIMIT {
         return Err(Error::invalid(
@@ -419,6 +429,14 @@ fn tier_of(lookup: &dyn ScoreLookup, ordinal: u64) -> Option<String> {
 }
 
 impl Library {
+    /// The patent record of a candidate hit: the one the search carried, else looked up.
+    fn record_of(&self, hit: &mut Hit) -> Result<Patent> {
+        match hit.record.take() {
+            Some(record) => Ok(*record),
+            None => self.patent(&parse_number(&hit.application_number)?),
+        }
+    }
+
     /// Stores a demand (fields validated; errors name the field).
     pub fn create_demand(&self, demand: NewDemand) -> Result<Demand> {
         self.validate_demand(&demand)?;
@@ -483,10 +501,7 @@ impl Library {
             if terms.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut request = SearchRequest::new("", limit.clamp(CANDIDATES, MAX_LIMIT));
-            request.snippets = false;
-            request.records = true;
-            request.top_only = true;
+            let request = candidates(limit.clamp(CANDIDATES, MAX_LIMIT));
             let hits = index
                 .search_weighted(&query_of(&terms), &request, scores.as_ref())?
                 .hits;
@@ -517,10 +532,7 @@ impl Library {
         let mut ranked: Vec<(f64, Hit, Patent)> = Vec::with_capacity(hits.len());
         let mut seen = HashSet::new();
         for mut hit in hits {
-            let patent = match hit.record.take() {
-                Some(record) => *record,
-                None => self.patent(&parse_number(&hit.application_number)?)?,
-            };
+            let patent = self.record_of(&mut hit)?;
             if !seen.insert(duplicate_key(&patent)) {
                 continue;
             }
@@ -666,10 +678,7 @@ impl Library {
             let mut hits = Vec::new();
             if !terms.is_empty() {
                 let depth = (limit * 2 + 1).clamp(CANDIDATES, MAX_LIMIT);
-                let mut request = SearchRequest::new("", depth);
-                request.snippets = false;
-                request.records = true;
-                request.top_only = true;
+                let request = candidates(depth);
                 hits = index
                     .search_weighted(&query_of(&terms), &request, None)?
                     .hits;
@@ -684,10 +693,7 @@ impl Library {
             if !seen.insert(hit.application_number.clone()) {
                 continue;
             }
-            let other = match hit.record.take() {
-                Some(record) => *record,
-                None => self.patent(&parse_number(&hit.application_number)?)?,
-            };
+            let other = self.record_of(&mut hit)?;
             if copies.insert(duplicate_key(&other)) {
                 candidates.push((f64::from(hit.score) / top, other));
             }

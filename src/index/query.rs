@@ -370,14 +370,7 @@ impl Built {
                     .into_iter()
                     .map(|(term, weight)| -> (Occur, Box<dyn Query>) {
                         let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                        if (weight - 1.0).abs() > f32::EPSILON {
-                            (
-                                Occur::Should,
-                                Box::new(BoostQuery::new(Box::new(q), weight)),
-                            )
-                        } else {
-                            (Occur::Should, Box::new(q))
-                        }
+                        (Occur::Should, weighted(Box::new(q), weight))
                     })
                     .collect(),
             ),
@@ -553,12 +546,12 @@ fn leaf(
         // Title, abstract and promotion text have character bigrams, claims only words.
         let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         either.extend(bigram_phrase(fields, text).map(|q| (Occur::Should, q)));
-        let claims = boosted(field_query(fields.claims, &terms, true), boosts.claims);
+        let claims = boosted(field_phrase(fields.claims, &terms), boosts.claims);
         either.extend(claims.map(|q| (Occur::Should, q)));
         return Ok(boolean(either).map(Built::Query));
     }
     if phrase {
-        return Ok(field_query(targets[0].0, &terms, true).map(Built::Query));
+        return Ok(field_phrase(targets[0].0, &terms).map(Built::Query));
     }
     let mut weighted = Vec::new();
     if scope == Scope::Default && boosts.bigrams > 0.0 {
@@ -576,9 +569,10 @@ fn leaf(
     Ok(Some(Built::Terms(weighted)))
 }
 
-/// The analysed terms on one field: a phrase at their positions, or any of them.
-fn field_query(field: Field, terms: &[crate::text::Term], phrase: bool) -> Option<Box<dyn Query>> {
-    if phrase && terms.len() > 1 {
+/// The analysed terms on one field as a phrase at their positions (a single term: any of its
+/// words).
+fn field_phrase(field: Field, terms: &[crate::text::Term]) -> Option<Box<dyn Query>> {
+    if terms.len() > 1 {
         let first = terms[0].position;
         let with_offsets = terms
             .iter()
@@ -601,13 +595,16 @@ fn field_query(field: Field, terms: &[crate::text::Term], phrase: bool) -> Optio
 
 /// `query` weighted by `boost` (unchanged at 1).
 fn boosted(query: Option<Box<dyn Query>>, boost: f32) -> Option<Box<dyn Query>> {
-    query.map(|q| -> Box<dyn Query> {
-        if (boost - 1.0).abs() > f32::EPSILON {
-            Box::new(BoostQuery::new(q, boost))
-        } else {
-            q
-        }
-    })
+    query.map(|q| weighted(q, boost))
+}
+
+/// `query` weighted by `boost` (unchanged at 1).
+fn weighted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() > f32::EPSILON {
+        Box::new(BoostQuery::new(query, boost))
+    } else {
+        query
+    }
 }
 
 /// A phrase in the default scope matches exactly where the text has it: a phrase query over

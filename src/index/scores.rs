@@ -28,13 +28,9 @@ pub trait ScoreLookup: Send + Sync {
     fn rank(&self, ordinal: u64, industry: usize) -> Option<f64>;
     /// The fit from which an industry labels a patent.
     fn label_threshold(&self) -> f64;
-    /// The industries that label a patent, as bits (bit `i` for industry `i`).
-    fn labels(&self, ordinal: u64) -> u32 {
-        let threshold = self.label_threshold();
-        (0..self.industries().len().min(32))
-            .filter(|&i| self.fit(ordinal, i) >= threshold)
-            .fold(0, |bits, i| bits | (1 << i))
-    }
+    /// The industries that label a patent (fit at or above the label threshold), as bits (bit
+    /// `i` for industry `i`).
+    fn labels(&self, ordinal: u64) -> u32;
 }
 
 /// A resolved filter on scores.
