@@ -122,7 +122,9 @@ impl Library {
         let mut matching: Vec<&ScoreRow> = scores
             .labelled_rows(industry)
             .filter(|r| request.include_unavailable || r.available)
-            .filter(|r| institutions.is_empty() || institutions.contains(&r.institution))
+            .filter(|r| {
+                institutions.is_empty() || institutions.iter().any(|i| **i == *r.institution)
+            })
             .filter(|r| tiers.is_empty() || tiers.contains(&r.tier))
             .filter(|r| request.min_value.is_none_or(|m| r.value >= m))
             .collect();
@@ -149,7 +151,7 @@ impl Library {
                 rank: i + 1,
                 application_number: row.application_number.clone(),
                 title: patent.title.clone(),
-                institution: row.institution.clone(),
+                institution: row.institution.to_string(),
                 value: row.value,
                 tier: row.tier,
                 confidence: row.confidence,

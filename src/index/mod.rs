@@ -6,6 +6,7 @@
 //! opening checks that the index was built under the same analysis rules, and recovery knows
 //! which accepted batches still have to be replayed.
 
+mod directory;
 mod document;
 mod fields;
 mod query;
@@ -18,7 +19,6 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tantivy::directory::MmapDirectory;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -57,7 +57,7 @@ impl PatentIndex {
     /// analysis fingerprint is refused.
     pub fn open_or_create(dir: &Path) -> Result<PatentIndex> {
         std::fs::create_dir_all(dir).at(dir)?;
-        let directory = MmapDirectory::open(dir).map_err(|e| Error::Index(e.into()))?;
+        let directory = directory::HybridDirectory::open(dir)?;
         let fields = PatentFields::build();
         let index = if Index::exists(&directory).map_err(|e| Error::Index(e.into()))? {
             let index = Index::open(directory)?;

@@ -336,7 +336,7 @@ pub fn card(
     ScoreCard {
         application_number: patent.application_number.to_string(),
         title: patent.title.clone(),
-        institution: row.institution.clone(),
+        institution: row.institution.to_string(),
         value: row.value,
         value_percentile: row.value_percentile,
         tier: row.tier,
@@ -352,7 +352,7 @@ pub fn card(
         dimensions,
         drivers: drivers.into_iter().take(3).map(|(_, t)| t).collect(),
         drags: drags.into_iter().take(2).map(|(_, t)| t).collect(),
-        cohort: row.cohort.clone(),
+        cohort: row.cohort.to_string(),
         cohort_size: row.cohort_size,
         remaining_years: row.remaining_years,
         industries,

@@ -1,8 +1,9 @@
 //! The score table: one row per patent keyed by its dense ordinal, with the versions it was
 //! computed under; persisted as Parquet and swapped atomically after every rescoring.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -199,7 +200,7 @@ fn to_columns(table: &ScoreTable) -> ColumnTable {
             "application_number".into(),
             strs(&|r| r.application_number.clone()),
         ),
-        ("institution".into(), strs(&|r| r.institution.clone())),
+        ("institution".into(), strs(&|r| r.institution.to_string())),
         ("value".into(), f64s(&|r| r.value)),
         ("value_percentile".into(), f64s(&|r| r.value_percentile)),
         ("tier".into(), u8s(&|r| tier_code(r.tier))),
@@ -241,7 +242,7 @@ fn to_columns(table: &ScoreTable) -> ColumnTable {
         ("coverage".into(), raw(&|r| r.coverage)),
         ("coverage_percentile".into(), pct(&|r| r.coverage)),
         ("market".into(), f64s(&|r| r.market)),
-        ("cohort".into(), strs(&|r| r.cohort.clone())),
+        ("cohort".into(), strs(&|r| r.cohort.to_string())),
         ("cohort_size".into(), u32s(&|r| r.cohort_size)),
         ("remaining_years".into(), f64s(&|r| opt(r.remaining_years))),
         (
@@ -359,6 +360,15 @@ fn from_columns(table: &ColumnTable) -> Result<ScoreTable> {
             col!(format!("rank_{i}"), F32),
         ));
     }
+    let mut shared: HashSet<Arc<str>> = HashSet::new();
+    let mut share = |text: &str| -> Arc<str> {
+        if let Some(s) = shared.get(text) {
+            return s.clone();
+        }
+        let s: Arc<str> = Arc::from(text);
+        shared.insert(s.clone());
+        s
+    };
     let mut rows = Vec::with_capacity(table.rows());
     for r in 0..table.rows() {
         let signal = |k: usize| -> Option<SignalValue> {
@@ -370,7 +380,7 @@ fn from_columns(table: &ColumnTable) -> Result<ScoreTable> {
         rows.push(ScoreRow {
             ordinal: ordinal[r],
             application_number: number[r].clone(),
-            institution: institution[r].clone(),
+            institution: share(&institution[r]),
             value: value[r],
             contributions: [dims[0].1[r], dims[1].1[r], dims[2].1[r], dims[3].1[r]],
             dimensions: [
@@ -399,7 +409,7 @@ fn from_columns(table: &ColumnTable) -> Result<ScoreTable> {
             survival: signal(4),
             coverage: signal(5),
             market: market[r],
-            cohort: cohort[r].clone(),
+            cohort: share(&cohort[r]),
             cohort_size: cohort_size[r],
             remaining_years: back(remaining[r]),
             fits: industry_cols.iter().map(|(f, _)| f[r]).collect(),

@@ -6,6 +6,8 @@
 /// A hash map with a fast, fixed (deterministic) hasher for the large tables of a scoring run.
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
+use std::sync::Arc;
+
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -138,14 +140,14 @@ pub mod gaps {
 }
 
 /// The score of one patent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScoreRow {
     /// Dense ordinal.
     pub ordinal: u32,
     /// Application number.
     pub application_number: String,
-    /// Owning institution.
-    pub institution: String,
+    /// Owning institution (shared by every row of the institution).
+    pub institution: Arc<str>,
     /// Value, 0–100: the sum of `contributions`.
     pub value: f64,
     /// Points contributed by each dimension (技术影响, 保护范围, 法律与维持, 运用证据).
@@ -174,8 +176,8 @@ pub struct ScoreRow {
     pub coverage: Option<SignalValue>,
     /// Market evidence D4 (0–1).
     pub market: f64,
-    /// The cohort compared in.
-    pub cohort: String,
+    /// The cohort compared in (shared by every row of the cohort).
+    pub cohort: Arc<str>,
     /// Its size.
     pub cohort_size: u32,
     /// Years of term left (in force or pending only).
@@ -503,6 +505,24 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
     let s = &model.scope;
     let l = &model.legal;
 
+    // Institutions and cohort labels are shared strings: a few hundred distinct values over
+    // 10^6 rows.
+    let mut institutions: FastMap<&str, Arc<str>> = FastMap::default();
+    let mut labels: FastMap<(u8, u64), Arc<str>> = FastMap::default();
+    let mut shared: Vec<(Arc<str>, Arc<str>)> = Vec::with_capacity(n);
+    for (i, f) in features.iter().enumerate() {
+        let institution = institutions
+            .entry(f.institution.as_str())
+            .or_insert_with(|| Arc::from(f.institution.as_str()))
+            .clone();
+        let chosen = cohorts.chosen[i];
+        let cohort = labels
+            .entry(chosen)
+            .or_insert_with(|| Arc::from(label(f, chosen.0)))
+            .clone();
+        shared.push((institution, cohort));
+    }
+
     let mut rows: Vec<ScoreRow> = map(n, par, |i| {
         let f = &features[i];
         let citations = rates[i]
@@ -599,7 +619,7 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
         ScoreRow {
             ordinal: f.ordinal,
             application_number: f.application_number.clone(),
-            institution: f.institution.clone(),
+            institution: shared[i].0.clone(),
             value: value_hundredths as f64 / 100.0,
             contributions,
             dimensions: dims,
@@ -614,7 +634,7 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
             survival,
             coverage: coverage_v,
             market,
-            cohort: label(f, cohorts.chosen[i].0),
+            cohort: shared[i].1.clone(),
             cohort_size: cohorts.sizes[i],
             remaining_years,
             fits: f.fits.clone(),
