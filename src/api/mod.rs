@@ -4,7 +4,7 @@
 //!
 //! The only user of axum, tower and tokio besides `main`. Handlers never do CPU work on tokio
 //! worker threads: search, scoring, matching and ingestion run on rayon pools through
-//! [`spawn_cpu`] (quick work) and [`spawn_heavy`] (matchmaking, shortlists, facets, reports)
+//! [`spawn_cpu`] (quick work) and [`spawn_heavy`] (matchmaking, whole shortlists, facets, reports)
 //! or on the batch worker thread.
 
 mod batches;

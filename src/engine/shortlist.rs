@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use super::Library;
 use crate::error::{Error, Result};
+use crate::index::ScoreLookup;
 use crate::ingest;
 use crate::model::ApplicationNumber;
-use crate::scoring::{ScoreRow, TableMeta, Tier};
+use crate::scoring::{TableMeta, Tier};
 use crate::store::{ColumnData, ColumnTable};
 use crate::text::normalize_name;
 
@@ -119,30 +120,36 @@ impl Library {
             return Err(Error::invalid("limit", "must be at least 1"));
         }
         let threshold = scores.meta.label_threshold;
-        let mut matching: Vec<&ScoreRow> = scores
-            .labelled_rows(industry)
-            .filter(|r| request.include_unavailable || r.available)
-            .filter(|r| {
-                institutions.is_empty() || institutions.iter().any(|i| **i == *r.institution)
-            })
-            .filter(|r| tiers.is_empty() || tiers.contains(&r.tier))
-            .filter(|r| request.min_value.is_none_or(|m| r.value >= m))
-            .collect();
-        let order = |a: &&ScoreRow, b: &&ScoreRow| {
-            b.ranks[industry]
-                .total_cmp(&a.ranks[industry])
-                .then_with(|| a.application_number.cmp(&b.application_number))
+        // The industry's patents best first, filtered on the dense columns; a row is read only
+        // for an institution filter and for the rows listed.
+        let keep = |o: u64| {
+            (request.include_unavailable || scores.available(o))
+                && (tiers.is_empty()
+                    || scores
+                        .tier(o)
+                        .and_then(|t| Tier::ALL.get(t))
+                        .is_some_and(|t| tiers.contains(t)))
+                && request
+                    .min_value
+                    .is_none_or(|m| scores.value(o).is_some_and(|v| v >= m))
+                && (institutions.is_empty()
+                    || scores
+                        .get(o)
+                        .is_some_and(|r| institutions.iter().any(|i| **i == *r.institution)))
         };
-        let total = matching.len();
-        let take = request.limit.unwrap_or(total).min(total);
-        // Only the rows asked for are put in order (a shortlist of 50 out of 100,000).
-        if take > 0 && take < total {
-            matching.select_nth_unstable_by(take - 1, order);
-            matching.truncate(take);
+        let take = request.limit.unwrap_or(usize::MAX);
+        let mut total = 0;
+        let mut listed = Vec::new();
+        for o in scores.ranked(industry).iter().map(|o| u64::from(*o)) {
+            if keep(o) {
+                total += 1;
+                if listed.len() < take {
+                    listed.push(o);
+                }
+            }
         }
-        matching.sort_by(order);
-        let mut rows = Vec::with_capacity(take);
-        for (i, row) in matching.into_iter().take(take).enumerate() {
+        let mut rows = Vec::with_capacity(listed.len());
+        for (i, row) in listed.into_iter().filter_map(|o| scores.get(o)).enumerate() {
             let number = ApplicationNumber::parse(&row.application_number)
                 .map_err(|e| Error::Corrupt(format!("score table holds a bad number: {e}")))?;
             let patent = self.patent(&number)?;

@@ -9,6 +9,7 @@
 mod directory;
 mod document;
 mod fields;
+mod filter;
 mod query;
 mod scores;
 mod search;

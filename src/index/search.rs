@@ -6,15 +6,14 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{
-    Collector, Count, FacetCollector, FilterCollector, MultiCollector, TopDocs,
-};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::collector::{Collector, Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
-use super::document::{FACET_ROOT, epoch_day, facet, from_document};
+use super::document::{FACET_ROOT, facet, from_document};
 use super::fields::{PatentFields, names};
+use super::filter::{DocFilter, Filtered, OrdinalCheck};
 use super::query::{Boosts, build, ipc_prefix_facet, parse};
 use super::scores::{ScoreFacetCollector, ScoreFilter, ScoreLookup, industry_index, ordinals};
 use super::snippets::FieldSnippets;
@@ -245,7 +244,8 @@ fn check_limit(request: &SearchRequest) -> Result<()> {
     Ok(())
 }
 
-/// Adds the request's filters to a text query.
+/// Adds the request's selective filters (institutions, IPC prefixes) to a text query; status,
+/// type, year and date filters are checked per hit while collecting (see `filter.rs`).
 pub fn with_filters(
     fields: &PatentFields,
     request: &SearchRequest,
@@ -285,42 +285,6 @@ pub fn with_filters(
             facets.push(ipc_prefix_facet(prefix, "ipc")?);
         }
         clauses.push(filter(any_facet(fields.ipc_facet, facets)));
-    }
-    if !f.patent_types.is_empty() {
-        let facets = f.patent_types.iter().map(|t| facet([t.as_str()])).collect();
-        clauses.push(filter(any_facet(fields.patent_type, facets)));
-    }
-    if !f.legal_statuses.is_empty() {
-        let facets = f
-            .legal_statuses
-            .iter()
-            .map(|s| facet([s.as_str()]))
-            .collect();
-        clauses.push(filter(any_facet(fields.legal_status, facets)));
-    }
-    if f.year_from.is_some() || f.year_to.is_some() {
-        let from = u64::from(f.year_from.unwrap_or(0));
-        let to = u64::from(f.year_to.unwrap_or(u16::MAX));
-        if from > to {
-            return Err(Error::invalid("year_from", "is after year_to"));
-        }
-        let range = RangeQuery::new(
-            std::ops::Bound::Included(Term::from_field_u64(fields.year, from)),
-            std::ops::Bound::Included(Term::from_field_u64(fields.year, to)),
-        );
-        clauses.push(filter(Box::new(range)));
-    }
-    if f.applied_from.is_some() || f.applied_to.is_some() {
-        let from = f.applied_from.map_or(i64::MIN, epoch_day);
-        let to = f.applied_to.map_or(i64::MAX, epoch_day);
-        if from > to {
-            return Err(Error::invalid("applied_from", "is after applied_to"));
-        }
-        let range = RangeQuery::new(
-            std::ops::Bound::Included(Term::from_field_i64(fields.application_day, from)),
-            std::ops::Bound::Included(Term::from_field_i64(fields.application_day, to)),
-        );
-        clauses.push(filter(Box::new(range)));
     }
     Ok(if clauses.len() == 1 {
         clauses.remove(0).1
@@ -398,10 +362,12 @@ fn run(
         }
     };
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
-    // Patents are filtered on their scores only when a score filter is set; otherwise the
-    // collectors run bare, without reading each hit's ordinal.
+    // Patents are filtered on their scores only when a score filter is set, and the collectors
+    // run bare when no filter is, without reading any column per hit.
     let active = filter.as_ref().is_some_and(|f| f.is_active());
-    let predicate = active.then_some(&accepts);
+    let check: Option<OrdinalCheck> = active.then(|| Arc::new(accepts) as OrdinalCheck);
+    let doc_filter = DocFilter::new(f, check)?;
+    let predicate = &doc_filter;
     let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match (request.sort, &lookup) {
         (SortOrder::Relevance, _) if request.top_only => {
             // Nested once so every match is scored instead of pruned with block-WAND, which
@@ -571,39 +537,29 @@ fn run(
 }
 
 /// Merges overlapping highlight ranges (search-mode tokens overlap).
-/// Runs `collector` over the hits of `query`, restricted to the patents `predicate` accepts
-/// (given their ordinal) when there is one.
-fn collect<C, P>(
+/// Runs `collector` over the hits of `query` that `filter` accepts.
+fn collect<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
-    predicate: Option<&P>,
+    filter: &DocFilter,
     collector: C,
-) -> Result<C::Fruit>
-where
-    C: Collector,
-    P: Fn(u64) -> bool + Clone + Send + Sync + 'static,
-{
-    Ok(match predicate {
-        Some(accepts) => searcher.search(
-            query,
-            &FilterCollector::new(names::ORDINAL.to_string(), accepts.clone(), collector),
-        )?,
-        None => searcher.search(query, &collector)?,
+) -> Result<C::Fruit> {
+    Ok(if filter.is_active() {
+        searcher.search(query, &Filtered { filter, collector })?
+    } else {
+        searcher.search(query, &collector)?
     })
 }
 
 /// Counts the matching patents by institution, IPC section, type, legal status and year, and
 /// (with scores) by tier and industry, all in one pass over the hits.
-fn facet_counts<P>(
+fn facet_counts(
     searcher: &Searcher,
     fields: &PatentFields,
     query: &dyn Query,
-    predicate: Option<&P>,
+    predicate: &DocFilter,
     lookup: Option<&Arc<dyn ScoreLookup>>,
-) -> Result<FacetCounts>
-where
-    P: Fn(u64) -> bool + Clone + Send + Sync + 'static,
-{
+) -> Result<FacetCounts> {
     let root = format!("/{FACET_ROOT}");
     let dimensions = [
         ("institution", fields.institution),

@@ -13,6 +13,7 @@ pub(super) struct Columns {
     value: Vec<f64>,
     tier: Vec<u8>,
     labels: Vec<u32>,
+    available: Vec<bool>,
     ranks: Vec<f32>,
     industries: usize,
 }
@@ -25,6 +26,7 @@ impl Columns {
             value: vec![f64::NAN; len],
             tier: vec![NO_TIER; len],
             labels: vec![0; len],
+            available: vec![false; len],
             ranks: vec![f32::NAN; len * industries],
             industries,
         };
@@ -35,6 +37,7 @@ impl Columns {
             }
             columns.value[o] = row.value;
             columns.tier[o] = tier_code(row.tier);
+            columns.available[o] = row.available;
             columns.labels[o] = row
                 .fits
                 .iter()
@@ -68,6 +71,15 @@ impl Columns {
             .and_then(|o| self.labels.get(o))
             .copied()
             .unwrap_or(0)
+    }
+
+    /// Whether the patent is in force or pending (`false` without a row).
+    pub(super) fn available(&self, ordinal: u64) -> bool {
+        usize::try_from(ordinal)
+            .ok()
+            .and_then(|o| self.available.get(o))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The ordinals industry `industry` labels, in order.
@@ -131,13 +143,29 @@ mod tests {
                 let rank = row.ranks[i];
                 let expected = (!rank.is_nan()).then_some(f64::from(rank));
                 assert_eq!(table.rank(o, i), expected);
+                assert_eq!(table.labelled(i).any(|l| l == o), bit);
             }
+            assert_eq!(table.available(o), row.available);
         }
         assert!(labelled > 0, "no patent carries an industry label");
+        for i in 0..table.industries.len() {
+            let ranked: Vec<u64> = table.ranked(i).iter().map(|o| u64::from(*o)).collect();
+            assert!(
+                ranked
+                    .windows(2)
+                    .all(|w| table.rank(w[0], i) >= table.rank(w[1], i)),
+                "industry {i} is not ranked best first"
+            );
+            let mut sorted = ranked.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, table.labelled(i).collect::<Vec<_>>());
+        }
+        assert!(table.ranked(99).is_empty());
         for missing in [1, 3, 601, 10_000] {
             assert_eq!(table.value(missing), None);
             assert_eq!(table.tier(missing), None);
             assert_eq!(table.labels(missing), 0);
+            assert!(!table.available(missing));
             assert_eq!(table.rank(missing, 0), None);
         }
         assert_eq!(table.rank(2, 99), None);
