@@ -5,8 +5,8 @@
 //! search-mode terms (a compound and its dictionary sub-words, the sub-words weighted lower),
 //! with numbers, stopwords, function words (by part of speech) and demand boilerplate dropped,
 //! and a demand's title weighted above its wordy description. They are searched as weighted
-//! words over the text fields, compounds also as exact character sequences on the bigram
-//! field. The demand's industry (when it names one) and a small value prior shape the final
+//! words over the text fields (search mode indexes compounds and their sub-words alike). The
+//! demand's industry (when it names one) and a small value prior shape the final
 //! order; identical offers (same title and abstract) are listed once. Every reason is checked
 //! against the patent record: a matched term really occurs in its title or abstract.
 //!
@@ -117,13 +117,6 @@ const SUB_WORD_WEIGHT: f32 = 0.3;
 /// square it and let one rare incidental word decide the ranking.
 const IDF_POWER: f64 = 0.5;
 
-/// Weight of a compound's exact character sequence on the bigram field, relative to its word
-/// weight: catches texts that jieba cut differently.
-const BIGRAM_WEIGHT: f32 = 0.25;
-
-/// Shortest compound (in Han characters) that is also searched on the bigram field.
-const BIGRAM_MIN_CHARS: usize = 3;
-
 /// Candidates re-ranked for a demand (before identical offers are merged).
 const CANDIDATES: usize = 50;
 
@@ -179,8 +172,6 @@ const FUNCTION_TAGS: &[&str] = &[
 struct KeyTerm {
     text: String,
     weight: f32,
-    /// Han characters only, at least [`BIGRAM_MIN_CHARS`] long.
-    compound: bool,
     /// Patents containing it.
     df: u64,
 }
@@ -221,10 +212,6 @@ impl<'a> DocFreqs<'a> {
         let df = df as f64;
         ((self.n - df + 0.5) / (df + 0.5) + 1.0).ln()
     }
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
 }
 
 /// Whether an analysed term can be a key term at all: two characters or more, not a number,
@@ -293,7 +280,6 @@ fn key_terms_of(
         }
         let weight = f64::from(count).sqrt() * freqs.idf(df).powf(IDF_POWER);
         weighted.push(KeyTerm {
-            compound: term.chars().count() >= BIGRAM_MIN_CHARS && term.chars().all(is_han),
             text: term,
             weight: weight as f32,
             df,
@@ -351,19 +337,9 @@ fn patent_sections(patent: &Patent) -> [Section<'_>; 2] {
     ]
 }
 
-/// The term search of key terms: words everywhere, compounds also as exact sequences.
-fn query_of(terms: &[KeyTerm]) -> Vec<(String, f32, f32)> {
-    terms
-        .iter()
-        .map(|t| {
-            let bigram = if t.compound {
-                t.weight * BIGRAM_WEIGHT
-            } else {
-                0.0
-            };
-            (t.text.clone(), t.weight, bigram)
-        })
-        .collect()
+/// The term search of key terms: each word over the text fields, with its weight.
+fn query_of(terms: &[KeyTerm]) -> Vec<(String, f32)> {
+    terms.iter().map(|t| (t.text.clone(), t.weight)).collect()
 }
 
 /// The key terms that occur in a text, in key-term order; a term inside one already listed
@@ -503,7 +479,7 @@ impl Library {
             }
             let request = candidates(limit.clamp(CANDIDATES, MAX_LIMIT));
             let hits = index
-                .search_weighted(&query_of(&terms), &request, scores.as_ref())?
+                .search_terms(&query_of(&terms), &request, scores.as_ref())?
                 .hits;
             (terms, hits)
         };
@@ -679,9 +655,7 @@ impl Library {
             if !terms.is_empty() {
                 let depth = (limit * 2 + 1).clamp(CANDIDATES, MAX_LIMIT);
                 let request = candidates(depth);
-                hits = index
-                    .search_weighted(&query_of(&terms), &request, None)?
-                    .hits;
+                hits = index.search_terms(&query_of(&terms), &request, None)?.hits;
             }
             (terms, hits)
         };
@@ -777,7 +751,6 @@ mod tests {
             .map(|i| KeyTerm {
                 text: format!("t{i}"),
                 weight: 12.0 - i as f32,
-                compound: false,
                 df: if i % 2 == 0 { 500 } else { 50 },
             })
             .collect();
