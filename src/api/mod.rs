@@ -113,11 +113,29 @@ where
         rayon::ThreadPoolBuilder::new()
             .num_threads(rayon::current_num_threads())
             .thread_name(|i| format!("patscreen-heavy-{i}"))
+            .start_handler(|_| lower_priority())
             .build()
             .ok()
     });
     run_on(pool.as_ref(), work).await
 }
+
+/// Lowers the calling thread's scheduling priority (nice 10), so when quick and heavy work
+/// both wait for a core the operating system runs the quick work first (on Linux the nice
+/// value is per thread).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn lower_priority() {
+    // SAFETY: `setpriority` takes no pointers; `who` 0 is the calling thread. A failure
+    // leaves the priority as it was, which is harmless.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+/// Elsewhere heavy work keeps the default priority.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn lower_priority() {}
 
 async fn run_on<T, F>(pool: Option<&rayon::ThreadPool>, work: F) -> Result<T, ApiError>
 where
