@@ -130,7 +130,6 @@ impl Library {
             true,
         );
         let score_seconds = started.elapsed().as_secs_f64();
-        drop(features);
         let started = Instant::now();
         table.save(&self.data.scores())?;
         let save_seconds = started.elapsed().as_secs_f64();
@@ -170,9 +169,14 @@ impl Library {
             .scores
             .write()
             .map_err(|_| Error::Corrupt("the score lock is poisoned".into()))?;
-        *slot = Some(Arc::new(table));
+        let old = slot.replace(Arc::new(table));
         drop(slot);
-        release_free_heap();
+        // Freeing the features and the old table (tens of millions of small allocations,
+        // ~0.5 s at 10^6 patents) is left to a thread of its own once the new table serves.
+        free_in_background(move || {
+            drop(features);
+            drop(old);
+        });
         Ok(stats)
     }
 
@@ -225,6 +229,18 @@ impl Library {
         })?;
         Ok(self.scorer.card(&patent, row, &scores.meta))
     }
+}
+
+/// Runs `free` (dropping large values) on a thread of its own, then returns the freed heap to
+/// the system. When no thread can be started, what `free` held is dropped here.
+fn free_in_background(free: impl FnOnce() + Send + 'static) {
+    let started = std::thread::Builder::new()
+        .name("patscreen-free".into())
+        .spawn(move || {
+            free();
+            release_free_heap();
+        });
+    drop(started);
 }
 
 /// Returns the heap pages freed by loading or replacing a score table to the system. Reading

@@ -6,6 +6,7 @@
 //! pure, deterministic function of (features, model, as-of date), run on rayon.
 
 mod card;
+mod citations;
 mod columns;
 mod config;
 mod features;

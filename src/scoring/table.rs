@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::columns::Columns;
@@ -190,7 +191,7 @@ impl ScoreTable {
 
     /// Writes the table to `path` (atomic replace).
     pub fn save(&self, path: &Path) -> Result<()> {
-        to_columns(self).write_atomic(path)
+        to_columns(self)?.write_atomic(path)
     }
 
     /// Reads a table saved by [`ScoreTable::save`].
@@ -229,92 +230,120 @@ fn back(v: f64) -> Option<f64> {
     (!v.is_nan()).then_some(v)
 }
 
-fn to_columns(table: &ScoreTable) -> ColumnTable {
-    let rows = &table.rows;
-    let f64s = |f: &dyn Fn(&ScoreRow) -> f64| ColumnData::F64(rows.iter().map(f).collect());
-    let u32s = |f: &dyn Fn(&ScoreRow) -> u32| ColumnData::U32(rows.iter().map(f).collect());
-    let u8s = |f: &dyn Fn(&ScoreRow) -> u8| ColumnData::U8(rows.iter().map(f).collect());
-    let strs = |f: &dyn Fn(&ScoreRow) -> String| ColumnData::Str(rows.iter().map(f).collect());
-    let raw = |f: &dyn Fn(&ScoreRow) -> Option<SignalValue>| f64s(&|r| opt(f(r).map(|v| v.raw)));
-    let pct =
-        |f: &dyn Fn(&ScoreRow) -> Option<SignalValue>| f64s(&|r| opt(f(r).map(|v| v.percentile)));
-    let mut columns: Vec<(String, ColumnData)> = vec![
-        ("ordinal".into(), u32s(&|r| r.ordinal)),
+/// Builds one column from a run of rows.
+type ColumnBuilder = Box<dyn Fn(&[ScoreRow]) -> ColumnData + Send + Sync>;
+
+/// Rows per run: each run's rows stay in cache while its sixty columns are read off them.
+const ROWS_PER_RUN: usize = 16_384;
+
+fn to_columns(table: &ScoreTable) -> Result<ColumnTable> {
+    fn f64s(f: impl Fn(&ScoreRow) -> f64 + Send + Sync + 'static) -> ColumnBuilder {
+        Box::new(move |rows| ColumnData::F64(rows.iter().map(&f).collect()))
+    }
+    fn f32s(f: impl Fn(&ScoreRow) -> f32 + Send + Sync + 'static) -> ColumnBuilder {
+        Box::new(move |rows| ColumnData::F32(rows.iter().map(&f).collect()))
+    }
+    fn u32s(f: impl Fn(&ScoreRow) -> u32 + Send + Sync + 'static) -> ColumnBuilder {
+        Box::new(move |rows| ColumnData::U32(rows.iter().map(&f).collect()))
+    }
+    fn u8s(f: impl Fn(&ScoreRow) -> u8 + Send + Sync + 'static) -> ColumnBuilder {
+        Box::new(move |rows| ColumnData::U8(rows.iter().map(&f).collect()))
+    }
+    fn strs(f: impl Fn(&ScoreRow) -> String + Send + Sync + 'static) -> ColumnBuilder {
+        Box::new(move |rows| ColumnData::Str(rows.iter().map(&f).collect()))
+    }
+    type Signal = fn(&ScoreRow) -> Option<SignalValue>;
+    let raw = |f: Signal| f64s(move |r| opt(f(r).map(|v| v.raw)));
+    let pct = |f: Signal| f64s(move |r| opt(f(r).map(|v| v.percentile)));
+    let mut builders: Vec<(String, ColumnBuilder)> = vec![
+        ("ordinal".into(), u32s(|r| r.ordinal)),
         (
             "application_number".into(),
-            strs(&|r| r.application_number.clone()),
+            strs(|r| r.application_number.clone()),
         ),
-        ("institution".into(), strs(&|r| r.institution.to_string())),
-        ("value".into(), f64s(&|r| r.value)),
-        ("value_percentile".into(), f64s(&|r| r.value_percentile)),
-        ("tier".into(), u8s(&|r| tier_code(r.tier))),
-        ("confidence".into(), f64s(&|r| r.confidence)),
-        ("available".into(), u8s(&|r| u8::from(r.available))),
+        ("institution".into(), strs(|r| r.institution.to_string())),
+        ("value".into(), f64s(|r| r.value)),
+        ("value_percentile".into(), f64s(|r| r.value_percentile)),
+        ("tier".into(), u8s(|r| tier_code(r.tier))),
+        ("confidence".into(), f64s(|r| r.confidence)),
+        ("available".into(), u8s(|r| u8::from(r.available))),
         (
             "citations_supplied".into(),
-            u32s(&|r| r.citations.and_then(|c| c.supplied).unwrap_or(u32::MAX)),
+            u32s(|r| r.citations.and_then(|c| c.supplied).unwrap_or(u32::MAX)),
         ),
         (
             "citations_in_library".into(),
-            u32s(&|r| r.citations.map_or(u32::MAX, |c| c.in_library)),
+            u32s(|r| r.citations.map_or(u32::MAX, |c| c.in_library)),
         ),
         (
             "citations_age".into(),
-            f64s(&|r| opt(r.citations.map(|c| c.age_years))),
+            f64s(|r| opt(r.citations.map(|c| c.age_years))),
         ),
         (
             "citations_rate".into(),
-            f64s(&|r| opt(r.citations.map(|c| c.rate))),
+            f64s(|r| opt(r.citations.map(|c| c.rate))),
         ),
         (
             "citations_percentile".into(),
-            f64s(&|r| opt(r.citations.map(|c| c.percentile))),
+            f64s(|r| opt(r.citations.map(|c| c.percentile))),
         ),
-        ("claim1_chars".into(), raw(&|r| r.claim1_chars)),
-        ("claim1_chars_percentile".into(), pct(&|r| r.claim1_chars)),
-        ("claim1_features".into(), raw(&|r| r.claim1_features)),
+        ("claim1_chars".into(), raw(|r| r.claim1_chars)),
+        ("claim1_chars_percentile".into(), pct(|r| r.claim1_chars)),
+        ("claim1_features".into(), raw(|r| r.claim1_features)),
         (
             "claim1_features_percentile".into(),
-            pct(&|r| r.claim1_features),
+            pct(|r| r.claim1_features),
         ),
-        ("independent".into(), raw(&|r| r.independent)),
-        ("independent_percentile".into(), pct(&|r| r.independent)),
-        ("claim_count".into(), raw(&|r| r.claim_count)),
-        ("claim_count_percentile".into(), pct(&|r| r.claim_count)),
-        ("survival_peers".into(), raw(&|r| r.survival)),
-        ("survival_percentile".into(), pct(&|r| r.survival)),
-        ("coverage".into(), raw(&|r| r.coverage)),
-        ("coverage_percentile".into(), pct(&|r| r.coverage)),
-        ("market".into(), f64s(&|r| r.market)),
-        ("cohort".into(), strs(&|r| r.cohort.to_string())),
-        ("cohort_size".into(), u32s(&|r| r.cohort_size)),
-        ("remaining_years".into(), f64s(&|r| opt(r.remaining_years))),
-        (
-            "momentum".into(),
-            ColumnData::F32(rows.iter().map(|r| r.momentum).collect()),
-        ),
+        ("independent".into(), raw(|r| r.independent)),
+        ("independent_percentile".into(), pct(|r| r.independent)),
+        ("claim_count".into(), raw(|r| r.claim_count)),
+        ("claim_count_percentile".into(), pct(|r| r.claim_count)),
+        ("survival_peers".into(), raw(|r| r.survival)),
+        ("survival_percentile".into(), pct(|r| r.survival)),
+        ("coverage".into(), raw(|r| r.coverage)),
+        ("coverage_percentile".into(), pct(|r| r.coverage)),
+        ("market".into(), f64s(|r| r.market)),
+        ("cohort".into(), strs(|r| r.cohort.to_string())),
+        ("cohort_size".into(), u32s(|r| r.cohort_size)),
+        ("remaining_years".into(), f64s(|r| opt(r.remaining_years))),
+        ("momentum".into(), f32s(|r| r.momentum)),
         (
             "primary_industry".into(),
-            u8s(&|r| r.primary.unwrap_or(u8::MAX)),
+            u8s(|r| r.primary.unwrap_or(u8::MAX)),
         ),
-        ("gaps".into(), u32s(&|r| r.gaps)),
+        ("gaps".into(), u32s(|r| r.gaps)),
     ];
     for d in 0..4 {
-        columns.push((format!("dimension_{d}"), f64s(&|r| opt(r.dimensions[d]))));
-        columns.push((format!("contribution_{d}"), f64s(&|r| r.contributions[d])));
+        builders.push((
+            format!("dimension_{d}"),
+            f64s(move |r| opt(r.dimensions[d])),
+        ));
+        builders.push((
+            format!("contribution_{d}"),
+            f64s(move |r| r.contributions[d]),
+        ));
     }
     for p in 0..5 {
-        columns.push((format!("policy_{p}"), u8s(&|r| check_code(r.policy[p]))));
+        builders.push((format!("policy_{p}"), u8s(move |r| check_code(r.policy[p]))));
     }
     for i in 0..table.industries.len() {
-        columns.push((
-            format!("fit_{i}"),
-            ColumnData::F32(rows.iter().map(|r| r.fits[i]).collect()),
-        ));
-        columns.push((
-            format!("rank_{i}"),
-            ColumnData::F32(rows.iter().map(|r| r.ranks[i]).collect()),
-        ));
+        builders.push((format!("fit_{i}"), f32s(move |r| r.fits[i])));
+        builders.push((format!("rank_{i}"), f32s(move |r| r.ranks[i])));
+    }
+    // Runs of rows are turned into columns in parallel, then joined in order.
+    let runs: Vec<Vec<ColumnData>> = table
+        .rows
+        .par_chunks(ROWS_PER_RUN)
+        .map(|rows| builders.iter().map(|(_, build)| build(rows)).collect())
+        .collect();
+    let mut columns: Vec<(String, ColumnData)> = builders
+        .iter()
+        .map(|(name, build)| (name.clone(), build(&[])))
+        .collect();
+    for run in runs {
+        for ((_, column), part) in columns.iter_mut().zip(run) {
+            column.append(part)?;
+        }
     }
     let mut metadata = BTreeMap::new();
     metadata.insert(
@@ -322,7 +351,7 @@ fn to_columns(table: &ScoreTable) -> ColumnTable {
         serde_json::to_string(&table.meta).unwrap_or_default(),
     );
     metadata.insert("industries".to_string(), table.industries.join("\n"));
-    ColumnTable { columns, metadata }
+    Ok(ColumnTable { columns, metadata })
 }
 
 fn from_columns(table: &ColumnTable) -> Result<ScoreTable> {

@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::citations::in_library_citations;
 use super::config::ModelConfig;
 use super::features::PatentFeatures;
 use super::percentile::{Cohorts, assign, label, mid_rank};
@@ -264,50 +265,6 @@ fn map<T: Send, F: Fn(usize) -> T + Sync + Send>(n: usize, parallel: bool, f: F)
     } else {
         (0..n).map(f).collect()
     }
-}
-
-/// In-library forward citations per patent, excluding self-citations (shared applicant).
-fn in_library_citations(features: &[PatentFeatures], parallel: bool) -> Vec<u32> {
-    // A number names one patent; a publication number shared by two patents (a data error)
-    // resolves to the one with the smaller application number, whatever the input order.
-    let mut by_number: FastMap<&str, u32> =
-        FastMap::with_capacity_and_hasher(features.len() * 2, Default::default());
-    for (i, f) in features.iter().enumerate() {
-        by_number.insert(f.application_number.as_str(), i as u32);
-    }
-    for (i, f) in features.iter().enumerate() {
-        for p in &f.publication_numbers {
-            let slot = by_number.entry(p.as_str()).or_insert(i as u32);
-            if features[*slot as usize].application_number > f.application_number
-                && features[*slot as usize].application_number.as_str() != p.as_str()
-            {
-                *slot = i as u32;
-            }
-        }
-    }
-    let targets: Vec<Vec<u32>> = map(features.len(), parallel, |i| {
-        let citing = &features[i];
-        let mut out: Vec<u32> = citing
-            .cited
-            .iter()
-            .filter_map(|c| by_number.get(c.as_str()).copied())
-            .filter(|&t| t as usize != i)
-            .filter(|&t| {
-                !features[t as usize]
-                    .applicants
-                    .iter()
-                    .any(|a| citing.applicants.contains(a))
-            })
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    });
-    let mut counts = vec![0u32; features.len()];
-    for t in targets.into_iter().flatten() {
-        counts[t as usize] += 1;
-    }
-    counts
 }
 
 /// Filing momentum per patent: percentile of its main IPC group's growth (last five years
@@ -649,10 +606,14 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
 
     // Library-wide: value percentile, tier, industry ranks.
     let mut sorted: Vec<f64> = rows.iter().map(|r| r.value).collect();
-    sorted.sort_by(f64::total_cmp);
+    if par {
+        sorted.par_sort_unstable_by(f64::total_cmp);
+    } else {
+        sorted.sort_unstable_by(f64::total_cmp);
+    }
     let tiers = &model.tiers;
     let ir = &model.industry_rank;
-    for row in &mut rows {
+    let finish = |row: &mut ScoreRow| {
         row.value_percentile = mid_rank(&sorted, row.value);
         let p = row.value_percentile;
         row.tier = if p >= tiers.a && row.confidence >= tiers.a_min_confidence {
@@ -683,6 +644,11 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
                 }
             })
             .collect();
+    };
+    if par {
+        rows.par_iter_mut().for_each(finish);
+    } else {
+        rows.iter_mut().for_each(finish);
     }
     rows
 }

@@ -66,6 +66,28 @@ impl ColumnData {
         self.len() == 0
     }
 
+    /// Appends `other`'s rows (a column of the same type; another type is an error).
+    pub fn append(&mut self, other: ColumnData) -> Result<()> {
+        match (self, other) {
+            (ColumnData::U8(a), ColumnData::U8(b)) => a.extend(b),
+            (ColumnData::U32(a), ColumnData::U32(b)) => a.extend(b),
+            (ColumnData::U64(a), ColumnData::U64(b)) => a.extend(b),
+            (ColumnData::I32(a), ColumnData::I32(b)) => a.extend(b),
+            (ColumnData::F32(a), ColumnData::F32(b)) => a.extend(b),
+            (ColumnData::F64(a), ColumnData::F64(b)) => a.extend(b),
+            (ColumnData::Str(a), ColumnData::Str(b)) => a.extend(b),
+            (ColumnData::StrList(a), ColumnData::StrList(b)) => a.extend(b),
+            (a, b) => {
+                return Err(Error::Corrupt(format!(
+                    "cannot append a {} column to a {} column",
+                    b.data_type(),
+                    a.data_type()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn to_array(&self) -> ArrayRef {
         match self {
             ColumnData::U8(v) => Arc::new(UInt8Array::from(v.clone())),
@@ -315,6 +337,17 @@ mod tests {
             &ColumnData::U32(vec![9, 9, 9])
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let mut joined = ColumnData::U32(vec![1]);
+        joined.append(ColumnData::U32(vec![2, 3])).unwrap();
+        assert_eq!(joined, ColumnData::U32(vec![1, 2, 3]));
+        let message = joined
+            .append(ColumnData::F64(vec![1.0]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("cannot append a Float64 column to a UInt32"),
+            "{message}"
+        );
         let mut bad = table.clone();
         bad.columns[0].1 = ColumnData::U32(vec![1]);
         assert!(bad.write_atomic(&path).is_err());
