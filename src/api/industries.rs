@@ -12,10 +12,10 @@ use utoipa::IntoParams;
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiPath, ApiQuery, Auth, comma_list};
 use super::{AppState, spawn_cpu, spawn_heavy};
+use crate::engine::ShortlistRequest;
 
 /// Longest shortlist page served from the quick pool.
 const QUICK_SHORTLIST: usize = 100;
-use crate::engine::ShortlistRequest;
 
 /// The ten industries with counts and tier distribution.
 #[utoipa::path(get, path = "/v1/industries", tag = "industries", responses((status = 200, description = "the ten industries")))]

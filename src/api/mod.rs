@@ -90,8 +90,8 @@ impl AppState {
     }
 }
 
-/// Runs quick CPU work (searches without facets, lookups, cards) on the global rayon pool and
-/// awaits it; a panic becomes a 500.
+/// Runs quick CPU work (searches without facets, lookups, cards, shortlist pages) on the
+/// global rayon pool and awaits it; a panic becomes a 500.
 pub async fn spawn_cpu<T, F>(work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -100,9 +100,15 @@ where
     run_on(None, work).await
 }
 
-/// Runs heavy CPU work (matchmaking, similar patents, shortlists, faceted searches, reports)
-/// on a pool of its own, so a quick search never waits in the queue behind it: the operating
-/// system shares the cores between the two pools instead.
+/// Scheduling priority of the heavy pool's threads: when both pools want the cores, quick
+/// work runs first (10^6 patents, 8 clients: plain p99 32 → 19 ms, heavy classes ~30 % slower).
+const HEAVY_NICE: i32 = 10;
+
+/// Runs heavy CPU work (matchmaking, similar patents, whole shortlists, faceted searches,
+/// reports, exports) on a pool of its own at a lower priority, so a quick search neither waits
+/// in the queue behind it nor shares a core with it evenly. A lock heavy work holds can make
+/// quick work wait for a low-priority thread, so heavy work keeps lock scopes short (the index
+/// reader and the score table are shared snapshots).
 pub async fn spawn_heavy<T, F>(work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -113,29 +119,12 @@ where
         rayon::ThreadPoolBuilder::new()
             .num_threads(rayon::current_num_threads())
             .thread_name(|i| format!("patscreen-heavy-{i}"))
-            .start_handler(|_| lower_priority())
+            .start_handler(|_| crate::engine::lower_thread_priority(HEAVY_NICE))
             .build()
             .ok()
     });
     run_on(pool.as_ref(), work).await
 }
-
-/// Lowers the calling thread's scheduling priority (nice 10), so when quick and heavy work
-/// both wait for a core the operating system runs the quick work first (on Linux the nice
-/// value is per thread).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[allow(unsafe_code)]
-fn lower_priority() {
-    // SAFETY: `setpriority` takes no pointers; `who` 0 is the calling thread. A failure
-    // leaves the priority as it was, which is harmless.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
-}
-
-/// Elsewhere heavy work keeps the default priority.
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn lower_priority() {}
 
 async fn run_on<T, F>(pool: Option<&rayon::ThreadPool>, work: F) -> Result<T, ApiError>
 where

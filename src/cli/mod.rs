@@ -641,6 +641,7 @@ pub fn serve_library(
             listener.local_addr()?
         );
         let state = patscreen::api::AppState::new(library.clone(), config);
+        library.warm_scores();
         patscreen::api::serve(listener, state, shutdown_signal()).await?;
         eprintln!("stopped: the batch in progress, if any, was finished");
         anyhow::Ok(())

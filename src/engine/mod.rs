@@ -4,6 +4,7 @@
 
 mod access;
 mod matching;
+mod os;
 mod reindex;
 mod reports;
 mod scores;
@@ -15,6 +16,7 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 
 pub use access::{BatchStatus, Caller, Role};
 pub use matching::{DemandMatch, MatchReasons, PatentMatch, SimilarPatent};
+pub use os::lower_thread_priority;
 pub use reindex::ReindexStats;
 pub use reports::{
     BatchDiff, BatchScreening, DemandHit, Expiring, IndustrySummary, InstitutionReport, TierCounts,

@@ -7,7 +7,8 @@
 //! block at a time for the hits shown; mapped, every block read leaves the pages around it
 //! resident in the server, so a day of random fetches at 10^6 patents maps most of the store.
 //! Read with `pread`, the same pages live in the kernel's page cache, shared and reclaimable,
-//! and only the blocks tantivy caches count against the server.
+//! and only the blocks tantivy caches count against the server. Large reads (a merge copies a
+//! segment's whole store) still go through the memory map rather than into the heap.
 
 use std::fs::File;
 use std::io;
@@ -25,6 +26,9 @@ use tantivy::directory::{
 /// The extension of tantivy's document store files.
 const STORE_EXTENSION: &str = "store";
 
+/// Reads longer than this are served from the memory map (a document block is ~16 KiB).
+const LARGEST_POSITIONED_READ: usize = 8 << 20;
+
 /// A memory-mapped directory whose document stores are read with positioned reads.
 #[derive(Debug, Clone)]
 pub(super) struct HybridDirectory {
@@ -35,10 +39,12 @@ pub(super) struct HybridDirectory {
 impl HybridDirectory {
     /// Opens the directory at `root` (which must exist).
     pub(super) fn open(root: &Path) -> tantivy::Result<HybridDirectory> {
-        Ok(HybridDirectory {
-            mmap: MmapDirectory::open(root)?,
-            root: root.to_path_buf(),
-        })
+        let mmap = MmapDirectory::open(root)?;
+        // Like the memory-mapped directory, so a later change of directory does not matter.
+        let root = root.canonicalize().map_err(|e| {
+            tantivy::TantivyError::from(OpenReadError::wrap_io_error(e, root.into()))
+        })?;
+        Ok(HybridDirectory { mmap, root })
     }
 
     fn read_positioned(path: &Path) -> bool {
@@ -65,7 +71,12 @@ impl Directory for HybridDirectory {
                 path.to_path_buf(),
             )
         })?;
-        Ok(Arc::new(PositionedFile { file, len }))
+        Ok(Arc::new(PositionedFile {
+            file,
+            len,
+            path: path.to_path_buf(),
+            mmap: self.mmap.clone(),
+        }))
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
@@ -101,11 +112,14 @@ impl Directory for HybridDirectory {
     }
 }
 
-/// An open file read with `pread`; every read returns its own bytes.
+/// An open file read with `pread`; every read returns its own bytes. Reads longer than
+/// [`LARGEST_POSITIONED_READ`] are served from the memory map of the same file.
 #[derive(Debug)]
 struct PositionedFile {
     file: File,
     len: usize,
+    path: PathBuf,
+    mmap: MmapDirectory,
 }
 
 impl HasLen for PositionedFile {
@@ -124,6 +138,13 @@ impl FileHandle for PositionedFile {
                 io::ErrorKind::UnexpectedEof,
                 format!("read of {range:?} past the end of a {}-byte file", self.len),
             ));
+        }
+        if range.len() > LARGEST_POSITIONED_READ {
+            let mapped = self
+                .mmap
+                .get_file_handle(&self.path)
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            return mapped.read_bytes(range);
         }
         let mut buffer = vec![0; range.len()];
         read_exact_at(&self.file, &mut buffer, range.start as u64)?;
@@ -171,6 +192,19 @@ mod tests {
         let idx = directory.get_file_handle(Path::new("a.idx")).unwrap();
         assert!(!format!("{idx:?}").contains("PositionedFile"));
         assert_eq!(idx.read_bytes(0..3).unwrap().as_slice(), b"012");
+        // A read past the positioned-read limit comes from the map, with the same bytes.
+        let large: Vec<u8> = (0..LARGEST_POSITIONED_READ + 10)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let mut w = directory.open_write(Path::new("big.store")).unwrap();
+        w.write_all(&large).unwrap();
+        w.terminate().unwrap();
+        let big = directory.get_file_handle(Path::new("big.store")).unwrap();
+        assert_eq!(
+            big.read_bytes(0..large.len()).unwrap().as_slice(),
+            &large[..]
+        );
+        assert_eq!(big.read_bytes(5..9).unwrap().as_slice(), &large[5..9]);
         let missing = directory.get_file_handle(Path::new("b.store"));
         assert!(matches!(
             missing,

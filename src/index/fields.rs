@@ -65,6 +65,10 @@ pub mod names {
     pub const APPLICATION_DAY: &str = "application_day";
     /// Year fast field.
     pub const YEAR: &str = "year";
+    /// Legal status facet.
+    pub const LEGAL_STATUS: &str = "legal_status";
+    /// Patent type facet.
+    pub const PATENT_TYPE: &str = "patent_type";
 }
 
 impl PatentFields {
@@ -99,9 +103,11 @@ impl PatentFields {
         let institution =
             b.add_facet_field("institution", tantivy::schema::FacetOptions::default());
         let patent_type =
-            b.add_facet_field("patent_type", tantivy::schema::FacetOptions::default());
-        let legal_status =
-            b.add_facet_field("legal_status", tantivy::schema::FacetOptions::default());
+            b.add_facet_field(names::PATENT_TYPE, tantivy::schema::FacetOptions::default());
+        let legal_status = b.add_facet_field(
+            names::LEGAL_STATUS,
+            tantivy::schema::FacetOptions::default(),
+        );
         let year_facet = b.add_facet_field("year_facet", tantivy::schema::FacetOptions::default());
         let year = b.add_u64_field(names::YEAR, FAST | INDEXED);
         let application_day = b.add_i64_field(names::APPLICATION_DAY, FAST | INDEXED);

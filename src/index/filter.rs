@@ -24,7 +24,6 @@ use crate::error::{Error, Result};
 pub(super) type OrdinalCheck = Arc<dyn Fn(u64) -> bool + Send + Sync>;
 
 /// The per-hit filters of a search.
-#[derive(Clone, Default)]
 pub(super) struct DocFilter {
     legal_statuses: Vec<Facet>,
     patent_types: Vec<Facet>,
@@ -76,6 +75,11 @@ impl DocFilter {
         })
     }
 
+    /// Adds a check on the patent's ordinal (the score filter).
+    pub(super) fn check_ordinals(&mut self, check: OrdinalCheck) {
+        self.ordinal = Some(check);
+    }
+
     /// Whether any filter is set.
     pub(super) fn is_active(&self) -> bool {
         !self.legal_statuses.is_empty()
@@ -102,8 +106,8 @@ impl DocFilter {
         };
         let fast = segment.fast_fields();
         Ok(SegmentFilter {
-            legal_statuses: facets("legal_status", &self.legal_statuses)?,
-            patent_types: facets("patent_type", &self.patent_types)?,
+            legal_statuses: facets(names::LEGAL_STATUS, &self.legal_statuses)?,
+            patent_types: facets(names::PATENT_TYPE, &self.patent_types)?,
             years: match self.years {
                 Some(range) => Some((fast.u64(names::YEAR)?, range)),
                 None => None,
@@ -174,6 +178,10 @@ pub(super) struct Filtered<'a, C> {
 impl<C: Collector> Collector for Filtered<'_, C> {
     type Fruit = C::Fruit;
     type Child = FilteredSegment<C::Child>;
+
+    fn check_schema(&self, schema: &tantivy::schema::Schema) -> tantivy::Result<()> {
+        self.collector.check_schema(schema)
+    }
 
     fn for_segment(&self, local_id: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         Ok(FilteredSegment {

@@ -327,6 +327,8 @@ fn run(
     scores: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<SearchResults> {
     let f = &request.filters;
+    // Status, type, year and date filters first: their errors come before those of scores.
+    let mut doc_filter = DocFilter::new(f, None)?;
     let needs_scores = !f.industries.is_empty()
         || !f.tiers.is_empty()
         || f.min_value.is_some()
@@ -344,29 +346,16 @@ fn run(
         }
         None => None,
     };
-    let filter = match &lookup {
-        Some(l) => Some(Arc::new(ScoreFilter::new(
-            l.clone(),
-            &f.tiers,
-            &f.industries,
-            f.min_value,
-        )?)),
-        None => None,
-    };
-    let accepts = {
-        let filter = filter.clone();
-        move |ordinal: u64| {
-            filter
-                .as_ref()
-                .is_none_or(|f| !f.is_active() || f.accepts(ordinal))
-        }
-    };
-    let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     // Patents are filtered on their scores only when a score filter is set, and the collectors
     // run bare when no filter is, without reading any column per hit.
-    let active = filter.as_ref().is_some_and(|f| f.is_active());
-    let check: Option<OrdinalCheck> = active.then(|| Arc::new(accepts) as OrdinalCheck);
-    let doc_filter = DocFilter::new(f, check)?;
+    if let Some(l) = &lookup {
+        let score_filter = ScoreFilter::new(l.clone(), &f.tiers, &f.industries, f.min_value)?;
+        if score_filter.is_active() {
+            let check: OrdinalCheck = Arc::new(move |ordinal| score_filter.accepts(ordinal));
+            doc_filter.check_ordinals(check);
+        }
+    }
+    let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     let predicate = &doc_filter;
     let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match (request.sort, &lookup) {
         (SortOrder::Relevance, _) if request.top_only => {
@@ -536,7 +525,6 @@ fn run(
     })
 }
 
-/// Merges overlapping highlight ranges (search-mode tokens overlap).
 /// Runs `collector` over the hits of `query` that `filter` accepts.
 fn collect<C: Collector>(
     searcher: &Searcher,

@@ -21,6 +21,13 @@ const SHARDS: usize = 64;
 /// Patents per run when numbers are grouped by shard.
 const RUN: usize = 65_536;
 
+/// The shard of a hash: from its middle bits, as the shards' own tables start probing at the
+/// low bits and tag entries with the top ones (the same bits for every key of a shard would
+/// crowd them into a few groups).
+fn shard(hash: u64) -> usize {
+    ((hash >> 32) as usize) & (SHARDS - 1)
+}
+
 /// Which patent each application or publication number names.
 struct Numbers<'a> {
     hasher: foldhash::fast::FixedState,
@@ -33,7 +40,7 @@ impl<'a> Numbers<'a> {
     /// whatever the input order.
     fn new(features: &'a [PatentFeatures], parallel: bool) -> Numbers<'a> {
         let hasher = foldhash::fast::FixedState::default();
-        let shard_of = |text: &str| (hasher.hash_one(text) as usize) & (SHARDS - 1);
+        let shard_of = |text: &str| shard(hasher.hash_one(text));
         // Every (number, patent, is its application number), grouped by shard in runs of
         // patents. Application numbers always win and publication numbers go to the smallest
         // application number, so the order within a shard does not matter.
@@ -88,8 +95,9 @@ impl<'a> Numbers<'a> {
     }
 
     fn get(&self, number: &str) -> Option<u32> {
-        let shard = (self.hasher.hash_one(number) as usize) & (SHARDS - 1);
-        self.shards[shard].get(number).copied()
+        self.shards[shard(self.hasher.hash_one(number))]
+            .get(number)
+            .copied()
     }
 }
 

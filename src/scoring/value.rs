@@ -480,7 +480,8 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
         shared.push((institution, cohort));
     }
 
-    let mut rows: Vec<ScoreRow> = map(n, par, |i| {
+    // Each row takes its shared strings over (no reference count is touched per row).
+    let row_of = |(i, (institution, cohort)): (usize, (Arc<str>, Arc<str>))| {
         let f = &features[i];
         let citations = rates[i]
             .zip(rate_pct[i])
@@ -576,7 +577,7 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
         ScoreRow {
             ordinal: f.ordinal,
             application_number: f.application_number.clone(),
-            institution: shared[i].0.clone(),
+            institution,
             value: value_hundredths as f64 / 100.0,
             contributions,
             dimensions: dims,
@@ -591,7 +592,7 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
             survival,
             coverage: coverage_v,
             market,
-            cohort: shared[i].1.clone(),
+            cohort,
             cohort_size: cohorts.sizes[i],
             remaining_years,
             fits: f.fits.clone(),
@@ -602,7 +603,12 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
             gaps: gap_bits,
             available,
         }
-    });
+    };
+    let mut rows: Vec<ScoreRow> = if par {
+        shared.into_par_iter().enumerate().map(row_of).collect()
+    } else {
+        shared.into_iter().enumerate().map(row_of).collect()
+    };
 
     // Library-wide: value percentile, tier, industry ranks.
     let mut sorted: Vec<f64> = rows.iter().map(|r| r.value).collect();

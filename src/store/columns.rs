@@ -66,6 +66,20 @@ impl ColumnData {
         self.len() == 0
     }
 
+    /// Makes room for `additional` more rows.
+    pub fn reserve(&mut self, additional: usize) {
+        match self {
+            ColumnData::U8(v) => v.reserve(additional),
+            ColumnData::U32(v) => v.reserve(additional),
+            ColumnData::U64(v) => v.reserve(additional),
+            ColumnData::I32(v) => v.reserve(additional),
+            ColumnData::F32(v) => v.reserve(additional),
+            ColumnData::F64(v) => v.reserve(additional),
+            ColumnData::Str(v) => v.reserve(additional),
+            ColumnData::StrList(v) => v.reserve(additional),
+        }
+    }
+
     /// Appends `other`'s rows (a column of the same type; another type is an error).
     pub fn append(&mut self, other: ColumnData) -> Result<()> {
         match (self, other) {
