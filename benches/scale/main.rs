@@ -128,6 +128,9 @@ fn run(work: &Path, count: u64) -> Value {
         serde_json::from_str(&std::fs::read_to_string(&ingest_file).unwrap()).unwrap()
     };
     eprintln!("[{count}] ingest: {ingest}");
+    // Other processes' unwritten data (the corpus, a build) would otherwise be flushed by the
+    // rescoring's own fsync under ext4's ordered journal, and timed as if it were ours.
+    flush_dirty_pages();
     let rescore = child::run_self(&["--rescore-child".into(), library.display().to_string()]);
     eprintln!("[{count}] rescore: {rescore}");
     let queries = dir.join("queries.txt");
@@ -215,10 +218,14 @@ fn ready(addr: SocketAddr) -> bool {
     reply.starts_with("HTTP/1.1 200")
 }
 
+/// Writes every process's dirty pages out (`sync`); whether it ran.
+fn flush_dirty_pages() -> bool {
+    Command::new("sync").status().is_ok_and(|s| s.success())
+}
+
 /// Drops the page cache when allowed (root), so that the start is cold.
 fn drop_caches() -> bool {
-    Command::new("sync").status().is_ok_and(|s| s.success())
-        && std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok()
+    flush_dirty_pages() && std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok()
 }
 
 fn serve_and_load(dir: &Path, library: &Path, corpus: &corpus::Corpus) -> Value {
