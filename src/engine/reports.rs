@@ -10,6 +10,7 @@ use super::Library;
 use crate::error::{Error, Result};
 use crate::ingest::RowIssue;
 use crate::scoring::{ScoreRow, ScoreTable, Tier};
+use crate::store::BatchRecord;
 use crate::text::normalize_name;
 
 /// Counts per tier, A to D.
@@ -218,9 +219,13 @@ impl Library {
             .collect();
         let diff = match previous.and_then(|p| p.batch_id.map(|b| (p.id, b))) {
             Some((previous_id, previous_batch)) => {
-                let catalog = self.catalog()?;
-                let archived = |b: i64| -> Result<HashSet<String>> {
-                    let record = catalog.batch(b)?;
+                // The catalog is locked only to look the batches up, not while their
+                // archives are read (other requests wait for that lock).
+                let (current_record, previous_record) = {
+                    let catalog = self.catalog()?;
+                    (catalog.batch(batch.id)?, catalog.batch(previous_batch)?)
+                };
+                let archived = |record: &BatchRecord| -> Result<HashSet<String>> {
                     Ok(self
                         .archive
                         .read(&record.archive_file, &record.institution)?
@@ -228,8 +233,8 @@ impl Library {
                         .map(|p| p.application_number.to_string())
                         .collect())
                 };
-                let now = archived(batch.id)?;
-                let before = archived(previous_batch)?;
+                let now = archived(&current_record)?;
+                let before = archived(&previous_record)?;
                 let mut added: Vec<String> = now.difference(&before).cloned().collect();
                 let mut not_resubmitted: Vec<String> = before.difference(&now).cloned().collect();
                 added.sort();
