@@ -38,33 +38,27 @@ pub fn lower_thread_priority(_nice: i32) {}
 
 #[cfg(all(test, target_os = "linux", target_env = "gnu"))]
 mod tests {
+    /// The calling thread's nice value: field 19 of /proc/thread-self/stat.
+    fn own_nice() -> Option<i32> {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+        stat.rsplit(')')
+            .next()?
+            .split_whitespace()
+            .nth(16)?
+            .parse()
+            .ok()
+    }
+
     #[test]
     fn a_thread_lowers_only_its_own_priority() {
-        let nice = |who| std::fs::read_to_string(format!("/proc/thread-self/{who}")).ok();
-        let own = std::thread::spawn(move || {
+        let own = std::thread::spawn(|| {
             super::lower_thread_priority(7);
             super::release_free_heap();
-            // Field 19 of /proc/thread-self/stat is the nice value.
-            nice("stat").and_then(|s| {
-                s.rsplit(')')
-                    .next()?
-                    .split_whitespace()
-                    .nth(16)?
-                    .parse::<i32>()
-                    .ok()
-            })
+            own_nice()
         })
         .join()
         .unwrap();
         assert_eq!(own, Some(7));
-        let here = nice("stat").and_then(|s| {
-            s.rsplit(')')
-                .next()?
-                .split_whitespace()
-                .nth(16)?
-                .parse::<i32>()
-                .ok()
-        });
-        assert_ne!(here, Some(7));
+        assert_ne!(own_nice(), Some(7));
     }
 }

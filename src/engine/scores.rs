@@ -248,21 +248,16 @@ impl Library {
 }
 
 /// Runs `work` (warming caches of a new table, dropping large values) on a thread of its own
-/// at the lowest priority; the handle says when it is done. When no thread can be started,
-/// what `work` held is dropped here.
-fn in_background(work: impl FnOnce() + Send + 'static) -> Option<std::thread::JoinHandle<()>> {
+/// at the lowest priority. When no thread can be started, what `work` held is dropped here.
+fn in_background(work: impl FnOnce() + Send + 'static) {
     let started = std::thread::Builder::new()
         .name("patscreen-background".into())
         .spawn(move || {
             lower_thread_priority(19);
             work();
         });
-    match started {
-        Ok(handle) => Some(handle),
-        Err(e) => {
-            tracing::warn!(error = %e, "no background thread: large values are freed in place");
-            None
-        }
+    if let Err(e) = started {
+        tracing::warn!(error = %e, "no background thread: large values are freed in place");
     }
 }
 

@@ -226,9 +226,9 @@ impl<S: SegmentCollector> SegmentCollector for FilteredSegment<S> {
 mod tests {
     use chrono::NaiveDate;
 
-    use crate::index::{CommitState, PatentIndex, SearchRequest};
+    use crate::index::SearchRequest;
+    use crate::index::tests::indexed;
     use crate::model::{ApplicationNumber, LegalStatus, Patent, PatentType};
-    use crate::schema;
 
     fn patent(number: &str, status: LegalStatus, kind: PatentType, day: Option<u32>) -> Patent {
         let mut p = Patent::new(ApplicationNumber::parse(number).unwrap(), "一种电池");
@@ -241,7 +241,6 @@ mod tests {
     #[test]
     fn status_type_year_and_date_are_checked_per_hit() {
         let dir = tempfile::tempdir().unwrap();
-        let index = PatentIndex::open_or_create(dir.path()).unwrap();
         let patents = [
             // Applied 2019-03-01 (the date decides the year), in force, invention.
             patent(
@@ -265,16 +264,7 @@ mod tests {
                 None,
             ),
         ];
-        let mut writer = index.writer(1, 50_000_000).unwrap();
-        writer.apply(&patents, &[1, 2, 3]).unwrap();
-        writer
-            .commit(&CommitState {
-                fingerprint: schema::fingerprint(),
-                last_batch: 1,
-            })
-            .unwrap();
-        writer.finish().unwrap();
-        index.reload().unwrap();
+        let index = indexed(dir.path(), &patents);
         let found = |set: &dyn Fn(&mut SearchRequest)| -> Vec<String> {
             let mut request = SearchRequest::new("电池", 10);
             set(&mut request);

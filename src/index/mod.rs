@@ -278,6 +278,23 @@ mod tests {
     use super::*;
     use crate::model::IpcCode;
 
+    /// An index in `dir` holding `patents` (ordinals 1, 2, …), committed and reloaded.
+    pub(super) fn indexed(dir: &Path, patents: &[Patent]) -> PatentIndex {
+        let index = PatentIndex::open_or_create(dir).unwrap();
+        let ordinals: Vec<u64> = (1..=patents.len() as u64).collect();
+        let mut writer = index.writer(1, 50_000_000).unwrap();
+        writer.apply(patents, &ordinals).unwrap();
+        writer
+            .commit(&CommitState {
+                fingerprint: schema::fingerprint(),
+                last_batch: 1,
+            })
+            .unwrap();
+        writer.finish().unwrap();
+        index.reload().unwrap();
+        index
+    }
+
     fn patent(number: &str, title: &str, abstract_text: &str) -> Patent {
         let mut p = Patent::new(ApplicationNumber::parse(number).unwrap(), title);
         p.abstract_text = Some(abstract_text.into());
@@ -295,7 +312,6 @@ mod tests {
     #[test]
     fn index_search_phrase_boolean_facets_and_reopen() {
         let dir = tempfile::tempdir().unwrap();
-        let index = PatentIndex::open_or_create(dir.path()).unwrap();
         let mut a = patent(
             "CN202110123456.7",
             "一种锂离子电池正极材料的制备方法",
@@ -315,16 +331,7 @@ mod tests {
             "一种图像识别方法",
             "基于卷积神经网络识别图像。",
         );
-        let mut writer = index.writer(1, 50_000_000).unwrap();
-        writer.apply(&[a, b, c], &[1, 2, 3]).unwrap();
-        writer
-            .commit(&CommitState {
-                fingerprint: schema::fingerprint(),
-                last_batch: 1,
-            })
-            .unwrap();
-        writer.finish().unwrap();
-        index.reload().unwrap();
+        let index = indexed(dir.path(), &[a, b, c]);
         assert_eq!(index.num_docs(), 3);
 
         let r = index.search_plain(&SearchRequest::new("电池", 10)).unwrap();

@@ -151,26 +151,11 @@ mod tests {
     ) -> PatentFeatures {
         let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
         PatentFeatures {
-            ordinal: 0,
-            application_number: number.to_string(),
             publication_numbers: strings(publications),
-            institution: String::new(),
             applicants: vec![applicant.to_string()],
-            patent_type: None,
-            main_ipc: None,
             year: 2020,
-            application_date: None,
-            publication_date: None,
-            grant_date: None,
-            legal_status: None,
-            forward_citations: None,
             cited: strings(cited),
-            family_countries: vec![],
-            family_granted_abroad: None,
-            events: 0,
-            claims: None,
-            fits: vec![],
-            primary: None,
+            ..PatentFeatures::blank(number)
         }
     }
 

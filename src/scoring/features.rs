@@ -93,6 +93,33 @@ pub struct PatentFeatures {
 }
 
 impl PatentFeatures {
+    /// Features with nothing known but the application number (for tests).
+    #[cfg(test)]
+    pub(super) fn blank(number: &str) -> PatentFeatures {
+        PatentFeatures {
+            ordinal: 0,
+            application_number: number.to_string(),
+            publication_numbers: vec![],
+            institution: String::new(),
+            applicants: vec![],
+            patent_type: None,
+            main_ipc: None,
+            year: 0,
+            application_date: None,
+            publication_date: None,
+            grant_date: None,
+            legal_status: None,
+            forward_citations: None,
+            cited: vec![],
+            family_countries: vec![],
+            family_granted_abroad: None,
+            events: 0,
+            claims: None,
+            fits: vec![],
+            primary: None,
+        }
+    }
+
     /// Extracts the features of a patent.
     pub fn extract(patent: &Patent, ordinal: u32, matcher: &IndustryMatcher) -> PatentFeatures {
         let claim_set = patent

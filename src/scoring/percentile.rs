@@ -171,26 +171,9 @@ mod tests {
 
     fn patent(ipc: &str, year: u16) -> PatentFeatures {
         PatentFeatures {
-            ordinal: 0,
-            application_number: String::new(),
-            publication_numbers: vec![],
-            institution: String::new(),
-            applicants: vec![],
-            patent_type: None,
             main_ipc: IpcCode::parse(ipc).ok(),
             year,
-            application_date: None,
-            publication_date: None,
-            grant_date: None,
-            legal_status: None,
-            forward_citations: None,
-            cited: vec![],
-            family_countries: vec![],
-            family_granted_abroad: None,
-            events: 0,
-            claims: None,
-            fits: vec![],
-            primary: None,
+            ..PatentFeatures::blank("")
         }
     }
 
