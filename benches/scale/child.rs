@@ -188,7 +188,8 @@ fn variants(query: &str) -> Vec<(&'static str, SearchRequest)> {
 }
 
 /// `--engine-child LIBRARY QUERIES PASSES`: single-threaded query latency over the query
-/// list, each variant timed separately after one warm-up pass.
+/// list, each variant timed separately after one warm-up pass. `PATSCREEN_ENGINE_VARIANT`
+/// limits the run to one variant (to profile it).
 pub fn engine(library: &Path, queries: &Path, passes: usize) -> Value {
     let opened = Instant::now();
     let library = Library::open(library, Access::ReadOnly, options(), &Silent).unwrap();
@@ -199,9 +200,13 @@ pub fn engine(library: &Path, queries: &Path, passes: usize) -> Value {
         .filter(|l| !l.trim().is_empty())
         .map(str::to_string)
         .collect();
+    let only = std::env::var("PATSCREEN_ENGINE_VARIANT").ok();
     let names: Vec<&str> = variants("x").iter().map(|(n, _)| *n).collect();
     let mut out = serde_json::Map::new();
     for (v, name) in names.iter().enumerate() {
+        if only.as_deref().is_some_and(|o| o != *name) {
+            continue;
+        }
         let requests: Vec<SearchRequest> = queries
             .iter()
             .map(|q| variants(q).swap_remove(v).1)

@@ -640,8 +640,8 @@ pub fn serve_library(
             "patscreen serving on http://{} (Ctrl-C to stop)",
             listener.local_addr()?
         );
+        library.warm()?;
         let state = patscreen::api::AppState::new(library.clone(), config);
-        library.warm_scores();
         patscreen::api::serve(listener, state, shutdown_signal()).await?;
         eprintln!("stopped: the batch in progress, if any, was finished");
         anyhow::Ok(())

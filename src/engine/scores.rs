@@ -217,13 +217,16 @@ impl Library {
         Ok(())
     }
 
-    /// Puts the loaded score table's industry rankings in order on a background thread, so
-    /// the first shortlist of each industry does not pay for it (the server calls this once
-    /// it is up; a rescoring warms its new table itself).
-    pub fn warm_scores(&self) {
+    /// Readies a library for serving: reads the index segments' in-memory attributes now and
+    /// puts the loaded score table's industry rankings in order on a background thread, so
+    /// that neither the first search nor the first shortlist of an industry pays for them (the
+    /// server calls this before it listens; a rescoring warms its new table itself).
+    pub fn warm(&self) -> Result<()> {
+        self.index_read()?.warm()?;
         if let Some(table) = self.scores() {
             in_background(move || warm(&table));
         }
+        Ok(())
     }
 
     /// The score card of a patent.

@@ -1,46 +1,62 @@
-//! Filters checked on each matching patent's fast fields while hits are collected: legal
-//! status, patent type, application year and date, and the score filter on the ordinal.
+//! Filters checked on each matching patent while hits are collected: legal status, patent
+//! type, application year and date, and the score filter on the ordinal.
 //!
 //! These filters keep most of the library (in force or pending, inventions, since 2012), so
 //! intersecting the text query with their posting lists costs more than the text query itself
 //! (10^6 patents: seeks through a union of two status lists over a million documents). Checked
-//! per hit on columns, they cost a few lookups per text match. Institution and IPC filters,
-//! which are selective, stay in the query where their posting lists lead the intersection.
+//! per hit on the segment's in-memory attributes, they cost an array read or two per text
+//! match. Institution and IPC filters, which are selective, stay in the query where their
+//! posting lists lead the intersection.
 
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
-use tantivy::fastfield::FacetReader;
-use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentReader};
 
-use super::document::{epoch_day, facet};
-use super::fields::names;
+use super::attributes::{self, Attributes, NO_ORDINAL, SegmentAttributes};
+use super::document::epoch_day;
 use super::search::Filters;
 use crate::error::{Error, Result};
+use crate::model::{LegalStatus, PatentType};
 
 /// A check on a patent's ordinal (the score filter).
 pub(super) type OrdinalCheck = Arc<dyn Fn(u64) -> bool + Send + Sync>;
 
 /// The per-hit filters of a search.
 pub(super) struct DocFilter {
-    legal_statuses: Vec<Facet>,
-    patent_types: Vec<Facet>,
-    years: Option<(u64, u64)>,
+    attributes: Attributes,
+    /// Accepted legal statuses as a mask over [`LegalStatus::ALL`] (none: any).
+    legal_statuses: Option<u32>,
+    /// Accepted patent types as a mask over [`PatentType::ALL`] (none: any).
+    patent_types: Option<u32>,
+    years: Option<(u16, u16)>,
     days: Option<(i64, i64)>,
     ordinal: Option<OrdinalCheck>,
 }
 
+/// The mask of the positions of `wanted` in `all` (none when nothing is wanted).
+fn mask<T: PartialEq>(wanted: &[T], all: &[T]) -> Option<u32> {
+    (!wanted.is_empty()).then(|| {
+        all.iter()
+            .enumerate()
+            .filter(|(_, v)| wanted.contains(v))
+            .fold(0, |m, (i, _)| m | (1 << i))
+    })
+}
+
 impl DocFilter {
-    /// Resolves the request's status, type, year and date filters; `ordinal` is the score
-    /// filter, if one is active. Errors name the parameter at fault.
-    pub(super) fn new(filters: &Filters, ordinal: Option<OrdinalCheck>) -> Result<DocFilter> {
+    /// The filters of `filters` over the segments of `attributes`; `ordinal` adds a score
+    /// check.
+    pub(super) fn new(
+        filters: &Filters,
+        attributes: Attributes,
+        ordinal: Option<OrdinalCheck>,
+    ) -> Result<DocFilter> {
         let years = match (filters.year_from, filters.year_to) {
             (None, None) => None,
             (from, to) => {
-                let from = u64::from(from.unwrap_or(0));
-                let to = u64::from(to.unwrap_or(u16::MAX));
+                let from = from.unwrap_or(0);
+                let to = to.unwrap_or(u16::MAX);
                 if from > to {
                     return Err(Error::invalid("year_from", "is after year_to"));
                 }
@@ -59,113 +75,80 @@ impl DocFilter {
             }
         };
         Ok(DocFilter {
-            legal_statuses: filters
-                .legal_statuses
-                .iter()
-                .map(|s| facet([s.as_str()]))
-                .collect(),
-            patent_types: filters
-                .patent_types
-                .iter()
-                .map(|t| facet([t.as_str()]))
-                .collect(),
+            attributes,
+            legal_statuses: mask(&filters.legal_statuses, &LegalStatus::ALL),
+            patent_types: mask(&filters.patent_types, &PatentType::ALL),
             years,
             days,
             ordinal,
         })
     }
 
-    /// Adds a check on the patent's ordinal (the score filter).
+    /// Adds a check on each hit's ordinal.
     pub(super) fn check_ordinals(&mut self, check: OrdinalCheck) {
         self.ordinal = Some(check);
     }
 
-    /// Whether any filter is set.
+    /// The attributes the filter reads.
+    pub(super) fn attributes(&self) -> &Attributes {
+        &self.attributes
+    }
+
+    /// Whether any filter is set (otherwise collectors run bare).
     pub(super) fn is_active(&self) -> bool {
-        !self.legal_statuses.is_empty()
-            || !self.patent_types.is_empty()
+        self.legal_statuses.is_some()
+            || self.patent_types.is_some()
             || self.years.is_some()
             || self.days.is_some()
             || self.ordinal.is_some()
     }
 
-    /// The filter bound to one segment's columns.
     fn for_segment(&self, segment: &SegmentReader) -> tantivy::Result<SegmentFilter> {
-        let facets = |name: &str, wanted: &[Facet]| -> tantivy::Result<Option<FacetFilter>> {
-            if wanted.is_empty() {
-                return Ok(None);
-            }
-            let reader = segment.facet_reader(name)?;
-            let mut ords = Vec::new();
-            for facet in wanted {
-                if let Some(ord) = reader.facet_dict().term_ord(facet.encoded_str())? {
-                    ords.push(ord);
-                }
-            }
-            Ok(Some(FacetFilter { reader, ords }))
-        };
-        let fast = segment.fast_fields();
         Ok(SegmentFilter {
-            legal_statuses: facets(names::LEGAL_STATUS, &self.legal_statuses)?,
-            patent_types: facets(names::PATENT_TYPE, &self.patent_types)?,
-            years: match self.years {
-                Some(range) => Some((fast.u64(names::YEAR)?, range)),
-                None => None,
-            },
-            days: match self.days {
-                Some(range) => Some((fast.i64(names::APPLICATION_DAY)?, range)),
-                None => None,
-            },
-            ordinal: match &self.ordinal {
-                Some(check) => Some((fast.u64(names::ORDINAL)?, check.clone())),
-                None => None,
-            },
+            attributes: attributes::segment(&self.attributes, segment)?,
+            legal_statuses: self.legal_statuses,
+            patent_types: self.patent_types,
+            years: self.years,
+            days: self.days,
+            ordinal: self.ordinal.clone(),
         })
-    }
-}
-
-/// Allowed facet ordinals of one segment's facet column.
-struct FacetFilter {
-    reader: FacetReader,
-    ords: Vec<u64>,
-}
-
-impl FacetFilter {
-    fn accepts(&self, doc: DocId) -> bool {
-        self.reader.facet_ords(doc).any(|o| self.ords.contains(&o))
     }
 }
 
 /// A [`DocFilter`] bound to one segment.
 struct SegmentFilter {
-    legal_statuses: Option<FacetFilter>,
-    patent_types: Option<FacetFilter>,
-    years: Option<(Column<u64>, (u64, u64))>,
-    days: Option<(Column<i64>, (i64, i64))>,
-    ordinal: Option<(Column<u64>, OrdinalCheck)>,
+    attributes: Arc<SegmentAttributes>,
+    legal_statuses: Option<u32>,
+    patent_types: Option<u32>,
+    years: Option<(u16, u16)>,
+    days: Option<(i64, i64)>,
+    ordinal: Option<OrdinalCheck>,
 }
 
-/// Whether a value is present and within an inclusive range.
-fn in_range<T: PartialOrd>(value: Option<T>, (from, to): (T, T)) -> bool {
-    value.is_some_and(|v| from <= v && v <= to)
+/// Whether the code is present and in the mask.
+fn in_mask(code: Option<usize>, mask: u32) -> bool {
+    code.is_some_and(|c| c < 32 && mask & (1 << c) != 0)
 }
 
 impl SegmentFilter {
     fn accepts(&self, doc: DocId) -> bool {
-        self.legal_statuses.as_ref().is_none_or(|f| f.accepts(doc))
-            && self.patent_types.as_ref().is_none_or(|f| f.accepts(doc))
+        let a = &*self.attributes;
+        self.legal_statuses
+            .is_none_or(|m| in_mask(a.legal_status(doc), m))
             && self
-                .years
-                .as_ref()
-                .is_none_or(|(column, range)| in_range(column.first(doc), *range))
+                .patent_types
+                .is_none_or(|m| in_mask(a.patent_type(doc), m))
+            && self.years.is_none_or(|(from, to)| {
+                let year = a.year(doc);
+                year > 0 && from <= year && year <= to
+            })
             && self
                 .days
-                .as_ref()
-                .is_none_or(|(column, range)| in_range(column.first(doc), *range))
-            && self
-                .ordinal
-                .as_ref()
-                .is_none_or(|(column, check)| column.first(doc).is_some_and(|o| check(o)))
+                .is_none_or(|(from, to)| a.day(doc).is_some_and(|d| from <= d && d <= to))
+            && self.ordinal.as_ref().is_none_or(|check| {
+                let ordinal = a.ordinal(doc);
+                ordinal != NO_ORDINAL && check(ordinal)
+            })
     }
 }
 

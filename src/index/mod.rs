@@ -6,8 +6,10 @@
 //! opening checks that the index was built under the same analysis rules, and recovery knows
 //! which accepted batches still have to be replayed.
 
+mod attributes;
 mod directory;
 mod document;
+mod facets;
 mod fields;
 mod filter;
 mod query;
@@ -26,7 +28,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use document::{epoch_day, from_document, to_document};
 pub use fields::PatentFields;
 pub use query::{Boosts, MAX_QUERY_CHARS, Node, Scope, parse};
-pub use scores::{ScoreCounts, ScoreFacetCollector, ScoreFilter, ScoreLookup, industry_index};
+pub use scores::{ScoreFilter, ScoreLookup, industry_index};
 pub use search::{
     FacetCounts, Filters, Highlight, Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder,
 };
@@ -50,6 +52,7 @@ pub struct PatentIndex {
     index: Index,
     fields: PatentFields,
     reader: IndexReader,
+    attributes: attributes::AttributeCache,
     boosts: Boosts,
 }
 
@@ -69,7 +72,10 @@ impl PatentIndex {
             Index::create(
                 directory,
                 fields.schema.clone(),
-                tantivy::IndexSettings::default(),
+                tantivy::IndexSettings {
+                    docstore_blocksize: 4096,
+                    ..tantivy::IndexSettings::default()
+                },
             )?
         };
         register_tokenizers(&index);
@@ -80,6 +86,7 @@ impl PatentIndex {
                 .try_into()?,
             index,
             fields,
+            attributes: attributes::AttributeCache::default(),
             boosts: Boosts::default(),
         };
         if let Some(state) = this.commit_state()?
@@ -122,6 +129,13 @@ impl PatentIndex {
         Ok(())
     }
 
+    /// Reads the in-memory attributes of the searched segments not read yet (searches read
+    /// them when missing), so that the first search at startup does not pay for them.
+    pub fn warm(&self) -> Result<()> {
+        self.attributes.of(&self.reader.searcher())?;
+        Ok(())
+    }
+
     /// Returns the number of indexed patents.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -133,8 +147,10 @@ impl PatentIndex {
         request: &SearchRequest,
         scores: Option<&std::sync::Arc<dyn ScoreLookup>>,
     ) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
         search::search(
-            &self.reader.searcher(),
+            &searcher,
+            self.attributes.of(&searcher)?,
             &self.fields,
             request,
             &self.boosts,

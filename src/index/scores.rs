@@ -1,15 +1,9 @@
 //! How search reads the score table without depending on the scoring module: a
 //! [`ScoreLookup`] keyed by the dense patent ordinal (a fast field), a filter on tier,
-//! industry and minimum value, value and industry-rank sort keys, and a collector counting
-//! tiers and industries of the matching patents.
+//! industry and minimum value, and value and industry-rank sort keys.
 
 use std::sync::Arc;
 
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
-use tantivy::{DocId, Score, SegmentReader};
-
-use super::fields::names;
 use crate::error::{Error, Result};
 
 /// Scores by patent ordinal, as the scoring module computed them.
@@ -125,98 +119,4 @@ pub fn industry_index(lookup: &dyn ScoreLookup, name: &str) -> Result<usize> {
                 ),
             )
         })
-}
-
-/// Reads the ordinal column of a segment.
-pub fn ordinals(segment: &SegmentReader) -> Option<Arc<dyn tantivy::columnar::ColumnValues<u64>>> {
-    let column: Column<u64> = segment.fast_fields().u64(names::ORDINAL).ok()?;
-    Some(column.first_or_default_col(u64::MAX))
-}
-
-/// Tier and industry counts of the matching patents.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ScoreCounts {
-    /// Per tier (A…D).
-    pub tiers: Vec<u64>,
-    /// Per industry (fit ≥ the label threshold).
-    pub industries: Vec<u64>,
-}
-
-/// Counts tiers and industries over the matching documents.
-pub struct ScoreFacetCollector {
-    /// The scores.
-    pub lookup: Arc<dyn ScoreLookup>,
-}
-
-/// Segment part of [`ScoreFacetCollector`].
-pub struct ScoreFacetSegment {
-    lookup: Arc<dyn ScoreLookup>,
-    ordinals: Option<Arc<dyn tantivy::columnar::ColumnValues<u64>>>,
-    counts: ScoreCounts,
-}
-
-impl Collector for ScoreFacetCollector {
-    type Fruit = ScoreCounts;
-    type Child = ScoreFacetSegment;
-
-    fn for_segment(
-        &self,
-        _segment: u32,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<ScoreFacetSegment> {
-        Ok(ScoreFacetSegment {
-            lookup: self.lookup.clone(),
-            ordinals: ordinals(reader),
-            counts: ScoreCounts {
-                tiers: vec![0; self.lookup.tier_names().len()],
-                industries: vec![0; self.lookup.industries().len()],
-            },
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<ScoreCounts>) -> tantivy::Result<ScoreCounts> {
-        let mut total = ScoreCounts {
-            tiers: vec![0; self.lookup.tier_names().len()],
-            industries: vec![0; self.lookup.industries().len()],
-        };
-        for fruit in fruits {
-            for (t, n) in total.tiers.iter_mut().zip(fruit.tiers) {
-                *t += n;
-            }
-            for (t, n) in total.industries.iter_mut().zip(fruit.industries) {
-                *t += n;
-            }
-        }
-        Ok(total)
-    }
-}
-
-impl SegmentCollector for ScoreFacetSegment {
-    type Fruit = ScoreCounts;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        let Some(ordinals) = &self.ordinals else {
-            return;
-        };
-        let ordinal = ordinals.get_val(doc);
-        if let Some(t) = self.lookup.tier(ordinal)
-            && let Some(slot) = self.counts.tiers.get_mut(t)
-        {
-            *slot += 1;
-        }
-        let labels = self.lookup.labels(ordinal);
-        for (i, slot) in self.counts.industries.iter_mut().enumerate().take(32) {
-            if labels & (1 << i) != 0 {
-                *slot += 1;
-            }
-        }
-    }
-
-    fn harvest(self) -> ScoreCounts {
-        self.counts
-    }
 }

@@ -6,16 +6,18 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
-use super::document::{FACET_ROOT, facet, from_document};
+use super::attributes::{Attributes, NO_ORDINAL};
+use super::document::{facet, from_document};
+use super::facets::facet_counts;
 use super::fields::{PatentFields, names};
 use super::filter::{DocFilter, Filtered, OrdinalCheck};
 use super::query::{Boosts, build, ipc_prefix_facet, parse};
-use super::scores::{ScoreFacetCollector, ScoreFilter, ScoreLookup, industry_index, ordinals};
+use super::scores::{ScoreFilter, ScoreLookup, industry_index};
 use super::snippets::FieldSnippets;
 use crate::error::{Error, Result};
 use crate::model::{LegalStatus, Patent, PatentType};
@@ -296,19 +298,21 @@ pub fn with_filters(
 /// Runs a search; `scores` enables value and industry filters, sorts and facets.
 pub fn search(
     searcher: &Searcher,
+    attributes: Attributes,
     fields: &PatentFields,
     request: &SearchRequest,
     boosts: &Boosts,
     scores: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<SearchResults> {
     let query = request_query(fields, request, boosts)?;
-    run(searcher, fields, request, query, scores)
+    run(searcher, attributes, fields, request, query, scores)
 }
 
 /// Runs a search with a text query built by the caller (for example from weighted terms);
 /// the request supplies filters, sort, page, facets and snippets (`request.query` is unused).
 pub fn search_with_query(
     searcher: &Searcher,
+    attributes: Attributes,
     fields: &PatentFields,
     request: &SearchRequest,
     text_query: Box<dyn Query>,
@@ -316,11 +320,12 @@ pub fn search_with_query(
 ) -> Result<SearchResults> {
     check_limit(request)?;
     let query = with_filters(fields, request, text_query)?;
-    run(searcher, fields, request, query, scores)
+    run(searcher, attributes, fields, request, query, scores)
 }
 
 fn run(
     searcher: &Searcher,
+    attributes: Attributes,
     fields: &PatentFields,
     request: &SearchRequest,
     query: Box<dyn Query>,
@@ -328,7 +333,7 @@ fn run(
 ) -> Result<SearchResults> {
     let f = &request.filters;
     // Status, type, year and date filters first: their errors come before those of scores.
-    let mut doc_filter = DocFilter::new(f, None)?;
+    let mut doc_filter = DocFilter::new(f, attributes.clone(), None)?;
     let needs_scores = !f.industries.is_empty()
         || !f.tiers.is_empty()
         || f.min_value.is_some()
@@ -384,13 +389,14 @@ fn run(
         }
         (SortOrder::Blended, Some(lookup)) => {
             let lookup = lookup.clone();
+            let attributes = attributes.clone();
             let blended = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                let ordinals = ordinals(segment);
+                let segment = attributes.get(&segment.segment_id()).cloned();
                 let lookup = lookup.clone();
                 move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
-                    let value = ordinals
+                    let value = segment
                         .as_ref()
-                        .and_then(|o| lookup.value(o.get_val(doc)))
+                        .and_then(|a| lookup.value(a.ordinal(doc)))
                         .unwrap_or(-1.0);
                     relevance * (0.5 + value.max(0.0) / 100.0) as f32
                 }
@@ -412,13 +418,15 @@ fn run(
                 _ => None,
             };
             let lookup = lookup.clone();
+            let attributes = attributes.clone();
             let keyed = top.order_by(move |segment: &tantivy::SegmentReader| {
-                let ordinals = ordinals(segment);
+                let segment = attributes.get(&segment.segment_id()).cloned();
                 let lookup = lookup.clone();
                 move |doc: tantivy::DocId| -> f32 {
-                    let Some(ordinal) = ordinals.as_ref().map(|o| o.get_val(doc)) else {
+                    let ordinal = segment.as_ref().map_or(NO_ORDINAL, |a| a.ordinal(doc));
+                    if ordinal == NO_ORDINAL {
                         return -1.0;
-                    };
+                    }
                     match industry {
                         Some(i) => lookup.rank(ordinal, i).unwrap_or(-1.0) as f32,
                         None => lookup.value(ordinal).unwrap_or(-1.0) as f32,
@@ -508,13 +516,7 @@ fn run(
         });
     }
     let facets = if request.facets {
-        Some(facet_counts(
-            searcher,
-            fields,
-            &*query,
-            predicate,
-            lookup.as_ref(),
-        )?)
+        Some(facet_counts(searcher, &*query, predicate, lookup.as_ref())?)
     } else {
         None
     };
@@ -526,7 +528,7 @@ fn run(
 }
 
 /// Runs `collector` over the hits of `query` that `filter` accepts.
-fn collect<C: Collector>(
+pub(super) fn collect<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     filter: &DocFilter,
@@ -537,76 +539,6 @@ fn collect<C: Collector>(
     } else {
         searcher.search(query, &collector)?
     })
-}
-
-/// Counts the matching patents by institution, IPC section, type, legal status and year, and
-/// (with scores) by tier and industry, all in one pass over the hits.
-fn facet_counts(
-    searcher: &Searcher,
-    fields: &PatentFields,
-    query: &dyn Query,
-    predicate: &DocFilter,
-    lookup: Option<&Arc<dyn ScoreLookup>>,
-) -> Result<FacetCounts> {
-    let root = format!("/{FACET_ROOT}");
-    let dimensions = [
-        ("institution", fields.institution),
-        ("ipc_section", fields.ipc_facet),
-        ("patent_type", fields.patent_type),
-        ("legal_status", fields.legal_status),
-        ("year", fields.year_facet),
-    ];
-    let schema = &fields.schema;
-    let mut collectors = MultiCollector::new();
-    let mut handles = Vec::new();
-    for (name, field) in dimensions {
-        let mut collector = FacetCollector::for_field(schema.get_field_name(field));
-        collector.add_facet(root.as_str());
-        handles.push((name, collectors.add_collector(collector)));
-    }
-    let score_handle =
-        lookup.map(|l| collectors.add_collector(ScoreFacetCollector { lookup: l.clone() }));
-    let mut fruits = collect(searcher, query, predicate, collectors)?;
-    let mut counts = FacetCounts::new();
-    for (name, handle) in handles {
-        let result = handle.extract(&mut fruits);
-        let mut values: Vec<(String, u64)> = result
-            .get(root.as_str())
-            .map(|(facet, count)| {
-                (
-                    facet
-                        .to_path()
-                        .last()
-                        .map(|s| s.to_string())
-                        .unwrap_or_default(),
-                    count,
-                )
-            })
-            .collect();
-        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        counts.insert(name.to_string(), values);
-    }
-    if let (Some(handle), Some(l)) = (score_handle, lookup) {
-        let score_counts = handle.extract(&mut fruits);
-        let mut tiers: Vec<(String, u64)> = l
-            .tier_names()
-            .iter()
-            .map(|t| (*t).to_string())
-            .zip(score_counts.tiers)
-            .collect();
-        tiers.retain(|(_, n)| *n > 0);
-        let mut industries: Vec<(String, u64)> = l
-            .industries()
-            .iter()
-            .cloned()
-            .zip(score_counts.industries)
-            .filter(|(_, n)| *n > 0)
-            .collect();
-        industries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        counts.insert("tier".to_string(), tiers);
-        counts.insert("industry".to_string(), industries);
-    }
-    Ok(counts)
 }
 
 #[cfg(test)]

@@ -66,8 +66,10 @@ impl PatentIndex {
         if clauses.is_empty() {
             return Err(Error::invalid("text", "no searchable terms"));
         }
+        let searcher = self.reader.searcher();
         search::search_with_query(
-            &self.reader.searcher(),
+            &searcher,
+            self.attributes.of(&searcher)?,
             f,
             request,
             Box::new(BooleanQuery::new(clauses)),
