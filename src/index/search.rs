@@ -13,7 +13,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::attributes::{Attributes, NO_ORDINAL};
 use super::document::{facet, from_document};
-use super::facets::facet_counts;
+use super::facets::{FacetCounter, facet_counts};
 use super::fields::{PatentFields, names};
 use super::filter::{DocFilter, Filtered, OrdinalCheck};
 use super::query::{Boosts, build, ipc_prefix_facet, parse};
@@ -362,86 +362,105 @@ fn run(
     }
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     let predicate = &doc_filter;
-    let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match (request.sort, &lookup) {
-        (SortOrder::Relevance, _) if request.top_only => {
-            // Nested once so every match is scored instead of pruned with block-WAND, which
-            // over our unions of dozens of field × word terms is the slower of the two (HTTP
-            // matchmaking and similar patents at 10^6 patents).
-            let exhaustive = BooleanQuery::new(vec![(Occur::Should, query.box_clone())]);
-            let hits = collect(searcher, &exhaustive, predicate, top.order_by_score())?;
-            (request.offset + hits.len(), hits)
-        }
-        (SortOrder::Relevance, _) => {
-            // Counting every match means no pruning (block-WAND), which over our unions of
-            // dozens of field × word terms is faster anyway (10^6 patents, HTTP plain class:
-            // p50 3.3 → 2.3 ms, p99 49 → 10 ms against top hits first and a separate count).
-            collect(searcher, &*query, predicate, (Count, top.order_by_score()))?
-        }
-        (SortOrder::Newest | SortOrder::Oldest, _) => {
-            let order = if request.sort == SortOrder::Newest {
-                Order::Desc
-            } else {
-                Order::Asc
-            };
-            let by_day = top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order);
-            let (total, docs) = collect(searcher, &*query, predicate, (Count, by_day))?;
-            (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
-        }
-        (SortOrder::Blended, Some(lookup)) => {
-            let lookup = lookup.clone();
-            let attributes = attributes.clone();
-            let blended = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                let segment = attributes.get(&segment.segment_id()).cloned();
+    // Facets are counted in the same pass over the matches as the page of hits.
+    let counter = request
+        .facets
+        .then(|| FacetCounter::new(predicate, lookup.as_ref()));
+    let ((total, addresses), counts): ((usize, Vec<(f32, DocAddress)>), _) =
+        match (request.sort, &lookup) {
+            (SortOrder::Relevance, _) if request.top_only => {
+                // Nested once so every match is scored instead of pruned with block-WAND, which
+                // over our unions of dozens of field × word terms is the slower of the two (HTTP
+                // matchmaking and similar patents at 10^6 patents).
+                let exhaustive = BooleanQuery::new(vec![(Occur::Should, query.box_clone())]);
+                let (hits, counts) = collect(
+                    searcher,
+                    &exhaustive,
+                    predicate,
+                    (top.order_by_score(), counter),
+                )?;
+                ((request.offset + hits.len(), hits), counts)
+            }
+            (SortOrder::Relevance, _) => {
+                // Counting every match means no pruning (block-WAND), which over our unions of
+                // dozens of field × word terms is faster anyway (10^6 patents, HTTP plain class:
+                // p50 3.3 → 2.3 ms, p99 49 → 10 ms against top hits first and a separate count).
+                collect(
+                    searcher,
+                    &*query,
+                    predicate,
+                    ((Count, top.order_by_score()), counter),
+                )?
+            }
+            (SortOrder::Newest | SortOrder::Oldest, _) => {
+                let order = if request.sort == SortOrder::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let by_day = top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order);
+                let ((total, docs), counts) =
+                    collect(searcher, &*query, predicate, ((Count, by_day), counter))?;
+                (
+                    (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect()),
+                    counts,
+                )
+            }
+            (SortOrder::Blended, Some(lookup)) => {
                 let lookup = lookup.clone();
-                move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
-                    let value = segment
-                        .as_ref()
-                        .and_then(|a| lookup.value(a.ordinal(doc)))
-                        .unwrap_or(-1.0);
-                    relevance * (0.5 + value.max(0.0) / 100.0) as f32
-                }
-            });
-            collect(searcher, &*query, predicate, (Count, blended))?
-        }
-        (sort, Some(lookup)) => {
-            // Value and industry rank need no relevance, so no hit is scored.
-            let industry = match sort {
-                SortOrder::IndustryRank => Some(match f.industries.first() {
-                    Some(name) => industry_index(lookup.as_ref(), name)?,
-                    None => {
-                        return Err(Error::invalid(
-                            "sort",
-                            "industry_rank needs an industry filter",
-                        ));
+                let attributes = attributes.clone();
+                let blended = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                    let segment = attributes.get(&segment.segment_id()).cloned();
+                    let lookup = lookup.clone();
+                    move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
+                        let value = segment
+                            .as_ref()
+                            .and_then(|a| lookup.value(a.ordinal(doc)))
+                            .unwrap_or(-1.0);
+                        relevance * (0.5 + value.max(0.0) / 100.0) as f32
                     }
-                }),
-                _ => None,
-            };
-            let lookup = lookup.clone();
-            let attributes = attributes.clone();
-            let keyed = top.order_by(move |segment: &tantivy::SegmentReader| {
-                let segment = attributes.get(&segment.segment_id()).cloned();
+                });
+                collect(searcher, &*query, predicate, ((Count, blended), counter))?
+            }
+            (sort, Some(lookup)) => {
+                // Value and industry rank need no relevance, so no hit is scored.
+                let industry = match sort {
+                    SortOrder::IndustryRank => Some(match f.industries.first() {
+                        Some(name) => industry_index(lookup.as_ref(), name)?,
+                        None => {
+                            return Err(Error::invalid(
+                                "sort",
+                                "industry_rank needs an industry filter",
+                            ));
+                        }
+                    }),
+                    _ => None,
+                };
                 let lookup = lookup.clone();
-                move |doc: tantivy::DocId| -> f32 {
-                    let ordinal = segment.as_ref().map_or(NO_ORDINAL, |a| a.ordinal(doc));
-                    if ordinal == NO_ORDINAL {
-                        return -1.0;
+                let attributes = attributes.clone();
+                let keyed = top.order_by(move |segment: &tantivy::SegmentReader| {
+                    let segment = attributes.get(&segment.segment_id()).cloned();
+                    let lookup = lookup.clone();
+                    move |doc: tantivy::DocId| -> f32 {
+                        let ordinal = segment.as_ref().map_or(NO_ORDINAL, |a| a.ordinal(doc));
+                        if ordinal == NO_ORDINAL {
+                            return -1.0;
+                        }
+                        match industry {
+                            Some(i) => lookup.rank(ordinal, i).unwrap_or(-1.0) as f32,
+                            None => lookup.value(ordinal).unwrap_or(-1.0) as f32,
+                        }
                     }
-                    match industry {
-                        Some(i) => lookup.rank(ordinal, i).unwrap_or(-1.0) as f32,
-                        None => lookup.value(ordinal).unwrap_or(-1.0) as f32,
-                    }
-                }
-            });
-            collect(searcher, &*query, predicate, (Count, keyed))?
-        }
-        (_, None) => {
-            return Err(Error::invalid(
-                "sort",
-                "needs scores: run `patscreen score` first",
-            ));
-        }
-    };
+                });
+                collect(searcher, &*query, predicate, ((Count, keyed), counter))?
+            }
+            (_, None) => {
+                return Err(Error::invalid(
+                    "sort",
+                    "needs scores: run `patscreen score` first",
+                ));
+            }
+        };
     let generators = if request.snippets {
         let mut generators = Vec::new();
         for (name, field, chars) in [
@@ -515,11 +534,7 @@ fn run(
             snippets,
         });
     }
-    let facets = if request.facets {
-        Some(facet_counts(searcher, &*query, predicate, lookup.as_ref())?)
-    } else {
-        None
-    };
+    let facets = counts.map(|c| facet_counts(c, lookup.as_ref()));
     Ok(SearchResults {
         total,
         hits,
@@ -528,7 +543,7 @@ fn run(
 }
 
 /// Runs `collector` over the hits of `query` that `filter` accepts.
-pub(super) fn collect<C: Collector>(
+fn collect<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     filter: &DocFilter,
