@@ -4,8 +4,8 @@
 //!
 //! The only user of axum, tower and tokio besides `main`. Handlers never do CPU work on tokio
 //! worker threads: search, scoring, matching and ingestion run on rayon pools through
-//! [`spawn_cpu`] (quick work) and [`spawn_heavy`] (matchmaking, whole shortlists, facets, reports)
-//! or on the batch worker thread.
+//! [`spawn_cpu`] (quick work) and [`spawn_heavy`] (matchmaking, similar patents, whole
+//! shortlists, reports) or on the batch worker thread.
 
 mod batches;
 mod demands;
@@ -101,11 +101,14 @@ where
 }
 
 /// Scheduling priority of the heavy pool's threads: when both pools want the cores, quick
-/// work runs first (10^6 patents, 8 clients: plain p99 32 → 19 ms, heavy classes ~30 % slower).
-const HEAVY_NICE: i32 = 10;
+/// work runs first (10^6 patents, 8 clients: nice 10 took plain p99 32 → 19 ms with the heavy
+/// classes ~30 % slower; nice 19, once faceted searches had moved to the quick pool, plain p99
+/// 22 → 16.5 ms, matchmaking 108 → 115 ms).
+const HEAVY_NICE: i32 = 19;
 
-/// Runs heavy CPU work (matchmaking, similar patents, whole shortlists, faceted searches,
-/// reports, exports) on a pool of its own at a lower priority, so a quick search neither waits
+/// Runs heavy CPU work (matchmaking, similar patents, whole shortlists, reports, exports;
+/// faceted searches, counted from in-memory attributes, cost no more than a value sort and
+/// run on the quick pool) on a pool of its own at a lower priority, so a quick search neither waits
 /// in the queue behind it nor shares a core with it evenly. A lock heavy work holds can make
 /// quick work wait for a low-priority thread, so heavy work keeps lock scopes short (the index
 /// reader and the score table are shared snapshots).

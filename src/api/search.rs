@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiQuery, Auth, comma_list};
-use super::{AppState, spawn_cpu, spawn_heavy};
+use super::{AppState, spawn_cpu};
 use crate::index::{Filters, SearchRequest, SortOrder};
 use crate::model::{LegalStatus, PatentType};
 
@@ -198,11 +198,7 @@ pub async fn search(
     let request = request(&params, state.config.max_page)?;
     let library = state.library.clone();
     let offset = request.offset;
-    let results = if request.facets {
-        spawn_heavy(move || library.search(&request)).await??
-    } else {
-        spawn_cpu(move || library.search(&request)).await??
-    };
+    let results = spawn_cpu(move || library.search(&request)).await??;
     let next = offset + results.hits.len();
     let next_cursor = (next < results.total && !results.hits.is_empty()).then(|| {
         encode(&Cursor {
