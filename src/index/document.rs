@@ -51,6 +51,12 @@ pub fn to_document(
     if let Some(text) = &patent.claims {
         doc.add_text(fields.claims, text);
     }
+    if patent.abstract_text.is_some() || patent.claims.is_some() {
+        doc.add_bytes(
+            fields.long_texts,
+            &encode_long_texts(patent.abstract_text.as_deref(), patent.claims.as_deref()),
+        );
+    }
     if let Some(text) = &patent.description {
         doc.add_text(fields.description, text);
     }
@@ -93,17 +99,73 @@ pub fn to_document(
 
 /// Rebuilds a patent from its stored document (the description is not stored in the index).
 pub fn from_document(fields: &PatentFields, doc: &TantivyDocument) -> Result<Patent> {
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    let record = text(fields.record)
-        .ok_or_else(|| Error::Corrupt("an indexed patent has no stored record".into()))?;
-    let mut patent: Patent = serde_json::from_str(&record)?;
-    patent.abstract_text = text(fields.abstract_text);
-    patent.claims = text(fields.claims);
+    let mut patent = without_long_texts(fields, doc)?;
+    (patent.abstract_text, patent.claims) = long_texts(fields, doc)?;
     Ok(patent)
+}
+
+/// Rebuilds a patent from its stored document without its abstract and claims.
+pub fn without_long_texts(fields: &PatentFields, doc: &TantivyDocument) -> Result<Patent> {
+    let record = doc
+        .get_first(fields.record)
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| Error::Corrupt("an indexed patent has no stored record".into()))?;
+    Ok(serde_json::from_str(record)?)
+}
+
+/// The stored abstract and claims of a document.
+pub fn long_texts(
+    fields: &PatentFields,
+    doc: &TantivyDocument,
+) -> Result<(Option<String>, Option<String>)> {
+    match doc.get_first(fields.long_texts).and_then(|v| v.as_bytes()) {
+        Some(bytes) => decode_long_texts(bytes),
+        None => Ok((None, None)),
+    }
+}
+
+/// Which of the two texts a stored blob holds.
+const HAS_ABSTRACT: u8 = 1;
+const HAS_CLAIMS: u8 = 2;
+
+/// Abstract and claims as one LZ4 block: a flag byte, the abstract's length (u32, little
+/// endian), the abstract, the claims.
+fn encode_long_texts(abstract_text: Option<&str>, claims: Option<&str>) -> Vec<u8> {
+    let a = abstract_text.unwrap_or_default();
+    let c = claims.unwrap_or_default();
+    let mut raw = Vec::with_capacity(5 + a.len() + c.len());
+    let flags = if abstract_text.is_some() {
+        HAS_ABSTRACT
+    } else {
+        0
+    } | if claims.is_some() { HAS_CLAIMS } else { 0 };
+    raw.push(flags);
+    raw.extend_from_slice(&u32::try_from(a.len()).unwrap_or(u32::MAX).to_le_bytes());
+    raw.extend_from_slice(a.as_bytes());
+    raw.extend_from_slice(c.as_bytes());
+    lz4_flex::compress_prepend_size(&raw)
+}
+
+fn decode_long_texts(bytes: &[u8]) -> Result<(Option<String>, Option<String>)> {
+    let corrupt = |what: &str| Error::Corrupt(format!("stored abstract and claims: {what}"));
+    let raw = lz4_flex::decompress_size_prepended(bytes).map_err(|e| corrupt(&e.to_string()))?;
+    let (&flags, rest) = raw.split_first().ok_or_else(|| corrupt("empty"))?;
+    let (length, rest) = rest
+        .split_at_checked(4)
+        .ok_or_else(|| corrupt("truncated"))?;
+    let length = u32::from_le_bytes(length.try_into().map_err(|_| corrupt("truncated"))?);
+    let (a, c) = rest
+        .split_at_checked(usize::try_from(length).map_err(|_| corrupt("length"))?)
+        .ok_or_else(|| corrupt("truncated"))?;
+    let text = |bytes: &[u8], flag: u8| -> Result<Option<String>> {
+        if flags & flag == 0 {
+            return Ok(None);
+        }
+        String::from_utf8(bytes.to_vec())
+            .map(Some)
+            .map_err(|_| corrupt("not UTF-8"))
+    };
+    Ok((text(a, HAS_ABSTRACT)?, text(c, HAS_CLAIMS)?))
 }
 
 /// Returns the stored ordinal of a document.
@@ -129,6 +191,20 @@ mod tests {
         p.institution = Some("清华大学".into());
         let doc = to_document(&fields, &p, 7).unwrap();
         assert_eq!(from_document(&fields, &doc).unwrap(), p);
+        let mut short = p.clone();
+        (short.abstract_text, short.claims) = (None, None);
+        assert_eq!(without_long_texts(&fields, &doc).unwrap(), short);
+        // Either text alone, or neither, comes back as it went in.
+        for (a, c) in [(Some("摘要"), None), (None, Some("1.一种。")), (None, None)] {
+            let mut q = short.clone();
+            q.abstract_text = a.map(str::to_string);
+            q.claims = c.map(str::to_string);
+            let doc = to_document(&fields, &q, 8).unwrap();
+            assert_eq!(from_document(&fields, &doc).unwrap(), q);
+        }
+        assert!(decode_long_texts(&[1, 2, 3]).is_err());
+        let cut = encode_long_texts(Some("摘要"), Some("权利"));
+        assert!(decode_long_texts(&cut[..cut.len() - 2]).is_err());
         assert_eq!(ordinal(&fields, &doc), Some(7));
         assert_eq!(epoch_day(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
     }

@@ -17,9 +17,9 @@ pub struct PatentFields {
     pub ordinal: Field,
     /// 标题, analysed and stored.
     pub title: Field,
-    /// 摘要, analysed and stored.
+    /// 摘要, analysed (stored in `long_texts`).
     pub abstract_text: Field,
-    /// 权利要求书, analysed and stored.
+    /// 权利要求书, analysed (stored in `long_texts`).
     pub claims: Field,
     /// 说明书, analysed, not stored (the archive keeps it).
     pub description: Field,
@@ -50,6 +50,9 @@ pub struct PatentFields {
     pub application_day: Field,
     /// The rest of the record as JSON, stored only.
     pub record: Field,
+    /// Abstract and claims, compressed together, stored only: a hit shown without snippets
+    /// neither decompresses nor checks them (they are two thirds of a stored patent).
+    pub long_texts: Field,
 }
 
 /// Name of the character-bigram analyser.
@@ -90,9 +93,9 @@ impl PatentFields {
         let mut b = Schema::builder();
         let application_number = b.add_text_field(names::APPLICATION_NUMBER, STRING | STORED);
         let ordinal = b.add_u64_field(names::ORDINAL, FAST | STORED);
-        let title = b.add_text_field("title", text_stored.clone());
-        let abstract_text = b.add_text_field("abstract", text_stored.clone());
-        let claims = b.add_text_field("claims", text_stored);
+        let title = b.add_text_field("title", text_stored);
+        let abstract_text = b.add_text_field("abstract", text.clone());
+        let claims = b.add_text_field("claims", text.clone());
         let description = b.add_text_field("description", text.clone());
         let applicants = b.add_text_field("applicants", text.clone());
         let inventors = b.add_text_field("inventors", text.clone());
@@ -112,6 +115,7 @@ impl PatentFields {
         let year = b.add_u64_field(names::YEAR, FAST | INDEXED);
         let application_day = b.add_i64_field(names::APPLICATION_DAY, FAST | INDEXED);
         let record = b.add_text_field("record", STORED);
+        let long_texts = b.add_bytes_field("long_texts", STORED);
         PatentFields {
             schema: b.build(),
             application_number,
@@ -133,6 +137,7 @@ impl PatentFields {
             year,
             application_day,
             record,
+            long_texts,
         }
     }
 

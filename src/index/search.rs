@@ -12,7 +12,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::attributes::{Attributes, NO_ORDINAL};
-use super::document::{facet, from_document};
+use super::document::{facet, long_texts, without_long_texts};
 use super::facets::{FacetCounter, facet_counts};
 use super::fields::{PatentFields, names};
 use super::filter::{DocFilter, Filtered, OrdinalCheck};
@@ -477,7 +477,11 @@ fn run(
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, address) in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let patent = from_document(fields, &doc)?;
+        // Abstract and claims are decompressed only for snippets and records.
+        let mut patent = without_long_texts(fields, &doc)?;
+        if request.snippets || request.records {
+            (patent.abstract_text, patent.claims) = long_texts(fields, &doc)?;
+        }
         let mut snippets = BTreeMap::new();
         for (name, generator) in &generators {
             let text = match *name {
