@@ -1,12 +1,13 @@
 //! Conversion between [`Patent`]s and tantivy documents.
 
 use chrono::NaiveDate;
+use serde::Deserialize;
 use tantivy::TantivyDocument;
 use tantivy::schema::{Facet, Value};
 
 use super::fields::PatentFields;
 use crate::error::{Error, Result};
-use crate::model::Patent;
+use crate::model::{ApplicationNumber, LegalStatus, Patent, PatentType};
 
 /// Days since 1970-01-01.
 pub fn epoch_day(date: NaiveDate) -> i64 {
@@ -106,11 +107,68 @@ pub fn from_document(fields: &PatentFields, doc: &TantivyDocument) -> Result<Pat
 
 /// Rebuilds a patent from its stored document without its abstract and claims.
 pub fn without_long_texts(fields: &PatentFields, doc: &TantivyDocument) -> Result<Patent> {
-    let record = doc
-        .get_first(fields.record)
+    Ok(serde_json::from_str(stored_record(fields, doc)?)?)
+}
+
+fn stored_record<'a>(fields: &PatentFields, doc: &'a TantivyDocument) -> Result<&'a str> {
+    doc.get_first(fields.record)
         .and_then(|v| v.as_str())
-        .ok_or_else(|| Error::Corrupt("an indexed patent has no stored record".into()))?;
-    Ok(serde_json::from_str(record)?)
+        .ok_or_else(|| Error::Corrupt("an indexed patent has no stored record".into()))
+}
+
+/// The fields of a stored patent a search hit shows, read from its record without building
+/// the rest (events, citations, family, promotion packet).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HitFields {
+    /// Application number.
+    pub application_number: ApplicationNumber,
+    /// Patent type as recorded.
+    #[serde(default)]
+    pub patent_type: Option<PatentType>,
+    /// Institution.
+    #[serde(default)]
+    pub institution: Option<String>,
+    /// Title.
+    pub title: String,
+    /// IPC codes as recorded (canonical), main first.
+    #[serde(default)]
+    pub ipc: Vec<String>,
+    /// Applicants.
+    #[serde(default)]
+    pub applicants: Vec<String>,
+    /// Application date.
+    #[serde(default)]
+    pub application_date: Option<NaiveDate>,
+    /// Legal status.
+    #[serde(default)]
+    pub legal_status: Option<LegalStatus>,
+}
+
+impl HitFields {
+    /// Reads the hit fields of a stored document.
+    pub fn of(fields: &PatentFields, doc: &TantivyDocument) -> Result<HitFields> {
+        Ok(serde_json::from_str(stored_record(fields, doc)?)?)
+    }
+
+    /// The hit fields of a patent.
+    pub fn from_patent(patent: &Patent) -> HitFields {
+        HitFields {
+            application_number: patent.application_number.clone(),
+            patent_type: patent.patent_type,
+            institution: patent.institution.clone(),
+            title: patent.title.clone(),
+            ipc: patent.ipc.iter().map(ToString::to_string).collect(),
+            applicants: patent.applicants.clone(),
+            application_date: patent.application_date,
+            legal_status: patent.legal_status,
+        }
+    }
+
+    /// The recorded type, or the one the application number implies.
+    pub fn effective_type(&self) -> Option<PatentType> {
+        self.patent_type
+            .or_else(|| PatentType::from_type_digit(self.application_number.type_digit()))
+    }
 }
 
 /// The stored abstract and claims of a document.
@@ -194,6 +252,11 @@ mod tests {
         let mut short = p.clone();
         (short.abstract_text, short.claims) = (None, None);
         assert_eq!(without_long_texts(&fields, &doc).unwrap(), short);
+        // A hit reads its fields alone, the same as from the whole record.
+        let hit = HitFields::of(&fields, &doc).unwrap();
+        assert_eq!(hit, HitFields::from_patent(&p));
+        assert_eq!(hit.ipc, ["G01L1/14"]);
+        assert_eq!(hit.institution.as_deref(), Some("清华大学"));
         // Either text alone, or neither, comes back as it went in.
         for (a, c) in [(Some("摘要"), None), (None, Some("1.一种。")), (None, None)] {
             let mut q = short.clone();

@@ -12,7 +12,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::attributes::{Attributes, NO_ORDINAL};
-use super::document::{facet, long_texts, without_long_texts};
+use super::document::{HitFields, facet, from_document, long_texts};
 use super::facets::{FacetCounter, facet_counts};
 use super::fields::{PatentFields, names};
 use super::filter::{DocFilter, Filtered, OrdinalCheck};
@@ -477,17 +477,31 @@ fn run(
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, address) in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
-        // Abstract and claims are decompressed only for snippets and records.
-        let mut patent = without_long_texts(fields, &doc)?;
-        if request.snippets || request.records {
-            (patent.abstract_text, patent.claims) = long_texts(fields, &doc)?;
-        }
+        // The whole record is parsed only when asked for, abstract and claims decompressed
+        // only for snippets and records.
+        let (shown, record, (abstract_text, claims)) = if request.records {
+            let patent = from_document(fields, &doc)?;
+            let texts = (patent.abstract_text.clone(), patent.claims.clone());
+            (
+                HitFields::from_patent(&patent),
+                Some(Box::new(patent)),
+                texts,
+            )
+        } else if request.snippets {
+            (
+                HitFields::of(fields, &doc)?,
+                None,
+                long_texts(fields, &doc)?,
+            )
+        } else {
+            (HitFields::of(fields, &doc)?, None, (None, None))
+        };
         let mut snippets = BTreeMap::new();
         for (name, generator) in &generators {
             let text = match *name {
-                "title" => Some(patent.title.as_str()),
-                "abstract" => patent.abstract_text.as_deref(),
-                _ => patent.claims.as_deref(),
+                "title" => Some(shown.title.as_str()),
+                "abstract" => abstract_text.as_deref(),
+                _ => claims.as_deref(),
             };
             if let Some(fragment) = text.and_then(|t| generator.fragment(t)) {
                 snippets.insert(
@@ -519,19 +533,18 @@ fn run(
             ),
             None => (None, None, Vec::new()),
         };
-        let record = request.records.then(|| Box::new(patent.clone()));
         hits.push(Hit {
             ordinal,
             record,
-            application_number: patent.application_number.to_string(),
+            application_number: shown.application_number.to_string(),
             score,
-            patent_type: patent.effective_type(),
-            title: patent.title,
-            institution: patent.institution,
-            applicants: patent.applicants,
-            ipc: patent.ipc.iter().map(ToString::to_string).collect(),
-            legal_status: patent.legal_status,
-            application_date: patent.application_date,
+            patent_type: shown.effective_type(),
+            title: shown.title,
+            institution: shown.institution,
+            applicants: shown.applicants,
+            ipc: shown.ipc,
+            legal_status: shown.legal_status,
+            application_date: shown.application_date,
             value,
             tier,
             industries,
