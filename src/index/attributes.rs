@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Searcher, SegmentReader};
+use tantivy::{BitSet, DocId, Searcher, SegmentReader};
 
 use super::document::FACET_ROOT;
 use super::fields::names;
+use super::scores::ScoreLookup;
 use crate::error::Result;
 use crate::model::{LegalStatus, PatentType};
 
@@ -41,7 +42,67 @@ pub(super) struct SegmentAttributes {
     ipc_sections: Vec<u8>,
     /// The smallest and largest application year in the segment.
     pub(super) years: (u16, u16),
+    /// The documents passing filters that searches used more than once.
+    filter_sets: Mutex<FilterSets>,
+    /// The value of each document under one score table (by its id), read on first use.
+    values: Mutex<Option<(u64, Arc<Vec<f32>>)>>,
 }
+
+/// Filters on a patent's attributes (not its scores): legal statuses and types as masks over
+/// [`LegalStatus::ALL`] and [`PatentType::ALL`], application years and days as inclusive
+/// ranges; `None` accepts anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(super) struct AttributeFilter {
+    /// Accepted legal statuses.
+    pub(super) legal_statuses: Option<u32>,
+    /// Accepted patent types.
+    pub(super) patent_types: Option<u32>,
+    /// Accepted application years.
+    pub(super) years: Option<(u16, u16)>,
+    /// Accepted application days since 1970-01-01.
+    pub(super) days: Option<(i64, i64)>,
+}
+
+/// Whether the code is present and in the mask.
+fn in_mask(code: Option<usize>, mask: u32) -> bool {
+    code.is_some_and(|c| c < 32 && mask & (1 << c) != 0)
+}
+
+impl AttributeFilter {
+    /// Whether any filter is set.
+    pub(super) fn is_active(&self) -> bool {
+        *self != AttributeFilter::default()
+    }
+
+    /// Whether `doc` of the segment `a` passes.
+    pub(super) fn accepts(&self, a: &SegmentAttributes, doc: DocId) -> bool {
+        self.legal_statuses
+            .is_none_or(|m| in_mask(a.legal_status(doc), m))
+            && self
+                .patent_types
+                .is_none_or(|m| in_mask(a.patent_type(doc), m))
+            && self.years.is_none_or(|(from, to)| {
+                let year = a.year(doc);
+                year > 0 && from <= year && year <= to
+            })
+            && self
+                .days
+                .is_none_or(|(from, to)| a.day(doc).is_some_and(|d| from <= d && d <= to))
+    }
+}
+
+/// Filters searches used on a segment, and the documents passing those used more than once.
+#[derive(Debug, Default)]
+struct FilterSets {
+    uses: HashMap<AttributeFilter, u32>,
+    /// Most recently built last.
+    sets: Vec<(AttributeFilter, Arc<BitSet>)>,
+}
+
+/// Filters whose passing documents are kept per segment.
+const FILTER_SETS: usize = 16;
+/// Distinct filters counted per segment before the counts start over.
+const FILTER_USES: usize = 1024;
 
 impl SegmentAttributes {
     /// Reads the attributes of every document of `segment`.
@@ -112,7 +173,72 @@ impl SegmentAttributes {
                 })
                 .collect(),
             years: range,
+            filter_sets: Mutex::default(),
+            values: Mutex::default(),
         })
+    }
+
+    /// The value of each document under `scores` (-1 without one), read on first use and
+    /// kept until another table asks: sorting by value then reads an array slot per hit
+    /// instead of looking the ordinal up in the table.
+    pub(super) fn values(&self, scores: &dyn ScoreLookup) -> Arc<Vec<f32>> {
+        let mut kept = self.values.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((id, values)) = kept.as_ref()
+            && *id == scores.id()
+        {
+            return values.clone();
+        }
+        let values: Arc<Vec<f32>> = Arc::new(
+            self.ordinal
+                .iter()
+                .map(|&o| {
+                    if o == NO_ORDINAL {
+                        return -1.0;
+                    }
+                    scores.value(o).map_or(-1.0, |v| v as f32)
+                })
+                .collect(),
+        );
+        *kept = Some((scores.id(), values.clone()));
+        values
+    }
+
+    /// The documents passing `filter`, once a search has used it before on this segment (as
+    /// Elasticsearch's query cache keeps the bitsets of filters that recur): common filters
+    /// (in force, inventions, recent years) then cost a bit test per hit. `None` the first
+    /// time, and for a filter that sets nothing.
+    pub(super) fn filter_set(&self, filter: &AttributeFilter) -> Option<Arc<BitSet>> {
+        if !filter.is_active() {
+            return None;
+        }
+        let mut cache = self
+            .filter_sets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, set)) = cache.sets.iter().find(|(f, _)| f == filter) {
+            return Some(set.clone());
+        }
+        if cache.uses.len() >= FILTER_USES {
+            cache.uses.clear();
+        }
+        let uses = cache.uses.entry(*filter).or_default();
+        *uses += 1;
+        if *uses < 2 {
+            return None;
+        }
+        let max_doc = u32::try_from(self.year.len()).unwrap_or(u32::MAX);
+        let mut set = BitSet::with_max_value(max_doc);
+        for doc in 0..max_doc {
+            if filter.accepts(self, doc) {
+                set.insert(doc);
+            }
+        }
+        let set = Arc::new(set);
+        if cache.sets.len() >= FILTER_SETS {
+            cache.sets.remove(0);
+        }
+        cache.sets.push((*filter, set.clone()));
+        Some(set)
     }
 
     /// The patent ordinal of `doc` ([`NO_ORDINAL`] when none).
@@ -277,4 +403,71 @@ pub(super) fn segment(
                 segment.segment_id().short_uuid_string()
             ))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::tests::indexed;
+    use crate::model::{ApplicationNumber, Patent};
+
+    /// Values by ordinal under a table id.
+    struct Table(u64, Vec<f64>);
+
+    impl ScoreLookup for Table {
+        fn value(&self, ordinal: u64) -> Option<f64> {
+            self.1.get(usize::try_from(ordinal).ok()?).copied()
+        }
+        fn tier(&self, _: u64) -> Option<usize> {
+            None
+        }
+        fn tier_names(&self) -> &[&'static str] {
+            &[]
+        }
+        fn industries(&self) -> &[String] {
+            &[]
+        }
+        fn fit(&self, _: u64, _: usize) -> f64 {
+            0.0
+        }
+        fn rank(&self, _: u64, _: usize) -> Option<f64> {
+            None
+        }
+        fn label_threshold(&self) -> f64 {
+            0.5
+        }
+        fn labels(&self, _: u64) -> u32 {
+            0
+        }
+        fn id(&self) -> u64 {
+            self.0
+        }
+    }
+
+    #[test]
+    fn values_by_document_follow_the_table_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let numbers = ["CN201910000001.9", "CN201920000002.9", "CN201510000003.X"];
+        let patents: Vec<Patent> = numbers
+            .iter()
+            .map(|n| Patent::new(ApplicationNumber::parse(n).unwrap(), "一种电池"))
+            .collect();
+        let index = indexed(dir.path(), &patents);
+        let searcher = index.reader.searcher();
+        let attributes = index.attributes.of(&searcher).unwrap();
+        let segment = attributes.values().next().unwrap();
+        // Ordinals are 1, 2, 3; ordinal 3 has no value in the first table.
+        let first = Table(1, vec![0.0, 10.0, 20.0]);
+        let by_ordinal = |values: &[f32]| -> Vec<f32> {
+            let mut pairs: Vec<(u64, f32)> = (0..values.len())
+                .map(|d| (segment.ordinal(d as DocId), values[d]))
+                .collect();
+            pairs.sort_by_key(|p| p.0);
+            pairs.into_iter().map(|p| p.1).collect()
+        };
+        assert_eq!(by_ordinal(&segment.values(&first)), [10.0, 20.0, -1.0]);
+        let second = Table(2, vec![0.0, 5.0, 6.0, 7.0]);
+        assert_eq!(by_ordinal(&segment.values(&second)), [5.0, 6.0, 7.0]);
+        assert_eq!(by_ordinal(&segment.values(&first)), [10.0, 20.0, -1.0]);
+    }
 }

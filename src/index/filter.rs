@@ -11,9 +11,9 @@
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::{DocId, Score, SegmentReader};
+use tantivy::{BitSet, DocId, Score, SegmentReader};
 
-use super::attributes::{self, Attributes, NO_ORDINAL, SegmentAttributes};
+use super::attributes::{self, AttributeFilter, Attributes, NO_ORDINAL, SegmentAttributes};
 use super::document::epoch_day;
 use super::search::Filters;
 use crate::error::{Error, Result};
@@ -25,12 +25,7 @@ pub(super) type OrdinalCheck = Arc<dyn Fn(u64) -> bool + Send + Sync>;
 /// The per-hit filters of a search.
 pub(super) struct DocFilter {
     attributes: Attributes,
-    /// Accepted legal statuses as a mask over [`LegalStatus::ALL`] (none: any).
-    legal_statuses: Option<u32>,
-    /// Accepted patent types as a mask over [`PatentType::ALL`] (none: any).
-    patent_types: Option<u32>,
-    years: Option<(u16, u16)>,
-    days: Option<(i64, i64)>,
+    on_attributes: AttributeFilter,
     ordinal: Option<OrdinalCheck>,
 }
 
@@ -76,10 +71,12 @@ impl DocFilter {
         };
         Ok(DocFilter {
             attributes,
-            legal_statuses: mask(&filters.legal_statuses, &LegalStatus::ALL),
-            patent_types: mask(&filters.patent_types, &PatentType::ALL),
-            years,
-            days,
+            on_attributes: AttributeFilter {
+                legal_statuses: mask(&filters.legal_statuses, &LegalStatus::ALL),
+                patent_types: mask(&filters.patent_types, &PatentType::ALL),
+                years,
+                days,
+            },
             ordinal,
         })
     }
@@ -96,20 +93,15 @@ impl DocFilter {
 
     /// Whether any filter is set (otherwise collectors run bare).
     pub(super) fn is_active(&self) -> bool {
-        self.legal_statuses.is_some()
-            || self.patent_types.is_some()
-            || self.years.is_some()
-            || self.days.is_some()
-            || self.ordinal.is_some()
+        self.on_attributes.is_active() || self.ordinal.is_some()
     }
 
     fn for_segment(&self, segment: &SegmentReader) -> tantivy::Result<SegmentFilter> {
+        let attributes = attributes::segment(&self.attributes, segment)?;
         Ok(SegmentFilter {
-            attributes: attributes::segment(&self.attributes, segment)?,
-            legal_statuses: self.legal_statuses,
-            patent_types: self.patent_types,
-            years: self.years,
-            days: self.days,
+            passing: attributes.filter_set(&self.on_attributes),
+            attributes,
+            on_attributes: self.on_attributes,
             ordinal: self.ordinal.clone(),
         })
     }
@@ -118,33 +110,20 @@ impl DocFilter {
 /// A [`DocFilter`] bound to one segment.
 struct SegmentFilter {
     attributes: Arc<SegmentAttributes>,
-    legal_statuses: Option<u32>,
-    patent_types: Option<u32>,
-    years: Option<(u16, u16)>,
-    days: Option<(i64, i64)>,
+    on_attributes: AttributeFilter,
+    /// The documents passing `on_attributes`, when the segment keeps them.
+    passing: Option<Arc<BitSet>>,
     ordinal: Option<OrdinalCheck>,
-}
-
-/// Whether the code is present and in the mask.
-fn in_mask(code: Option<usize>, mask: u32) -> bool {
-    code.is_some_and(|c| c < 32 && mask & (1 << c) != 0)
 }
 
 impl SegmentFilter {
     fn accepts(&self, doc: DocId) -> bool {
         let a = &*self.attributes;
-        self.legal_statuses
-            .is_none_or(|m| in_mask(a.legal_status(doc), m))
-            && self
-                .patent_types
-                .is_none_or(|m| in_mask(a.patent_type(doc), m))
-            && self.years.is_none_or(|(from, to)| {
-                let year = a.year(doc);
-                year > 0 && from <= year && year <= to
-            })
-            && self
-                .days
-                .is_none_or(|(from, to)| a.day(doc).is_some_and(|d| from <= d && d <= to))
+        let passes = match &self.passing {
+            Some(set) => set.contains(doc),
+            None => self.on_attributes.accepts(a, doc),
+        };
+        passes
             && self.ordinal.as_ref().is_none_or(|check| {
                 let ordinal = a.ordinal(doc);
                 ordinal != NO_ORDINAL && check(ordinal)
@@ -222,7 +201,7 @@ mod tests {
     }
 
     #[test]
-    fn status_type_year_and_date_are_checked_per_hit() {
+    fn status_type_year_and_date_are_checked_per_hit_and_from_kept_sets() {
         let dir = tempfile::tempdir().unwrap();
         let patents = [
             // Applied 2019-03-01 (the date decides the year), in force, invention.
@@ -253,6 +232,11 @@ mod tests {
             set(&mut request);
             let results = index.search_plain(&request).unwrap();
             assert_eq!(results.total, results.hits.len());
+            // A filter used again is answered from the segment's set of passing documents
+            // (built on the second use, read on the third): the same hits.
+            for _ in 0..2 {
+                assert_eq!(index.search_plain(&request).unwrap(), results);
+            }
             let mut numbers: Vec<String> = results
                 .hits
                 .into_iter()

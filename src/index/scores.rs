@@ -25,6 +25,9 @@ pub trait ScoreLookup: Send + Sync {
     /// The industries that label a patent (fit at or above the label threshold), as bits (bit
     /// `i` for industry `i`).
     fn labels(&self, ordinal: u64) -> u32;
+    /// Distinct for every table built in this process: keys what is derived from the table
+    /// (the value of each document of a segment).
+    fn id(&self) -> u64;
 }
 
 /// A resolved filter on scores.

@@ -410,14 +410,15 @@ fn run(
                 let lookup = lookup.clone();
                 let attributes = attributes.clone();
                 let blended = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                    let segment = attributes.get(&segment.segment_id()).cloned();
-                    let lookup = lookup.clone();
+                    let values = attributes
+                        .get(&segment.segment_id())
+                        .map(|a| a.values(&*lookup));
                     move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
-                        let value = segment
+                        let value = values
                             .as_ref()
-                            .and_then(|a| lookup.value(a.ordinal(doc)))
+                            .and_then(|v| v.get(doc as usize).copied())
                             .unwrap_or(-1.0);
-                        relevance * (0.5 + value.max(0.0) / 100.0) as f32
+                        relevance * (0.5 + value.max(0.0) / 100.0)
                     }
                 });
                 collect(searcher, &*query, predicate, ((Count, blended), counter))?
@@ -440,8 +441,16 @@ fn run(
                 let attributes = attributes.clone();
                 let keyed = top.order_by(move |segment: &tantivy::SegmentReader| {
                     let segment = attributes.get(&segment.segment_id()).cloned();
+                    // Values by document, kept per segment and table.
+                    let values = match industry {
+                        None => segment.as_ref().map(|a| a.values(&*lookup)),
+                        Some(_) => None,
+                    };
                     let lookup = lookup.clone();
                     move |doc: tantivy::DocId| -> f32 {
+                        if let Some(values) = &values {
+                            return values.get(doc as usize).copied().unwrap_or(-1.0);
+                        }
                         let ordinal = segment.as_ref().map_or(NO_ORDINAL, |a| a.ordinal(doc));
                         if ordinal == NO_ORDINAL {
                             return -1.0;

@@ -44,7 +44,12 @@ pub struct ScoreTable {
     columns: Columns,
     /// Per industry, its labelled ordinals best first; put in order on first use.
     ranked: Vec<OnceLock<Vec<u32>>>,
+    /// Distinct for every table built in this process.
+    id: u64,
 }
+
+/// The id of the next table built.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Tables are equal when their provenance, industries and rows are (everything else is
 /// derived from those).
@@ -59,6 +64,10 @@ const NO_ROW: u32 = u32::MAX;
 const TIER_NAMES: [&str; 4] = ["A", "B", "C", "D"];
 
 impl crate::index::ScoreLookup for ScoreTable {
+    fn id(&self) -> u64 {
+        self.id
+    }
+
     fn value(&self, ordinal: u64) -> Option<f64> {
         self.columns.value(ordinal)
     }
@@ -112,6 +121,7 @@ impl ScoreTable {
             by_ordinal,
             columns,
             ranked,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
