@@ -166,8 +166,7 @@ impl HitFields {
 
     /// The recorded type, or the one the application number implies.
     pub fn effective_type(&self) -> Option<PatentType> {
-        self.patent_type
-            .or_else(|| PatentType::from_type_digit(self.application_number.type_digit()))
+        PatentType::effective(self.patent_type, &self.application_number)
     }
 }
 

@@ -220,10 +220,9 @@ pub(super) fn facet_counts(counts: Counts, lookup: Option<&Arc<dyn ScoreLookup>>
 mod tests {
     use chrono::NaiveDate;
 
-    use crate::index::tests::indexed;
-    use crate::index::{CommitState, SearchRequest};
+    use crate::index::SearchRequest;
+    use crate::index::tests::{commit, indexed};
     use crate::model::{ApplicationNumber, IpcCode, LegalStatus, Patent, PatentType};
-    use crate::schema;
 
     fn patent(
         number: &str,
@@ -283,7 +282,6 @@ mod tests {
         request.facets = true;
         assert_eq!(index.search_plain(&request).unwrap().total, 3);
         // A second segment: one new patent, and the first replaced (its old document deleted).
-        let mut writer = index.writer(1, 50_000_000).unwrap();
         let replaced = patent(
             "CN201910000001.9",
             "北京理工大学",
@@ -300,14 +298,7 @@ mod tests {
             PatentType::Invention,
             2021,
         );
-        writer.apply(&[replaced, added], &[1, 4]).unwrap();
-        writer
-            .commit(&CommitState {
-                fingerprint: schema::fingerprint(),
-                last_batch: 2,
-            })
-            .unwrap();
-        writer.finish().unwrap();
+        commit(&index, &[replaced, added], &[1, 4], 2);
         index.reload().unwrap();
 
         let results = index.search_plain(&request).unwrap();

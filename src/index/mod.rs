@@ -298,17 +298,28 @@ mod tests {
     pub(super) fn indexed(dir: &Path, patents: &[Patent]) -> PatentIndex {
         let index = PatentIndex::open_or_create(dir).unwrap();
         let ordinals: Vec<u64> = (1..=patents.len() as u64).collect();
+        commit(&index, patents, &ordinals, 1);
+        index.reload().unwrap();
+        index
+    }
+
+    /// Applies `patents` with their `ordinals` to `index` as batch `last_batch` and commits
+    /// (without reloading).
+    pub(super) fn commit(
+        index: &PatentIndex,
+        patents: &[Patent],
+        ordinals: &[u64],
+        last_batch: i64,
+    ) {
         let mut writer = index.writer(1, 50_000_000).unwrap();
-        writer.apply(patents, &ordinals).unwrap();
+        writer.apply(patents, ordinals).unwrap();
         writer
             .commit(&CommitState {
                 fingerprint: schema::fingerprint(),
-                last_batch: 1,
+                last_batch,
             })
             .unwrap();
         writer.finish().unwrap();
-        index.reload().unwrap();
-        index
     }
 
     fn patent(number: &str, title: &str, abstract_text: &str) -> Patent {
@@ -382,24 +393,9 @@ mod tests {
         assert!(title.marked("[", "]").contains("[正极材料]"), "{title:?}");
 
         // Replace one, withdraw one; then reopen from disk.
-        let mut writer = index.writer(1, 50_000_000).unwrap();
         let replaced = patent("CN202110123456.7", "一种钠离子电池", "钠离子电池负极。");
-        writer
-            .apply(
-                &[
-                    replaced,
-                    Patent::withdrawal(ApplicationNumber::parse("CN201919000001.6").unwrap()),
-                ],
-                &[1, 3],
-            )
-            .unwrap();
-        writer
-            .commit(&CommitState {
-                fingerprint: schema::fingerprint(),
-                last_batch: 2,
-            })
-            .unwrap();
-        writer.finish().unwrap();
+        let withdrawn = Patent::withdrawal(ApplicationNumber::parse("CN201919000001.6").unwrap());
+        commit(&index, &[replaced, withdrawn], &[1, 3], 2);
         drop(index);
         let index = PatentIndex::open_or_create(dir.path()).unwrap();
         assert_eq!(index.num_docs(), 2);

@@ -414,10 +414,7 @@ fn run(
                         .get(&segment.segment_id())
                         .map(|a| a.values(&*lookup));
                     move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
-                        let value = values
-                            .as_ref()
-                            .and_then(|v| v.get(doc as usize).copied())
-                            .unwrap_or(-1.0);
+                        let value = values.as_ref().map_or(-1.0, |v| value_of(v, doc));
                         relevance * (0.5 + value.max(0.0) / 100.0)
                     }
                 });
@@ -448,16 +445,16 @@ fn run(
                     };
                     let lookup = lookup.clone();
                     move |doc: tantivy::DocId| -> f32 {
-                        if let Some(values) = &values {
-                            return values.get(doc as usize).copied().unwrap_or(-1.0);
-                        }
-                        let ordinal = segment.as_ref().map_or(NO_ORDINAL, |a| a.ordinal(doc));
-                        if ordinal == NO_ORDINAL {
-                            return -1.0;
-                        }
-                        match industry {
-                            Some(i) => lookup.rank(ordinal, i).unwrap_or(-1.0) as f32,
-                            None => lookup.value(ordinal).unwrap_or(-1.0) as f32,
+                        match (industry, &values, &segment) {
+                            (None, Some(values), _) => value_of(values, doc),
+                            (Some(i), _, Some(a)) => {
+                                let ordinal = a.ordinal(doc);
+                                if ordinal == NO_ORDINAL {
+                                    return -1.0;
+                                }
+                                lookup.rank(ordinal, i).unwrap_or(-1.0) as f32
+                            }
+                            _ => -1.0,
                         }
                     }
                 });
@@ -566,6 +563,11 @@ fn run(
         hits,
         facets,
     })
+}
+
+/// The value of `doc` in a segment's values by document (-1 without one).
+fn value_of(values: &[f32], doc: tantivy::DocId) -> f32 {
+    values.get(doc as usize).copied().unwrap_or(-1.0)
 }
 
 /// Runs `collector` over the hits of `query` that `filter` accepts.

@@ -43,6 +43,14 @@ impl PatentType {
         }
     }
 
+    /// The recorded type, or else the one the application number implies.
+    pub fn effective(
+        recorded: Option<PatentType>,
+        number: &ApplicationNumber,
+    ) -> Option<PatentType> {
+        recorded.or_else(|| PatentType::from_type_digit(number.type_digit()))
+    }
+
     /// Returns the type implied by an application number's type digit, if any.
     pub fn from_type_digit(digit: u8) -> Option<PatentType> {
         match digit {
@@ -302,8 +310,7 @@ impl Patent {
 
     /// Returns the patent type, falling back to the one the application number implies.
     pub fn effective_type(&self) -> Option<PatentType> {
-        self.patent_type
-            .or_else(|| PatentType::from_type_digit(self.application_number.type_digit()))
+        PatentType::effective(self.patent_type, &self.application_number)
     }
 
     /// Returns the number of characters of title, abstract and claims (a throughput measure).
