@@ -14,6 +14,8 @@ pub enum Stage {
     Indexing,
     /// Committing the index.
     Committing,
+    /// Merging a rebuilt index into one segment.
+    Merging,
     /// Extracting the batch's scoring features (claims, industries) and saving them.
     Features,
     /// Rescoring the library.
@@ -31,6 +33,7 @@ impl Stage {
             Stage::Recording => "recording",
             Stage::Indexing => "indexing",
             Stage::Committing => "committing",
+            Stage::Merging => "merging",
             Stage::Features => "features",
             Stage::Scoring => "scoring",
             Stage::Done => "done",

@@ -65,8 +65,8 @@ impl Library {
             fs::remove_dir_all(&rebuild_dir).at(&rebuild_dir)?;
         }
         let rebuilt = PatentIndex::open_or_create(&rebuild_dir)?;
-        let mut writer =
-            rebuilt.writer(self.options.index_threads, self.options.index_memory_bytes)?;
+        let mut writer = rebuilt
+            .writer_without_merges(self.options.index_threads, self.options.index_memory_bytes)?;
         let batches = catalog.batches()?;
         let mut rows = 0;
         for batch in &batches {
@@ -86,6 +86,10 @@ impl Library {
             fingerprint: schema::fingerprint(),
             last_batch: batches.last().map_or(0, |b| b.id),
         })?;
+        // The rebuilt index is not live yet: merge it into one segment, the layout queries
+        // are fastest on (10^6 patents: 24 s).
+        progress.stage(Stage::Merging, None);
+        writer.merge_all()?;
         writer.finish()?;
         drop(rebuilt);
 
