@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use super::patents::LimitParams;
-use super::{AppState, spawn_heavy};
+use super::{AppState, spawn_standard};
 use crate::model::NewDemand;
 
 fn demand_id(raw: &str) -> ApiResult<i64> {
@@ -78,7 +78,7 @@ pub async fn matches(
     let id = demand_id(&raw)?;
     let limit = params.get(&state)?;
     let library = state.library.clone();
-    let matches = spawn_heavy(move || library.matches_for_demand(id, limit)).await??;
+    let matches = spawn_standard(move || library.matches_for_demand(id, limit)).await??;
     Ok(Json(
         serde_json::json!({ "demand_id": id, "matches": matches }),
     ))
@@ -97,6 +97,6 @@ pub async fn match_text(
     auth.read(&state)?;
     let limit = params.get(&state)?;
     let library = state.library.clone();
-    let matches = spawn_heavy(move || library.match_demand_text(&demand, limit)).await??;
+    let matches = spawn_standard(move || library.match_demand_text(&demand, limit)).await??;
     Ok(Json(serde_json::json!({ "matches": matches })))
 }

@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiPath, ApiQuery, Auth, comma_list};
-use super::{AppState, spawn_cpu, spawn_heavy};
+use super::{AppState, spawn_cpu, spawn_heavy, spawn_standard};
 use crate::engine::ShortlistRequest;
 
 /// Longest shortlist page served from the quick pool.
@@ -83,7 +83,7 @@ pub async fn shortlist(
     // 10^6 patents); a whole list builds every row and goes to the heavy pool.
     let quick = request.limit.is_some_and(|l| l <= QUICK_SHORTLIST);
     let list = if quick {
-        spawn_cpu(move || library.shortlist(&request)).await??
+        spawn_standard(move || library.shortlist(&request)).await??
     } else {
         spawn_heavy(move || library.shortlist(&request)).await??
     };

@@ -3,9 +3,10 @@
 //! background worker that processes submitted batches in order, and graceful shutdown.
 //!
 //! The only user of axum, tower and tokio besides `main`. Handlers never do CPU work on tokio
-//! worker threads: search, scoring, matching and ingestion run on rayon pools through
-//! [`spawn_cpu`] (quick work) and [`spawn_heavy`] (matchmaking, similar patents, whole
-//! shortlists, reports) or on the batch worker thread.
+//! worker threads: search, scoring, matching and ingestion run on rayon pools, one per
+//! latency class, through [`spawn_cpu`] (plain and filtered searches, patent pages),
+//! [`spawn_standard`] (faceted, sorted and phrase searches, shortlist pages, matchmaking) and
+//! [`spawn_heavy`] (similar patents, whole shortlists, reports), or on the batch worker thread.
 
 mod batches;
 mod demands;
@@ -100,16 +101,33 @@ where
     run_on(None, work).await
 }
 
-/// Scheduling priority of the heavy pool's threads: when both pools want the cores, quick
-/// work runs first (10^6 patents, 8 clients: nice 10 took plain p99 32 → 19 ms with the heavy
-/// classes ~30 % slower; nice 19, once faceted searches had moved to the quick pool, plain p99
-/// 22 → 16.5 ms, matchmaking 108 → 115 ms).
+/// Scheduling priority of the standard pool's threads (see [`spawn_standard`]).
+const STANDARD_NICE: i32 = 5;
+
+/// Scheduling priority of the heavy pool's threads: when the pools want the cores, quick and
+/// standard work run first (10^6 patents, 8 clients: nice 10 took plain p99 32 → 19 ms with
+/// the heavy classes ~30 % slower; nice 19, once faceted searches had moved off the heavy
+/// pool, plain p99 22 → 16.5 ms).
 const HEAVY_NICE: i32 = 19;
 
-/// Runs heavy CPU work (matchmaking, similar patents, whole shortlists, reports, exports;
-/// faceted searches, counted from in-memory attributes, cost no more than a value sort and
-/// run on the quick pool) on a pool of its own at a lower priority, so a quick search neither waits
-/// in the queue behind it nor shares a core with it evenly. A lock heavy work holds can make
+/// Runs work whose latency budget is larger than a plain search's (faceted, sorted and phrase
+/// searches, shortlist pages, matchmaking: p99 ≤ 50 ms against ≤ 15 ms) on a pool of its own
+/// at a slightly lower priority. Under a saturating load the cheap plain and filtered searches
+/// then no longer queue behind a phrase query that reads positions for 25 ms, while the
+/// standard classes still run ahead of the heavy pool.
+pub async fn spawn_standard<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    static STANDARD: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = STANDARD.get_or_init(|| priority_pool("standard", STANDARD_NICE));
+    run_on(pool.as_ref(), work).await
+}
+
+/// Runs heavy CPU work (similar patents, demands for a patent, whole shortlists, reports,
+/// exports) on a pool of its own at the lowest priority, so a quick search neither waits in
+/// the queue behind it nor shares a core with it evenly. A lock heavy work holds can make
 /// quick work wait for a low-priority thread, so heavy work keeps lock scopes short (the index
 /// reader and the score table are shared snapshots).
 pub async fn spawn_heavy<T, F>(work: F) -> Result<T, ApiError>
@@ -118,15 +136,19 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     static HEAVY: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = HEAVY.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(rayon::current_num_threads())
-            .thread_name(|i| format!("patscreen-heavy-{i}"))
-            .start_handler(|_| crate::engine::lower_thread_priority(HEAVY_NICE))
-            .build()
-            .ok()
-    });
+    let pool = HEAVY.get_or_init(|| priority_pool("heavy", HEAVY_NICE));
     run_on(pool.as_ref(), work).await
+}
+
+/// A pool as large as the global one whose threads run at `nice` (none when it cannot be
+/// built: the work then runs on the global pool).
+fn priority_pool(name: &'static str, nice: i32) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .thread_name(move |i| format!("patscreen-{name}-{i}"))
+        .start_handler(move |_| crate::engine::lower_thread_priority(nice))
+        .build()
+        .ok()
 }
 
 async fn run_on<T, F>(pool: Option<&rayon::ThreadPool>, work: F) -> Result<T, ApiError>
@@ -259,4 +281,25 @@ pub async fn serve(
         .await
         .map_err(std::io::Error::other)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn each_latency_class_runs_on_its_own_pool() {
+        let name = || {
+            std::thread::current()
+                .name()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let standard = spawn_standard(name).await.unwrap();
+        assert!(standard.starts_with("patscreen-standard-"), "{standard}");
+        let heavy = spawn_heavy(name).await.unwrap();
+        assert!(heavy.starts_with("patscreen-heavy-"), "{heavy}");
+        let quick = spawn_cpu(name).await.unwrap();
+        assert!(!quick.starts_with("patscreen-"), "{quick}");
+    }
 }

@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiQuery, Auth, comma_list};
-use super::{AppState, spawn_cpu};
+use super::{AppState, spawn_cpu, spawn_standard};
 use crate::index::{Filters, SearchRequest, SortOrder};
 use crate::model::{LegalStatus, PatentType};
 
@@ -186,6 +186,12 @@ pub fn request(params: &SearchParams, max_page: usize) -> ApiResult<SearchReques
     })
 }
 
+/// Whether a search goes to the standard pool: faceted, sorted and phrase searches have a
+/// larger latency budget than relevance-ordered ones (see [`spawn_standard`]).
+fn is_standard(request: &SearchRequest) -> bool {
+    request.facets || request.sort != SortOrder::Relevance || request.query.contains('"')
+}
+
 /// Searches the library.
 #[utoipa::path(get, path = "/v1/search", tag = "search", params(SearchParams),
     responses((status = 200, description = "total, hits (with value, tier, industries, snippets), facets, next_cursor"), (status = 400, body = super::Problem)))]
@@ -198,7 +204,11 @@ pub async fn search(
     let request = request(&params, state.config.max_page)?;
     let library = state.library.clone();
     let offset = request.offset;
-    let results = spawn_cpu(move || library.search(&request)).await??;
+    let results = if is_standard(&request) {
+        spawn_standard(move || library.search(&request)).await??
+    } else {
+        spawn_cpu(move || library.search(&request)).await??
+    };
     let next = offset + results.hits.len();
     let next_cursor = (next < results.total && !results.hits.is_empty()).then(|| {
         encode(&Cursor {
@@ -243,5 +253,30 @@ mod tests {
         };
         assert!(request(&other, 200).is_err());
         assert!(decode("zz").is_none());
+    }
+
+    #[test]
+    fn faceted_sorted_and_phrase_searches_are_standard_work() {
+        let plain = |q: &str| SearchParams {
+            q: q.into(),
+            ..SearchParams::default()
+        };
+        assert!(!is_standard(&request(&plain("电池 回收"), 200).unwrap()));
+        let filtered = SearchParams {
+            status: Some("in_force".into()),
+            ..plain("电池")
+        };
+        assert!(!is_standard(&request(&filtered, 200).unwrap()));
+        assert!(is_standard(&request(&plain("\"锂电池\""), 200).unwrap()));
+        let faceted = SearchParams {
+            facets: true,
+            ..plain("电池")
+        };
+        assert!(is_standard(&request(&faceted, 200).unwrap()));
+        let sorted = SearchParams {
+            sort: Some("value".into()),
+            ..plain("电池")
+        };
+        assert!(is_standard(&request(&sorted, 200).unwrap()));
     }
 }
