@@ -91,8 +91,9 @@ impl AppState {
     }
 }
 
-/// Runs quick CPU work (searches without facets, lookups, cards, shortlist pages) on the
-/// global rayon pool and awaits it; a panic becomes a 500.
+/// Runs quick CPU work (relevance-ordered searches without facets or phrases, lookups, score
+/// cards, the industry list) on the global rayon pool at normal priority and awaits it; a
+/// panic becomes a 500.
 pub async fn spawn_cpu<T, F>(work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
