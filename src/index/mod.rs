@@ -329,9 +329,10 @@ impl PatentWriter {
 
     /// Commits everything applied so far with `state` as the commit payload.
     pub fn commit(&mut self, state: &CommitState) -> Result<()> {
-        // The commit considers merges before it returns (tantivy's segment updater).
-        self.merges.store(true, Ordering::SeqCst);
         let mut prepared = self.writer.prepare_commit()?;
+        // The batch's last segments are flushed; the commit considers merges before it
+        // returns (tantivy's segment updater).
+        self.merges.store(true, Ordering::SeqCst);
         prepared.set_payload(&serde_json::to_string(state)?);
         prepared.commit()?;
         Ok(())
