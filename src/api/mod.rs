@@ -102,14 +102,14 @@ where
     run_on(None, work).await
 }
 
-/// Scheduling priority of the standard pool's threads (see [`spawn_standard`]).
-const STANDARD_NICE: i32 = 5;
+/// The standard pool, at nice 5 (see [`spawn_standard`]).
+static STANDARD: PriorityPool = PriorityPool::new("standard", 5);
 
-/// Scheduling priority of the heavy pool's threads: when the pools want the cores, quick and
+/// The heavy pool, at nice 19: when the pools want the cores, quick and
 /// standard work run first (10^6 patents, 8 clients: nice 10 took plain p99 32 → 19 ms with
 /// the heavy classes ~30 % slower; nice 19, once faceted searches had moved off the heavy
 /// pool, plain p99 22 → 16.5 ms).
-const HEAVY_NICE: i32 = 19;
+static HEAVY: PriorityPool = PriorityPool::new("heavy", 19);
 
 /// Runs work whose latency budget is larger than a plain search's (faceted, sorted and phrase
 /// searches, shortlist pages, matchmaking: p99 ≤ 50 ms against ≤ 15 ms) on a pool of its own
@@ -121,9 +121,7 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    static STANDARD: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = STANDARD.get_or_init(|| priority_pool("standard", STANDARD_NICE));
-    run_on(pool.as_ref(), work).await
+    run_on(STANDARD.pool(), work).await
 }
 
 /// Runs heavy CPU work (similar patents, demands for a patent, whole shortlists, reports,
@@ -136,20 +134,39 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    static HEAVY: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = HEAVY.get_or_init(|| priority_pool("heavy", HEAVY_NICE));
-    run_on(pool.as_ref(), work).await
+    run_on(HEAVY.pool(), work).await
 }
 
-/// A pool as large as the global one whose threads run at `nice` (none when it cannot be
-/// built: the work then runs on the global pool).
-fn priority_pool(name: &'static str, nice: i32) -> Option<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(rayon::current_num_threads())
-        .thread_name(move |i| format!("patscreen-{name}-{i}"))
-        .start_handler(move |_| crate::engine::lower_thread_priority(nice))
-        .build()
-        .ok()
+/// A rayon pool as large as the global one whose threads run at `nice`, built on first use.
+struct PriorityPool {
+    name: &'static str,
+    nice: i32,
+    pool: std::sync::OnceLock<Option<rayon::ThreadPool>>,
+}
+
+impl PriorityPool {
+    const fn new(name: &'static str, nice: i32) -> PriorityPool {
+        PriorityPool {
+            name,
+            nice,
+            pool: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The pool (none when it cannot be built: the work then runs on the global pool).
+    fn pool(&self) -> Option<&rayon::ThreadPool> {
+        let (name, nice) = (self.name, self.nice);
+        self.pool
+            .get_or_init(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(rayon::current_num_threads())
+                    .thread_name(move |i| format!("patscreen-{name}-{i}"))
+                    .start_handler(move |_| crate::engine::lower_thread_priority(nice))
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
 }
 
 async fn run_on<T, F>(pool: Option<&rayon::ThreadPool>, work: F) -> Result<T, ApiError>
