@@ -96,6 +96,33 @@ impl DocFilter {
         self.on_attributes.is_active() || self.ordinal.is_some()
     }
 
+    /// Keeps of `words`, a bitset over the documents of `segment` (bit `d % 64` of word
+    /// `d / 64` is document `d`), the live documents the filter accepts: a word at a time
+    /// from the segment's kept set of passing documents when there is one, else one document
+    /// at a time.
+    pub(super) fn retain(&self, segment: &SegmentReader, words: &mut [u64]) -> tantivy::Result<()> {
+        if self.is_active() {
+            let filter = self.for_segment(segment)?;
+            match (&filter.passing, &filter.ordinal) {
+                (Some(passing), None) => {
+                    let buckets = passing.max_value().div_ceil(64) as usize;
+                    for (bucket, word) in words.iter_mut().enumerate() {
+                        *word &= if bucket < buckets {
+                            u64::from_le_bytes(passing.tinyset(bucket as u32).into_bytes())
+                        } else {
+                            0
+                        };
+                    }
+                }
+                _ => retain_each(words, |doc| filter.accepts(doc)),
+            }
+        }
+        if let Some(alive) = segment.alive_bitset() {
+            retain_each(words, |doc| alive.is_alive(doc));
+        }
+        Ok(())
+    }
+
     fn for_segment(&self, segment: &SegmentReader) -> tantivy::Result<SegmentFilter> {
         let attributes = attributes::segment(&self.attributes, segment)?;
         Ok(SegmentFilter {
@@ -104,6 +131,20 @@ impl DocFilter {
             on_attributes: self.on_attributes,
             ordinal: self.ordinal.clone(),
         })
+    }
+}
+
+/// Clears the bits of `words` whose documents `keep` refuses.
+fn retain_each(words: &mut [u64], keep: impl Fn(DocId) -> bool) {
+    for (i, word) in words.iter_mut().enumerate() {
+        let mut bits = *word;
+        while bits != 0 {
+            let bit = bits.trailing_zeros();
+            bits &= bits - 1;
+            if !keep(i as DocId * 64 + bit) {
+                *word &= !(1 << bit);
+            }
+        }
     }
 }
 

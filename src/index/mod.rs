@@ -12,6 +12,7 @@ mod document;
 mod facets;
 mod fields;
 mod filter;
+mod matches;
 mod query;
 mod scores;
 mod search;

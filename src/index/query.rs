@@ -341,13 +341,31 @@ impl Default for Boosts {
 
 /// Turns a parsed query into a tantivy query. Returns `None` when nothing searchable is left
 /// (for example a query made only of stopwords).
-pub fn build(
-    fields: &PatentFields,
-    node: &Node,
-    boosts: &Boosts,
-) -> Result<Option<Box<dyn Query>>> {
+pub fn build(fields: &PatentFields, node: &Node, boosts: &Boosts) -> Result<Option<TextQuery>> {
     let mut analyzer = Analyzer::default();
-    Ok(build_node(fields, node, boosts, &mut analyzer)?.and_then(Built::into_query))
+    Ok(match build_node(fields, node, boosts, &mut analyzer)? {
+        Some(Built::Terms(terms)) => {
+            let any_of = terms.iter().map(|(term, _)| term.clone()).collect();
+            Built::Terms(terms).into_query().map(|query| TextQuery {
+                query,
+                any_of: Some(any_of),
+            })
+        }
+        Some(built) => built.into_query().map(|query| TextQuery {
+            query,
+            any_of: None,
+        }),
+        None => None,
+    })
+}
+
+/// A text query as built.
+pub struct TextQuery {
+    /// The query.
+    pub query: Box<dyn Query>,
+    /// Its terms, when a patent matches it by holding any one of them (plain words, with no
+    /// phrase, operator or facet scope).
+    pub any_of: Option<Vec<Term>>,
 }
 
 /// A query under construction. Alternatives made only of words stay a flat list of weighted
@@ -787,7 +805,8 @@ mod tests {
             let built = build(&fields, &parse(q).unwrap(), &boosts)
                 .unwrap()
                 .unwrap();
-            assert!(is_flat_union(&*built), "{q}: {built:?}");
+            assert!(is_flat_union(&*built.query), "{q}: {:?}", built.query);
+            assert!(built.any_of.is_some_and(|t| !t.is_empty()), "{q}");
         }
         // Required words, exclusions and phrases keep their structure.
         for q in [
@@ -799,7 +818,8 @@ mod tests {
             let built = build(&fields, &parse(q).unwrap(), &boosts)
                 .unwrap()
                 .unwrap();
-            assert!(!is_flat_union(&*built), "{q}: {built:?}");
+            assert!(!is_flat_union(&*built.query), "{q}: {:?}", built.query);
+            assert!(built.any_of.is_none(), "{q}");
         }
     }
 
@@ -811,7 +831,7 @@ mod tests {
             let built = build(&fields, &parse(q).unwrap(), &boosts)
                 .unwrap()
                 .unwrap();
-            format!("{built:?}")
+            format!("{:?}", built.query)
         };
         let title = fields.title.field_id();
         let on_title = |word: &str| format!("field={title}, type=Str, {word:?}");

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::attributes::{Attributes, NO_ORDINAL};
@@ -16,6 +16,7 @@ use super::document::{HitFields, facet, from_document, long_texts};
 use super::facets::{FacetCounter, facet_counts};
 use super::fields::{PatentFields, names};
 use super::filter::{DocFilter, Filtered, OrdinalCheck};
+use super::matches::{self, TermGroups};
 use super::query::{Boosts, build, ipc_prefix_facet, parse};
 use super::scores::{ScoreFilter, ScoreLookup, industry_index};
 use super::snippets::FieldSnippets;
@@ -219,21 +220,28 @@ pub struct SearchResults {
     pub facets: Option<FacetCounts>,
 }
 
-/// Builds the full query: parsed text plus filters.
-pub fn request_query(
+/// A request's full query (parsed text plus filters) and, when its matches are the patents
+/// holding a term of every group (plain words, institutions, IPC prefixes), those groups.
+fn request_query(
     fields: &PatentFields,
     request: &SearchRequest,
     boosts: &Boosts,
-) -> Result<Box<dyn Query>> {
+) -> Result<(Box<dyn Query>, Option<TermGroups>)> {
     check_limit(request)?;
     let node = parse(&request.query)?;
-    let text_query = build(fields, &node, boosts)?.ok_or_else(|| {
+    let text = build(fields, &node, boosts)?.ok_or_else(|| {
         Error::invalid(
             "query",
             "nothing searchable is left after removing stopwords and punctuation",
         )
     })?;
-    with_filters(fields, request, text_query)
+    let filters = filter_groups(fields, request)?;
+    let groups = text.any_of.map(|words| {
+        let mut groups = vec![words];
+        groups.extend(filters.iter().cloned());
+        groups
+    });
+    Ok((with_filter_groups(text.query, filters), groups))
 }
 
 fn check_limit(request: &SearchRequest) -> Result<()> {
@@ -253,46 +261,59 @@ pub fn with_filters(
     request: &SearchRequest,
     text_query: Box<dyn Query>,
 ) -> Result<Box<dyn Query>> {
+    Ok(with_filter_groups(
+        text_query,
+        filter_groups(fields, request)?,
+    ))
+}
+
+/// The facet terms of the institution and IPC filters: a patent passes with one of each group.
+fn filter_groups(fields: &PatentFields, request: &SearchRequest) -> Result<TermGroups> {
+    let f = &request.filters;
+    let mut groups = Vec::new();
+    if !f.institutions.is_empty() {
+        groups.push(
+            f.institutions
+                .iter()
+                .map(|i| Term::from_facet(fields.institution, &facet([normalize_name(i)])))
+                .collect(),
+        );
+    }
+    if !f.ipc.is_empty() {
+        let mut terms = Vec::new();
+        for prefix in &f.ipc {
+            terms.push(Term::from_facet(
+                fields.ipc_facet,
+                &ipc_prefix_facet(prefix, "ipc")?,
+            ));
+        }
+        groups.push(terms);
+    }
+    Ok(groups)
+}
+
+/// `text_query` with each filter group as a required, unscored clause.
+fn with_filter_groups(text_query: Box<dyn Query>, groups: TermGroups) -> Box<dyn Query> {
+    if groups.is_empty() {
+        return text_query;
+    }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
-    let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
-        (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
-    };
-    let any_facet = |field, facets: Vec<Facet>| -> Box<dyn Query> {
-        let terms = facets
+    for group in groups {
+        let any: Vec<(Occur, Box<dyn Query>)> = group
             .into_iter()
-            .map(|f| -> (Occur, Box<dyn Query>) {
+            .map(|term| -> (Occur, Box<dyn Query>) {
                 (
                     Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_facet(field, &f),
-                        IndexRecordOption::Basic,
-                    )),
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
                 )
             })
             .collect();
-        Box::new(BooleanQuery::new(terms))
-    };
-    let f = &request.filters;
-    if !f.institutions.is_empty() {
-        let facets = f
-            .institutions
-            .iter()
-            .map(|i| facet([normalize_name(i)]))
-            .collect();
-        clauses.push(filter(any_facet(fields.institution, facets)));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)),
+        ));
     }
-    if !f.ipc.is_empty() {
-        let mut facets = Vec::new();
-        for prefix in &f.ipc {
-            facets.push(ipc_prefix_facet(prefix, "ipc")?);
-        }
-        clauses.push(filter(any_facet(fields.ipc_facet, facets)));
-    }
-    Ok(if clauses.len() == 1 {
-        clauses.remove(0).1
-    } else {
-        Box::new(BooleanQuery::new(clauses))
-    })
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Runs a search; `scores` enables value and industry filters, sorts and facets.
@@ -304,8 +325,15 @@ pub fn search(
     boosts: &Boosts,
     scores: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<SearchResults> {
-    let query = request_query(fields, request, boosts)?;
-    run(searcher, attributes, fields, request, query, scores)
+    let (query, groups) = request_query(fields, request, boosts)?;
+    run(
+        searcher,
+        attributes,
+        fields,
+        request,
+        (query, groups),
+        scores,
+    )
 }
 
 /// Runs a search with a text query built by the caller (for example from weighted terms);
@@ -320,7 +348,7 @@ pub fn search_with_query(
 ) -> Result<SearchResults> {
     check_limit(request)?;
     let query = with_filters(fields, request, text_query)?;
-    run(searcher, attributes, fields, request, query, scores)
+    run(searcher, attributes, fields, request, (query, None), scores)
 }
 
 fn run(
@@ -328,7 +356,7 @@ fn run(
     attributes: Attributes,
     fields: &PatentFields,
     request: &SearchRequest,
-    query: Box<dyn Query>,
+    (query, groups): (Box<dyn Query>, Option<TermGroups>),
     scores: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<SearchResults> {
     let f = &request.filters;
@@ -436,7 +464,7 @@ fn run(
                 };
                 let lookup = lookup.clone();
                 let attributes = attributes.clone();
-                let keyed = top.order_by(move |segment: &tantivy::SegmentReader| {
+                let key_for_segment = move |segment: &tantivy::SegmentReader| {
                     let segment = attributes.get(&segment.segment_id()).cloned();
                     // Values by document, kept per segment and table.
                     let values = match industry {
@@ -457,8 +485,25 @@ fn run(
                             _ => -1.0,
                         }
                     }
-                });
-                collect(searcher, &*query, predicate, ((Count, keyed), counter))?
+                };
+                match &groups {
+                    // Without facets to count, matches that are term unions need no scorer.
+                    Some(groups) if counter.is_none() => (
+                        matches::top_by_key(
+                            searcher,
+                            groups,
+                            predicate,
+                            &key_for_segment,
+                            request.limit,
+                            request.offset,
+                        )?,
+                        None,
+                    ),
+                    _ => {
+                        let keyed = top.order_by(key_for_segment);
+                        collect(searcher, &*query, predicate, ((Count, keyed), counter))?
+                    }
+                }
             }
             (_, None) => {
                 return Err(Error::invalid(
