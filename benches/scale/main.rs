@@ -27,6 +27,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+/// The service's allocator (see `src/main.rs`), so that children measure what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn args() -> Vec<String> {
     std::env::args().collect()
 }
