@@ -80,7 +80,7 @@ impl Analyzer {
                 // jieba emits a word's sub-words before the word itself; order by offset so
                 // that positions and offsets both grow (snippets and phrases rely on it).
                 let mut words = jieba().cut_for_search(normalized, hmm);
-                words.sort_by_key(|w| (w.byte_start, w.byte_end));
+                sort_nearly_sorted(&mut words);
                 words
             }
         };
@@ -138,6 +138,20 @@ pub fn parts_of_speech(text: &str) -> std::collections::HashMap<String, String> 
     tags
 }
 
+/// Sorts search-mode words by `(start, end)`, stably. jieba emits each long word's sub-words
+/// just before it, so every word is at most a few places from its own; an insertion sort does
+/// that in one pass (the general sort was 4 % of a batch's ingest CPU).
+fn sort_nearly_sorted(words: &mut [jieba_rs::Token<'_>]) {
+    let key = |w: &jieba_rs::Token<'_>| (w.byte_start, w.byte_end);
+    for i in 1..words.len() {
+        let mut j = i;
+        while j > 0 && key(&words[j - 1]) > key(&words[j]) {
+            words.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// A term is searchable when it has at least one letter, digit or ideograph.
 fn is_searchable(word: &str) -> bool {
     word.chars().any(|c| {
@@ -147,6 +161,7 @@ fn is_searchable(word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::normalize;
     use super::*;
 
     #[test]
@@ -177,6 +192,17 @@ mod tests {
             .map(|t| (t.text.as_str(), t.position))
             .collect();
         assert_eq!(pairs, [("人工智能", 0), ("应用", 2)]);
+    }
+
+    #[test]
+    fn search_mode_words_come_in_text_order_as_a_stable_sort_puts_them() {
+        let text = normalize("本发明公开了一种锂离子电池正极材料及其制备方法，中华人民共和国国家知识产权局");
+        let mut expected = jieba().cut_for_search(&text, true);
+        expected.sort_by_key(|w| (w.byte_start, w.byte_end));
+        let mut sorted = jieba().cut_for_search(&text, true);
+        assert_ne!(sorted, expected, "jieba's own order needs sorting");
+        sort_nearly_sorted(&mut sorted);
+        assert_eq!(sorted, expected);
     }
 
     #[test]
