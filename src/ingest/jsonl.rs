@@ -64,8 +64,15 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
     let mut records = Vec::with_capacity(objects.len());
     for (row, object) in objects {
         let mut cells = Vec::with_capacity(object.len());
+        // Rows almost always share their keys: the next key is looked for where the last one
+        // was found first.
+        let mut next = 0;
         for (key, value) in object {
-            let column = columns.intern(&key);
+            let column = match columns.headers.get(next) {
+                Some(header) if *header == key => next,
+                _ => columns.intern(&key),
+            };
+            next = column + 1;
             if let Some(field) = columns.fields[column] {
                 cells.push(RawCell {
                     field,

@@ -30,7 +30,7 @@ struct Row<'a> {
     warnings: Vec<RowIssue>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     fn issue(&self, field: RecordField, column: Option<usize>, reason: String) -> RowIssue {
         RowIssue {
             row: self.record.row,
@@ -51,9 +51,9 @@ impl Row<'_> {
     }
 
     /// Returns the non-empty cells of `field`, main-IPC columns first for `ipc`.
-    fn cells(&self, field: RecordField) -> Vec<(usize, &Value)> {
-        let mut cells: Vec<(usize, &Value)> = self
-            .record
+    fn cells(&self, field: RecordField) -> Vec<(usize, &'a Value)> {
+        let record: &'a RawRecord = self.record;
+        let mut cells: Vec<(usize, &'a Value)> = record
             .cells
             .iter()
             .filter(|c| c.field == field && !is_empty(&c.value))
@@ -72,17 +72,13 @@ impl Row<'_> {
     }
 
     /// Returns the first non-empty cell of a single-valued field, checking its length.
-    fn single(&mut self, field: RecordField) -> Option<(usize, Value)> {
-        let cells: Vec<(usize, Value)> = self
-            .cells(field)
-            .into_iter()
-            .map(|(c, v)| (c, v.clone()))
-            .collect();
-        let (column, value) = cells.first()?.clone();
+    fn single(&mut self, field: RecordField) -> Option<(usize, &'a Value)> {
+        let cells = self.cells(field);
+        let (column, value) = *cells.first()?;
         if let Some(other) = cells
             .iter()
             .skip(1)
-            .find(|(_, v)| values::text(v) != values::text(&value))
+            .find(|(_, v)| values::text(v) != values::text(value))
         {
             let header = self
                 .columns
@@ -96,7 +92,7 @@ impl Row<'_> {
                 format!("a second column '{header}' also gives this field; the first one is used"),
             );
         }
-        if !self.within_limit(field, column, &value) {
+        if !self.within_limit(field, column, value) {
             return None;
         }
         Some((column, value))
@@ -106,16 +102,11 @@ impl Row<'_> {
     fn items(&mut self, field: RecordField, commas: bool) -> Vec<(usize, String)> {
         let limits = &contract().limits;
         let mut items = Vec::new();
-        let cells: Vec<(usize, Value)> = self
-            .cells(field)
-            .into_iter()
-            .map(|(c, v)| (c, v.clone()))
-            .collect();
-        for (column, value) in cells {
-            if !self.within_limit(field, column, &value) {
+        for (column, value) in self.cells(field) {
+            if !self.within_limit(field, column, value) {
                 return Vec::new();
             }
-            for item in values::list(&value, commas) {
+            for item in values::list(value, commas) {
                 if item.chars().count() > limits.max_item_chars {
                     self.error(
                         field,
@@ -161,7 +152,7 @@ impl Row<'_> {
 
     fn text(&mut self, field: RecordField) -> Option<String> {
         let (_, value) = self.single(field)?;
-        values::text(&value)
+        values::text(value)
     }
 
     fn parsed<T>(
@@ -170,7 +161,7 @@ impl Row<'_> {
         parse: impl Fn(&Value) -> Result<Option<T>, String>,
     ) -> Option<T> {
         let (column, value) = self.single(field)?;
-        match parse(&value) {
+        match parse(value) {
             Ok(v) => v,
             Err(reason) => {
                 self.error(field, Some(column), reason);
@@ -238,7 +229,7 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
         }
         None => None,
         Some((column, value)) => {
-            let raw = values::text(&value).unwrap_or_default();
+            let raw = values::text(value).unwrap_or_default();
             match ApplicationNumber::parse(&raw) {
                 Ok(n) => Some(n),
                 Err(e) => {
@@ -310,7 +301,7 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
     // An unknown legal-status wording is not worth losing the patent over: it is reported
     // and the status stays a data gap.
     if let Some((column, value)) = row.single(RecordField::LegalStatus) {
-        match values::legal_status(&value) {
+        match values::legal_status(value) {
             Ok(status) => patent.legal_status = status,
             Err(reason) => row.warn(
                 RecordField::LegalStatus,
