@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Library;
 use crate::error::{Error, Result};
-use crate::index::CommitState;
+use crate::index::{CommitState, PatentWriter};
 use crate::ingest::{self, BatchReport, Format, RowIssue};
 use crate::model::Patent;
 use crate::progress::{Progress, Stage};
@@ -77,10 +77,18 @@ impl Library {
             });
         }
         progress.stage(Stage::Reading, None);
+        // jieba's dictionary (0.2 s of one core) loads while the file is parsed, which leaves
+        // a core idle part of the time, instead of on the first indexing thread to need it.
+        let warm = std::thread::spawn(|| {
+            crate::text::jieba();
+        });
         let today = chrono::Utc::now().date_naive();
         let source_name = submission.source_name.clone();
-        let mut parsed =
-            ingest::read_batch(&source_name, submission.bytes, submission.format, today)?;
+        let parsed = ingest::read_batch(&source_name, submission.bytes, submission.format, today);
+        if warm.join().is_err() {
+            return Err(Error::Corrupt("loading jieba's dictionary failed".into()));
+        }
+        let mut parsed = parsed?;
 
         // Take the writer first: it serialises submissions within this process.
         let mut slot = self.writer_slot()?;
@@ -149,15 +157,37 @@ impl Library {
             ));
         }
 
-        progress.stage(Stage::Archiving, None);
-        let archive_file = self.archive.write(
-            &kept,
-            &[
-                ("patscreen.institution", institution.clone()),
-                ("patscreen.source_name", source_name.clone()),
-                ("patscreen.source_hash", source_hash.clone()),
-            ],
-        )?;
+        // The catalog gives a held patent its own ordinal back and new ones the ordinals after
+        // the largest in use, in batch order (a batch has no duplicate numbers). Knowing them,
+        // the batch is indexed while its archive file is written: the writer's documents stay
+        // invisible until the commit, which still comes after the acknowledgement.
+        let mut next = self.catalog()?.max_ordinal()?;
+        let predicted: Vec<u64> = kept
+            .iter()
+            .map(|p| match holdings.get(p.application_number.as_str()) {
+                Some(h) => h.ordinal,
+                None => {
+                    next += 1;
+                    next
+                }
+            })
+            .collect();
+
+        progress.stage(Stage::Archiving, Some(kept.len() as u64));
+        let metadata = [
+            ("patscreen.institution", institution.clone()),
+            ("patscreen.source_name", source_name.clone()),
+            ("patscreen.source_hash", source_hash.clone()),
+        ];
+        let archived = std::thread::scope(|scope| {
+            let archive = scope.spawn(|| self.archive.write(&kept, &metadata));
+            let indexed = index_batch(writer, &kept, &predicted, &held, progress);
+            let archived = archive.join().unwrap_or_else(|_| {
+                Err(Error::Corrupt("writing the archive file panicked".into()))
+            });
+            indexed.and(archived)
+        });
+        let archive_file = rolled_back(writer, archived)?;
 
         progress.stage(Stage::Recording, None);
         let new_batch = NewBatch {
@@ -167,25 +197,23 @@ impl Library {
             archive_file: &archive_file,
             report,
         };
-        let (batch_id, ordinals) = self.catalog()?.accept(&new_batch, &kept, patents_new)?;
+        let accepted = self
+            .catalog()
+            .and_then(|mut c| c.accept(&new_batch, &kept, patents_new));
+        let (batch_id, ordinals) = rolled_back(writer, accepted)?;
 
-        progress.stage(Stage::Indexing, Some(kept.len() as u64));
-        let items: Vec<(&Patent, u64, bool)> = kept
-            .iter()
-            .zip(ordinals.iter().copied())
-            .zip(held.iter().copied())
-            .map(|((patent, ordinal), held)| (patent, ordinal, held))
-            .collect();
-        for chunk in items.chunks(4096) {
-            for replace in [true, false] {
-                let part: Vec<(&Patent, u64)> = chunk
-                    .iter()
-                    .filter(|item| item.2 == replace)
-                    .map(|&(patent, ordinal, _)| (patent, ordinal))
-                    .collect();
-                writer.write(&part, replace)?;
-            }
-            progress.advance(chunk.len() as u64);
+        let again = ordinals != predicted;
+        progress.stage(Stage::Indexing, again.then_some(kept.len() as u64));
+        if again {
+            // Not expected (the writer lock serialises submissions): index again with the
+            // catalog's ordinals.
+            tracing::warn!(
+                batch_id,
+                "ordinals differ from the predicted ones; indexing again"
+            );
+            writer.rollback()?;
+            let indexed = index_batch(writer, &kept, &ordinals, &held, progress);
+            rolled_back(writer, indexed)?;
         }
         progress.stage(Stage::Committing, None);
         writer.commit(&CommitState {
@@ -205,4 +233,42 @@ impl Library {
             scoring_seconds: rescored.load_seconds + rescored.score_seconds + rescored.save_seconds,
         })
     }
+}
+
+/// Adds `kept` to the writer with their ordinals (`held`: whether an earlier version may be in
+/// the index and is replaced), in chunks that report progress.
+fn index_batch(
+    writer: &mut PatentWriter,
+    kept: &[Patent],
+    ordinals: &[u64],
+    held: &[bool],
+    progress: &dyn Progress,
+) -> Result<()> {
+    let items: Vec<(&Patent, u64, bool)> = kept
+        .iter()
+        .zip(ordinals.iter().copied())
+        .zip(held.iter().copied())
+        .map(|((patent, ordinal), held)| (patent, ordinal, held))
+        .collect();
+    for chunk in items.chunks(4096) {
+        for replace in [true, false] {
+            let part: Vec<(&Patent, u64)> = chunk
+                .iter()
+                .filter(|item| item.2 == replace)
+                .map(|&(patent, ordinal, _)| (patent, ordinal))
+                .collect();
+            writer.write(&part, replace)?;
+        }
+        progress.advance(chunk.len() as u64);
+    }
+    Ok(())
+}
+
+/// Drops the writer's uncommitted changes when `result` is an error, so that no half-applied
+/// batch rides along with the next commit.
+fn rolled_back<T>(writer: &mut PatentWriter, result: Result<T>) -> Result<T> {
+    if result.is_err() {
+        writer.rollback()?;
+    }
+    result
 }

@@ -550,6 +550,35 @@ mod tests {
     }
 
     #[test]
+    fn a_rollback_drops_what_was_written_since_the_last_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = PatentIndex::open_or_create(dir.path()).unwrap();
+        let kept = patent("CN202110123456.7", "一种电池", "电池。");
+        commit(&index, std::slice::from_ref(&kept), &[1], 1);
+        let mut writer = index.writer(1, 50_000_000).unwrap();
+        let dropped = patent("CN201910000001.9", "一种电池外壳", "电池。");
+        let replacement = patent("CN202110123456.7", "一种传感器", "传感器。");
+        writer.write(&[(&dropped, 2)], false).unwrap();
+        writer.write(&[(&replacement, 1)], true).unwrap();
+        writer.rollback().unwrap();
+        let other = patent("CN201920000002.9", "一种电池盖", "电池。");
+        writer.write(&[(&other, 3)], false).unwrap();
+        writer
+            .commit(&CommitState {
+                fingerprint: schema::fingerprint(),
+                last_batch: 2,
+            })
+            .unwrap();
+        writer.finish().unwrap();
+        index.reload().unwrap();
+        let found = index.search_plain(&SearchRequest::new("电池", 10)).unwrap();
+        let mut numbers = numbers(&found);
+        numbers.sort_unstable();
+        // The rolled-back addition is gone and the rolled-back replacement deleted nothing.
+        assert_eq!(numbers, ["CN201920000002.9", "CN202110123456.7"]);
+    }
+
+    #[test]
     fn merges_wait_for_a_commit() {
         let dir = tempfile::tempdir().unwrap();
         let index = PatentIndex::open_or_create(dir.path()).unwrap();

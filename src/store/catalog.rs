@@ -357,6 +357,17 @@ impl Catalog {
         Ok((batch_id, ordinals))
     }
 
+    /// Returns the largest ordinal in use (0 for an empty library): the next new patent
+    /// gets the one after it.
+    pub fn max_ordinal(&self) -> Result<u64> {
+        let max: i64 =
+            self.conn
+                .query_row("SELECT COALESCE(MAX(ordinal), 0) FROM patents", [], |r| {
+                    r.get(0)
+                })?;
+        Ok(u64::try_from(max).unwrap_or(0))
+    }
+
     /// Marks a batch as applied to the index.
     pub fn mark_indexed(&self, batch_id: i64) -> Result<()> {
         self.conn.execute(
@@ -775,6 +786,7 @@ mod tests {
             format: "csv".into(),
             ..BatchReport::default()
         };
+        assert_eq!(catalog.max_ordinal().unwrap(), 0);
         let first = patents(&["CN202110123456.7", "CN201919000000.1"]);
         let new = NewBatch {
             institution: "清华大学",
@@ -784,6 +796,10 @@ mod tests {
             report: &report,
         };
         let (id1, ordinals1) = catalog.accept(&new, &first, 2).unwrap();
+        // New patents take the ordinals after the largest in use, in batch order (what a
+        // submission predicts to index while its archive is written).
+        assert_eq!(ordinals1, [1, 2]);
+        assert_eq!(catalog.max_ordinal().unwrap(), 2);
         let second = vec![Patent::withdrawal(
             ApplicationNumber::parse("CN201919000000.1").unwrap(),
         )];

@@ -196,7 +196,9 @@ mod tests {
 
     #[test]
     fn search_mode_words_come_in_text_order_as_a_stable_sort_puts_them() {
-        let text = normalize("本发明公开了一种锂离子电池正极材料及其制备方法，中华人民共和国国家知识产权局");
+        let text = normalize(
+            "本发明公开了一种锂离子电池正极材料及其制备方法，中华人民共和国国家知识产权局",
+        );
         let mut expected = jieba().cut_for_search(&text, true);
         expected.sort_by_key(|w| (w.byte_start, w.byte_end));
         let mut sorted = jieba().cut_for_search(&text, true);
