@@ -5,8 +5,9 @@
 //! a time, and one pass over what is left counts it and keeps the best page.
 //!
 //! This is tantivy's own way for many-term unions (`AutomatonWeight`) and leaves out the
-//! union scorer and the per-hit collector calls the general path pays for: those were two
-//! thirds of the time of value-sorted filtered queries at 10^5 patents.
+//! union scorer and the per-hit filter and collector calls the general path pays for (17 % and
+//! 28 % of a profile of value-sorted filtered queries at 10^5 patents; p50 / p99 0.16 / 0.62
+//! → 0.11 / 0.24 ms).
 
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, Term};
