@@ -134,14 +134,25 @@ impl DocFilter {
     }
 }
 
+/// The documents of `words` (a segment bitset, see [`DocFilter::retain`]), in ascending
+/// order.
+pub(super) fn documents(words: &[u64]) -> impl Iterator<Item = DocId> + '_ {
+    words.iter().enumerate().flat_map(|(i, &word)| {
+        let base = i as DocId * 64;
+        std::iter::successors((word != 0).then_some(word), |bits| {
+            let rest = bits & (bits - 1);
+            (rest != 0).then_some(rest)
+        })
+        .map(move |bits| base + bits.trailing_zeros())
+    })
+}
+
 /// Clears the bits of `words` whose documents `keep` refuses.
 fn retain_each(words: &mut [u64], keep: impl Fn(DocId) -> bool) {
     for (i, word) in words.iter_mut().enumerate() {
-        let mut bits = *word;
-        while bits != 0 {
-            let bit = bits.trailing_zeros();
-            bits &= bits - 1;
-            if !keep(i as DocId * 64 + bit) {
+        let base = i as DocId * 64;
+        for bit in documents(&[*word]) {
+            if !keep(base + bit) {
                 *word &= !(1 << bit);
             }
         }
