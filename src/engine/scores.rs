@@ -102,7 +102,7 @@ impl Library {
         let path = self.data.batch_features(batch.id);
         if path.exists()
             && let Some(features) =
-                features_from_table(&ColumnTable::read(&path)?, self.scorer.industries_version())?
+                features_from_table(ColumnTable::read(&path)?, self.scorer.industries_version())?
         {
             return Ok(features);
         }

@@ -354,7 +354,7 @@ pub fn to_table(features: &[PatentFeatures], industries_version: &str) -> Column
 /// Reads features written by [`to_table`]; `None` when they were made by another feature or
 /// industries version (they must then be extracted again).
 pub fn from_table(
-    table: &ColumnTable,
+    mut table: ColumnTable,
     industries_version: &str,
 ) -> Result<Option<Vec<PatentFeatures>>> {
     if table.metadata.get("features_version").map(String::as_str) != Some(FEATURES_VERSION)
@@ -368,19 +368,22 @@ pub fn from_table(
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     let corrupt = |name: &str| Error::Corrupt(format!("features column {name} has the wrong type"));
+    // Columns are taken out of the table, so that the strings move into the features
+    // instead of being copied (10^6 patents hold several million of them).
     macro_rules! col {
         ($name:expr, $variant:ident) => {
-            match table.column($name)? {
+            match table.take($name)? {
                 ColumnData::$variant(v) => v,
                 _ => return Err(corrupt($name)),
             }
         };
     }
+    let rows = table.rows();
     let ordinal = col!("ordinal", U32);
-    let number = col!("application_number", Str);
-    let publications = col!("publication_numbers", StrList);
-    let institution = col!("institution", Str);
-    let applicants = col!("applicants", StrList);
+    let mut number = col!("application_number", Str);
+    let mut publications = col!("publication_numbers", StrList);
+    let mut institution = col!("institution", Str);
+    let mut applicants = col!("applicants", StrList);
     let patent_type = col!("patent_type", U8);
     let main_ipc = col!("main_ipc", Str);
     let year = col!("year", U32);
@@ -389,8 +392,8 @@ pub fn from_table(
     let grant_day = col!("grant_day", I32);
     let legal_status = col!("legal_status", U8);
     let forward = col!("forward_citations", U32);
-    let cited = col!("cited", StrList);
-    let family = col!("family_countries", StrList);
+    let mut cited = col!("cited", StrList);
+    let mut family = col!("family_countries", StrList);
     let granted_abroad = col!("family_granted_abroad", U8);
     let events = col!("events", U8);
     let c1_chars = col!("claim1_chars", U32);
@@ -404,14 +407,14 @@ pub fn from_table(
     for i in 0..n_industries {
         fits.push(col!(&format!("fit_{i}"), F32));
     }
-    let mut out = Vec::with_capacity(table.rows());
-    for r in 0..table.rows() {
+    let mut out = Vec::with_capacity(rows);
+    for r in 0..rows {
         out.push(PatentFeatures {
             ordinal: ordinal[r],
-            application_number: number[r].clone(),
-            publication_numbers: publications[r].clone(),
-            institution: institution[r].clone(),
-            applicants: applicants[r].clone(),
+            application_number: std::mem::take(&mut number[r]),
+            publication_numbers: std::mem::take(&mut publications[r]),
+            institution: std::mem::take(&mut institution[r]),
+            applicants: std::mem::take(&mut applicants[r]),
             patent_type: PatentType::ALL.get(usize::from(patent_type[r])).copied(),
             main_ipc: IpcCode::parse(&main_ipc[r]).ok(),
             year: year[r] as u16,
@@ -420,8 +423,8 @@ pub fn from_table(
             grant_date: undo_day(grant_day[r]),
             legal_status: LegalStatus::ALL.get(usize::from(legal_status[r])).copied(),
             forward_citations: (forward[r] != NO_COUNT).then_some(forward[r]),
-            cited: cited[r].clone(),
-            family_countries: family[r].clone(),
+            cited: std::mem::take(&mut cited[r]),
+            family_countries: std::mem::take(&mut family[r]),
             family_granted_abroad: (granted_abroad[r] != NO_CODE).then_some(granted_abroad[r] == 1),
             events: events[r],
             claims: (total[r] != NO_COUNT).then(|| ClaimStats {
@@ -470,7 +473,7 @@ mod tests {
         assert_eq!((claims.total, claims.claim1_features), (3, 2));
         assert!(f.primary.is_some());
         let table = to_table(std::slice::from_ref(&f), "v");
-        assert_eq!(from_table(&table, "v").unwrap().unwrap(), vec![f]);
-        assert!(from_table(&table, "other").unwrap().is_none());
+        assert_eq!(from_table(table.clone(), "v").unwrap().unwrap(), vec![f]);
+        assert!(from_table(table, "other").unwrap().is_none());
     }
 }

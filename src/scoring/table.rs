@@ -2,16 +2,16 @@
 //! computed under; persisted as Parquet and swapped atomically after every rescoring.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::columns::Columns;
 use super::value::{Check, CitationFacts, ScoreRow, SignalValue, Tier};
 use crate::error::{Error, Result};
-use crate::store::{ColumnData, ColumnTable};
+use crate::store::{ColumnData, ColumnSource, ColumnTable, write_columns_atomic};
 
 /// What a score table was computed from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -201,7 +201,13 @@ impl ScoreTable {
 
     /// Writes the table to `path` (atomic replace).
     pub fn save(&self, path: &Path) -> Result<()> {
-        to_columns(self)?.write_atomic(path)
+        let mut metadata = BTreeMap::new();
+        metadata.insert(
+            "meta".to_string(),
+            serde_json::to_string(&self.meta).unwrap_or_default(),
+        );
+        metadata.insert("industries".to_string(), self.industries.join("\n"));
+        write_columns_atomic(&RowColumns::new(self), &metadata, path)
     }
 
     /// Reads a table saved by [`ScoreTable::save`].
@@ -243,129 +249,130 @@ fn back(v: f64) -> Option<f64> {
 /// Builds one column from a run of rows.
 type ColumnBuilder = Box<dyn Fn(&[ScoreRow]) -> ColumnData + Send + Sync>;
 
-/// Rows per run: each run's rows (~7 MB) are read sixty times, once per column, while they
-/// are still in the processor's caches rather than from memory each time.
-const ROWS_PER_RUN: usize = 16_384;
+/// The score table's rows seen as the columns of its file, built a row group at a time.
+struct RowColumns<'a> {
+    rows: &'a [ScoreRow],
+    builders: Vec<(String, ColumnBuilder)>,
+}
 
-fn to_columns(table: &ScoreTable) -> Result<ColumnTable> {
-    fn f64s(f: impl Fn(&ScoreRow) -> f64 + Send + Sync + 'static) -> ColumnBuilder {
-        Box::new(move |rows| ColumnData::F64(rows.iter().map(&f).collect()))
+impl ColumnSource for RowColumns<'_> {
+    fn rows(&self) -> usize {
+        self.rows.len()
     }
-    fn f32s(f: impl Fn(&ScoreRow) -> f32 + Send + Sync + 'static) -> ColumnBuilder {
-        Box::new(move |rows| ColumnData::F32(rows.iter().map(&f).collect()))
+
+    fn names(&self) -> Vec<String> {
+        self.builders.iter().map(|(n, _)| n.clone()).collect()
     }
-    fn u32s(f: impl Fn(&ScoreRow) -> u32 + Send + Sync + 'static) -> ColumnBuilder {
-        Box::new(move |rows| ColumnData::U32(rows.iter().map(&f).collect()))
-    }
-    fn u8s(f: impl Fn(&ScoreRow) -> u8 + Send + Sync + 'static) -> ColumnBuilder {
-        Box::new(move |rows| ColumnData::U8(rows.iter().map(&f).collect()))
-    }
-    fn strs(f: impl Fn(&ScoreRow) -> String + Send + Sync + 'static) -> ColumnBuilder {
-        Box::new(move |rows| ColumnData::Str(rows.iter().map(&f).collect()))
-    }
-    type Signal = fn(&ScoreRow) -> Option<SignalValue>;
-    let raw = |f: Signal| f64s(move |r| opt(f(r).map(|v| v.raw)));
-    let pct = |f: Signal| f64s(move |r| opt(f(r).map(|v| v.percentile)));
-    let mut builders: Vec<(String, ColumnBuilder)> = vec![
-        ("ordinal".into(), u32s(|r| r.ordinal)),
-        (
-            "application_number".into(),
-            strs(|r| r.application_number.clone()),
-        ),
-        ("institution".into(), strs(|r| r.institution.to_string())),
-        ("value".into(), f64s(|r| r.value)),
-        ("value_percentile".into(), f64s(|r| r.value_percentile)),
-        ("tier".into(), u8s(|r| tier_code(r.tier))),
-        ("confidence".into(), f64s(|r| r.confidence)),
-        ("available".into(), u8s(|r| u8::from(r.available))),
-        (
-            "citations_supplied".into(),
-            u32s(|r| r.citations.and_then(|c| c.supplied).unwrap_or(u32::MAX)),
-        ),
-        (
-            "citations_in_library".into(),
-            u32s(|r| r.citations.map_or(u32::MAX, |c| c.in_library)),
-        ),
-        (
-            "citations_age".into(),
-            f64s(|r| opt(r.citations.map(|c| c.age_years))),
-        ),
-        (
-            "citations_rate".into(),
-            f64s(|r| opt(r.citations.map(|c| c.rate))),
-        ),
-        (
-            "citations_percentile".into(),
-            f64s(|r| opt(r.citations.map(|c| c.percentile))),
-        ),
-        ("claim1_chars".into(), raw(|r| r.claim1_chars)),
-        ("claim1_chars_percentile".into(), pct(|r| r.claim1_chars)),
-        ("claim1_features".into(), raw(|r| r.claim1_features)),
-        (
-            "claim1_features_percentile".into(),
-            pct(|r| r.claim1_features),
-        ),
-        ("independent".into(), raw(|r| r.independent)),
-        ("independent_percentile".into(), pct(|r| r.independent)),
-        ("claim_count".into(), raw(|r| r.claim_count)),
-        ("claim_count_percentile".into(), pct(|r| r.claim_count)),
-        ("survival_peers".into(), raw(|r| r.survival)),
-        ("survival_percentile".into(), pct(|r| r.survival)),
-        ("coverage".into(), raw(|r| r.coverage)),
-        ("coverage_percentile".into(), pct(|r| r.coverage)),
-        ("market".into(), f64s(|r| r.market)),
-        ("cohort".into(), strs(|r| r.cohort.to_string())),
-        ("cohort_size".into(), u32s(|r| r.cohort_size)),
-        ("remaining_years".into(), f64s(|r| opt(r.remaining_years))),
-        ("momentum".into(), f32s(|r| r.momentum)),
-        (
-            "primary_industry".into(),
-            u8s(|r| r.primary.unwrap_or(u8::MAX)),
-        ),
-        ("gaps".into(), u32s(|r| r.gaps)),
-    ];
-    for d in 0..4 {
-        builders.push((
-            format!("dimension_{d}"),
-            f64s(move |r| opt(r.dimensions[d])),
-        ));
-        builders.push((
-            format!("contribution_{d}"),
-            f64s(move |r| r.contributions[d]),
-        ));
-    }
-    for p in 0..5 {
-        builders.push((format!("policy_{p}"), u8s(move |r| check_code(r.policy[p]))));
-    }
-    for i in 0..table.industries.len() {
-        builders.push((format!("fit_{i}"), f32s(move |r| r.fits[i])));
-        builders.push((format!("rank_{i}"), f32s(move |r| r.ranks[i])));
-    }
-    // Runs of rows are turned into columns in parallel, then joined in order.
-    let runs: Vec<Vec<ColumnData>> = table
-        .rows
-        .par_chunks(ROWS_PER_RUN)
-        .map(|rows| builders.iter().map(|(_, build)| build(rows)).collect())
-        .collect();
-    let mut columns: Vec<(String, ColumnData)> = builders
-        .iter()
-        .map(|(name, build)| (name.clone(), build(&[])))
-        .collect();
-    for (_, column) in &mut columns {
-        column.reserve(table.rows.len());
-    }
-    for run in runs {
-        for ((_, column), part) in columns.iter_mut().zip(run) {
-            column.append(part)?;
+
+    fn column(&self, index: usize, rows: Range<usize>) -> ColumnData {
+        let rows = self.rows.get(rows).unwrap_or_default();
+        match self.builders.get(index) {
+            Some((_, build)) => build(rows),
+            None => ColumnData::U8(Vec::new()),
         }
     }
-    let mut metadata = BTreeMap::new();
-    metadata.insert(
-        "meta".to_string(),
-        serde_json::to_string(&table.meta).unwrap_or_default(),
-    );
-    metadata.insert("industries".to_string(), table.industries.join("\n"));
-    Ok(ColumnTable { columns, metadata })
+}
+
+impl<'a> RowColumns<'a> {
+    fn new(table: &'a ScoreTable) -> RowColumns<'a> {
+        fn f64s(f: impl Fn(&ScoreRow) -> f64 + Send + Sync + 'static) -> ColumnBuilder {
+            Box::new(move |rows| ColumnData::F64(rows.iter().map(&f).collect()))
+        }
+        fn f32s(f: impl Fn(&ScoreRow) -> f32 + Send + Sync + 'static) -> ColumnBuilder {
+            Box::new(move |rows| ColumnData::F32(rows.iter().map(&f).collect()))
+        }
+        fn u32s(f: impl Fn(&ScoreRow) -> u32 + Send + Sync + 'static) -> ColumnBuilder {
+            Box::new(move |rows| ColumnData::U32(rows.iter().map(&f).collect()))
+        }
+        fn u8s(f: impl Fn(&ScoreRow) -> u8 + Send + Sync + 'static) -> ColumnBuilder {
+            Box::new(move |rows| ColumnData::U8(rows.iter().map(&f).collect()))
+        }
+        fn strs(f: impl Fn(&ScoreRow) -> String + Send + Sync + 'static) -> ColumnBuilder {
+            Box::new(move |rows| ColumnData::Str(rows.iter().map(&f).collect()))
+        }
+        type Signal = fn(&ScoreRow) -> Option<SignalValue>;
+        let raw = |f: Signal| f64s(move |r| opt(f(r).map(|v| v.raw)));
+        let pct = |f: Signal| f64s(move |r| opt(f(r).map(|v| v.percentile)));
+        let mut builders: Vec<(String, ColumnBuilder)> = vec![
+            ("ordinal".into(), u32s(|r| r.ordinal)),
+            (
+                "application_number".into(),
+                strs(|r| r.application_number.clone()),
+            ),
+            ("institution".into(), strs(|r| r.institution.to_string())),
+            ("value".into(), f64s(|r| r.value)),
+            ("value_percentile".into(), f64s(|r| r.value_percentile)),
+            ("tier".into(), u8s(|r| tier_code(r.tier))),
+            ("confidence".into(), f64s(|r| r.confidence)),
+            ("available".into(), u8s(|r| u8::from(r.available))),
+            (
+                "citations_supplied".into(),
+                u32s(|r| r.citations.and_then(|c| c.supplied).unwrap_or(u32::MAX)),
+            ),
+            (
+                "citations_in_library".into(),
+                u32s(|r| r.citations.map_or(u32::MAX, |c| c.in_library)),
+            ),
+            (
+                "citations_age".into(),
+                f64s(|r| opt(r.citations.map(|c| c.age_years))),
+            ),
+            (
+                "citations_rate".into(),
+                f64s(|r| opt(r.citations.map(|c| c.rate))),
+            ),
+            (
+                "citations_percentile".into(),
+                f64s(|r| opt(r.citations.map(|c| c.percentile))),
+            ),
+            ("claim1_chars".into(), raw(|r| r.claim1_chars)),
+            ("claim1_chars_percentile".into(), pct(|r| r.claim1_chars)),
+            ("claim1_features".into(), raw(|r| r.claim1_features)),
+            (
+                "claim1_features_percentile".into(),
+                pct(|r| r.claim1_features),
+            ),
+            ("independent".into(), raw(|r| r.independent)),
+            ("independent_percentile".into(), pct(|r| r.independent)),
+            ("claim_count".into(), raw(|r| r.claim_count)),
+            ("claim_count_percentile".into(), pct(|r| r.claim_count)),
+            ("survival_peers".into(), raw(|r| r.survival)),
+            ("survival_percentile".into(), pct(|r| r.survival)),
+            ("coverage".into(), raw(|r| r.coverage)),
+            ("coverage_percentile".into(), pct(|r| r.coverage)),
+            ("market".into(), f64s(|r| r.market)),
+            ("cohort".into(), strs(|r| r.cohort.to_string())),
+            ("cohort_size".into(), u32s(|r| r.cohort_size)),
+            ("remaining_years".into(), f64s(|r| opt(r.remaining_years))),
+            ("momentum".into(), f32s(|r| r.momentum)),
+            (
+                "primary_industry".into(),
+                u8s(|r| r.primary.unwrap_or(u8::MAX)),
+            ),
+            ("gaps".into(), u32s(|r| r.gaps)),
+        ];
+        for d in 0..4 {
+            builders.push((
+                format!("dimension_{d}"),
+                f64s(move |r| opt(r.dimensions[d])),
+            ));
+            builders.push((
+                format!("contribution_{d}"),
+                f64s(move |r| r.contributions[d]),
+            ));
+        }
+        for p in 0..5 {
+            builders.push((format!("policy_{p}"), u8s(move |r| check_code(r.policy[p]))));
+        }
+        for i in 0..table.industries.len() {
+            builders.push((format!("fit_{i}"), f32s(move |r| r.fits[i])));
+            builders.push((format!("rank_{i}"), f32s(move |r| r.ranks[i])));
+        }
+        RowColumns {
+            rows: &table.rows,
+            builders,
+        }
+    }
 }
 
 fn from_columns(table: &ColumnTable) -> Result<ScoreTable> {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -11,15 +12,16 @@ use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Float64Type, Int32Type, UInt8Type, UInt32Type, UInt64Type};
 use arrow_array::{
-    Array, ArrayRef, Float32Array, Float64Array, Int32Array, RecordBatch, UInt8Array, UInt32Array,
-    UInt64Array,
+    Array, ArrayRef, Float32Array, Float64Array, Int32Array, UInt8Array, UInt32Array, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_writer::{ArrowColumnChunk, compute_leaves};
 use parquet::basic::Compression;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
+use rayon::prelude::*;
 
 use super::archive::sync_dir;
 use crate::error::{Error, IoContext, Result};
@@ -102,24 +104,39 @@ impl ColumnData {
         Ok(())
     }
 
-    fn to_array(&self) -> ArrayRef {
+    /// A copy of the values in `rows`.
+    pub fn slice(&self, rows: Range<usize>) -> ColumnData {
+        let rows = rows.start.min(self.len())..rows.end.min(self.len());
         match self {
-            ColumnData::U8(v) => Arc::new(UInt8Array::from(v.clone())),
-            ColumnData::U32(v) => Arc::new(UInt32Array::from(v.clone())),
-            ColumnData::U64(v) => Arc::new(UInt64Array::from(v.clone())),
-            ColumnData::I32(v) => Arc::new(Int32Array::from(v.clone())),
-            ColumnData::F32(v) => Arc::new(Float32Array::from(v.clone())),
-            ColumnData::F64(v) => Arc::new(Float64Array::from(v.clone())),
+            ColumnData::U8(v) => ColumnData::U8(v[rows].to_vec()),
+            ColumnData::U32(v) => ColumnData::U32(v[rows].to_vec()),
+            ColumnData::U64(v) => ColumnData::U64(v[rows].to_vec()),
+            ColumnData::I32(v) => ColumnData::I32(v[rows].to_vec()),
+            ColumnData::F32(v) => ColumnData::F32(v[rows].to_vec()),
+            ColumnData::F64(v) => ColumnData::F64(v[rows].to_vec()),
+            ColumnData::Str(v) => ColumnData::Str(v[rows].to_vec()),
+            ColumnData::StrList(v) => ColumnData::StrList(v[rows].to_vec()),
+        }
+    }
+
+    fn into_array(self) -> ArrayRef {
+        match self {
+            ColumnData::U8(v) => Arc::new(UInt8Array::from(v)),
+            ColumnData::U32(v) => Arc::new(UInt32Array::from(v)),
+            ColumnData::U64(v) => Arc::new(UInt64Array::from(v)),
+            ColumnData::I32(v) => Arc::new(Int32Array::from(v)),
+            ColumnData::F32(v) => Arc::new(Float32Array::from(v)),
+            ColumnData::F64(v) => Arc::new(Float64Array::from(v)),
             ColumnData::Str(v) => {
                 let mut b = StringBuilder::with_capacity(v.len(), v.len() * 8);
-                for s in v {
+                for s in &v {
                     b.append_value(s);
                 }
                 Arc::new(b.finish())
             }
             ColumnData::StrList(v) => {
                 let mut b = ListBuilder::new(StringBuilder::new());
-                for items in v {
+                for items in &v {
                     for item in items {
                         b.values().append_value(item);
                     }
@@ -206,6 +223,17 @@ impl ColumnTable {
             .ok_or_else(|| Error::Corrupt(format!("column table lacks column {name}")))
     }
 
+    /// Takes a column out by name, leaving an empty one of the same type in its place.
+    pub fn take(&mut self, name: &str) -> Result<ColumnData> {
+        let (_, data) = self
+            .columns
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .ok_or_else(|| Error::Corrupt(format!("column table lacks column {name}")))?;
+        let empty = data.slice(0..0);
+        Ok(std::mem::replace(data, empty))
+    }
+
     /// Returns the number of rows.
     pub fn rows(&self) -> usize {
         self.columns.first().map_or(0, |(_, c)| c.len())
@@ -219,58 +247,7 @@ impl ColumnTable {
                 "column {name} has a different length"
             )));
         }
-        let schema = Arc::new(Schema::new(
-            self.columns
-                .iter()
-                .map(|(n, c)| Field::new(n, c.data_type(), false))
-                .collect::<Vec<_>>(),
-        ));
-        let kv = self
-            .metadata
-            .iter()
-            .map(|(k, v)| parquet::file::metadata::KeyValue::new(k.clone(), v.clone()))
-            .collect();
-        // Derived tables are rewritten often (the score table after every batch): fast
-        // compression, no page statistics, and dictionaries only for text columns, where
-        // values repeat (institutions, cohorts); numbers are stored plain.
-        let mut properties = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .set_statistics_enabled(EnabledStatistics::None)
-            .set_dictionary_enabled(false)
-            .set_key_value_metadata(Some(kv))
-            .set_created_by("patscreen".to_string());
-        for (name, column) in &self.columns {
-            if column.data_type() == DataType::Utf8 {
-                properties =
-                    properties.set_column_dictionary_enabled(ColumnPath::from(name.as_str()), true);
-            }
-        }
-        let properties = properties.build();
-        let dir = path.parent().unwrap_or_else(|| Path::new("."));
-        fs::create_dir_all(dir).at(dir)?;
-        let partial = path.with_extension("parquet.partial");
-        {
-            let file = File::create(&partial).at(&partial)?;
-            let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(properties))?;
-            const CHUNK: usize = 65_536;
-            // Each column becomes an Arrow array once; batches are zero-copy slices of it.
-            let whole: Vec<ArrayRef> = self.columns.iter().map(|(_, c)| c.to_array()).collect();
-            let mut start = 0;
-            loop {
-                let end = (start + CHUNK).min(rows);
-                let arrays: Vec<ArrayRef> =
-                    whole.iter().map(|a| a.slice(start, end - start)).collect();
-                writer.write(&RecordBatch::try_new(schema.clone(), arrays)?)?;
-                start = end;
-                if start >= rows {
-                    break;
-                }
-            }
-            let file = writer.into_inner()?;
-            file.sync_all().at(&partial)?;
-        }
-        fs::rename(&partial, path).at(path)?;
-        sync_dir(dir)
+        write_columns_atomic(self, &self.metadata, path)
     }
 
     /// Reads a table written by [`ColumnTable::write_atomic`].
@@ -307,6 +284,114 @@ impl ColumnTable {
         }
         Ok(ColumnTable { columns, metadata })
     }
+}
+
+/// Rows written per row group. A group's rows (a few MB of a table's rows) stay in the
+/// processor's caches while each of its columns is built from them, and writing a group at a
+/// time keeps one group's columns in memory, not the whole table's.
+pub const ROWS_PER_GROUP: usize = 16_384;
+
+/// A table whose columns are built a row group at a time, so that it is written without ever
+/// holding its columns whole (a 10^6-row score table is 60 columns of 10^6 values).
+pub trait ColumnSource: Sync {
+    /// Number of rows.
+    fn rows(&self) -> usize;
+    /// Column names, in order.
+    fn names(&self) -> Vec<String>;
+    /// Column `index` over `rows` (an empty range gives the column's type).
+    fn column(&self, index: usize, rows: Range<usize>) -> ColumnData;
+}
+
+impl ColumnSource for ColumnTable {
+    fn rows(&self) -> usize {
+        ColumnTable::rows(self)
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    fn column(&self, index: usize, rows: Range<usize>) -> ColumnData {
+        match self.columns.get(index) {
+            Some((_, data)) => data.slice(rows),
+            None => ColumnData::U8(Vec::new()),
+        }
+    }
+}
+
+/// Writes `source` to `path` with `metadata`, atomically replacing any previous file. Each
+/// row group's columns are built and encoded in parallel, then appended in order.
+pub fn write_columns_atomic(
+    source: &impl ColumnSource,
+    metadata: &BTreeMap<String, String>,
+    path: &Path,
+) -> Result<()> {
+    let rows = source.rows();
+    let names = source.names();
+    let types: Vec<DataType> = (0..names.len())
+        .map(|i| source.column(i, 0..0).data_type())
+        .collect();
+    let schema = Arc::new(Schema::new(
+        names
+            .iter()
+            .zip(&types)
+            .map(|(n, t)| Field::new(n, t.clone(), false))
+            .collect::<Vec<_>>(),
+    ));
+    let kv = metadata
+        .iter()
+        .map(|(k, v)| parquet::file::metadata::KeyValue::new(k.clone(), v.clone()))
+        .collect();
+    // Derived tables are rewritten often (the score table after every batch): fast
+    // compression, no page statistics, and dictionaries only for text columns, where
+    // values repeat (institutions, cohorts); numbers are stored plain.
+    let mut properties = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_statistics_enabled(EnabledStatistics::None)
+        .set_dictionary_enabled(false)
+        .set_key_value_metadata(Some(kv))
+        .set_created_by("patscreen".to_string());
+    for (name, data_type) in names.iter().zip(&types) {
+        if *data_type == DataType::Utf8 {
+            properties =
+                properties.set_column_dictionary_enabled(ColumnPath::from(name.as_str()), true);
+        }
+    }
+    let properties = properties.build();
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    fs::create_dir_all(dir).at(dir)?;
+    let partial = path.with_extension("parquet.partial");
+    {
+        let file = File::create(&partial).at(&partial)?;
+        // The Arrow writer records the Arrow schema in the file's metadata; its lower-level
+        // parts then take whole column chunks encoded elsewhere.
+        let (mut writer, factory) = ArrowWriter::try_new(file, schema.clone(), Some(properties))?
+            .into_serialized_writer()?;
+        for (group, start) in (0..rows).step_by(ROWS_PER_GROUP).enumerate() {
+            let range = start..(start + ROWS_PER_GROUP).min(rows);
+            let chunks = factory
+                .create_column_writers(group)?
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, mut column_writer)| -> Result<ArrowColumnChunk> {
+                    let array = source.column(i, range.clone()).into_array();
+                    for leaf in compute_leaves(schema.field(i), &array)? {
+                        column_writer.write(&leaf)?;
+                    }
+                    Ok(column_writer.close()?)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let mut row_group = writer.next_row_group()?;
+            for chunk in chunks {
+                chunk.append_to_row_group(&mut row_group)?;
+            }
+            row_group.close()?;
+        }
+        let file = writer.into_inner()?;
+        file.sync_all().at(&partial)?;
+    }
+    fs::rename(&partial, path).at(path)?;
+    sync_dir(dir)
 }
 
 #[cfg(test)]
@@ -365,5 +450,58 @@ mod tests {
         let mut bad = table.clone();
         bad.columns[0].1 = ColumnData::U32(vec![1]);
         assert!(bad.write_atomic(&path).is_err());
+    }
+
+    #[test]
+    fn tables_longer_than_a_row_group_are_written_group_by_group_and_read_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let rows = 2 * ROWS_PER_GROUP + 7;
+        let mut table = ColumnTable::default();
+        table
+            .columns
+            .push(("n".into(), ColumnData::U32((0..rows as u32).collect())));
+        table.columns.push((
+            "s".into(),
+            ColumnData::Str((0..rows).map(|i| format!("第{}", i % 5)).collect()),
+        ));
+        table.columns.push((
+            "l".into(),
+            ColumnData::StrList((0..rows).map(|i| vec![i.to_string(); i % 3]).collect()),
+        ));
+        table.write_atomic(&path).unwrap();
+        let file = File::open(&path).unwrap();
+        let metadata = ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .metadata()
+            .clone();
+        let groups: Vec<i64> = metadata.row_groups().iter().map(|g| g.num_rows()).collect();
+        assert_eq!(
+            groups,
+            [ROWS_PER_GROUP as i64, ROWS_PER_GROUP as i64, 7],
+            "one row group per {ROWS_PER_GROUP} rows"
+        );
+        let back = ColumnTable::read(&path).unwrap();
+        assert!(back.columns == table.columns, "columns read back differ");
+        // A source that builds its columns per group writes the same values.
+        struct Squares(usize);
+        impl ColumnSource for Squares {
+            fn rows(&self) -> usize {
+                self.0
+            }
+            fn names(&self) -> Vec<String> {
+                vec!["sq".into()]
+            }
+            fn column(&self, _: usize, rows: Range<usize>) -> ColumnData {
+                ColumnData::U64(rows.map(|r| (r * r) as u64).collect())
+            }
+        }
+        write_columns_atomic(&Squares(rows), &BTreeMap::new(), &path).unwrap();
+        let back = ColumnTable::read(&path).unwrap();
+        let squares = ColumnData::U64((0..rows).map(|r| (r * r) as u64).collect());
+        assert!(
+            back.column("sq").unwrap() == &squares,
+            "squares read back differ"
+        );
     }
 }
