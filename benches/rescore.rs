@@ -87,7 +87,7 @@ fn rescore(dir: &Path) {
     for file in &files {
         features.extend(
             features_from_table(
-                &ColumnTable::read(file).unwrap(),
+                ColumnTable::read(file).unwrap(),
                 scorer.industries_version(),
             )
             .unwrap()

@@ -68,45 +68,10 @@ impl ColumnData {
         self.len() == 0
     }
 
-    /// Makes room for `additional` more rows.
-    pub fn reserve(&mut self, additional: usize) {
-        match self {
-            ColumnData::U8(v) => v.reserve(additional),
-            ColumnData::U32(v) => v.reserve(additional),
-            ColumnData::U64(v) => v.reserve(additional),
-            ColumnData::I32(v) => v.reserve(additional),
-            ColumnData::F32(v) => v.reserve(additional),
-            ColumnData::F64(v) => v.reserve(additional),
-            ColumnData::Str(v) => v.reserve(additional),
-            ColumnData::StrList(v) => v.reserve(additional),
-        }
-    }
-
-    /// Appends `other`'s rows (a column of the same type; another type is an error).
-    pub fn append(&mut self, other: ColumnData) -> Result<()> {
-        match (self, other) {
-            (ColumnData::U8(a), ColumnData::U8(b)) => a.extend(b),
-            (ColumnData::U32(a), ColumnData::U32(b)) => a.extend(b),
-            (ColumnData::U64(a), ColumnData::U64(b)) => a.extend(b),
-            (ColumnData::I32(a), ColumnData::I32(b)) => a.extend(b),
-            (ColumnData::F32(a), ColumnData::F32(b)) => a.extend(b),
-            (ColumnData::F64(a), ColumnData::F64(b)) => a.extend(b),
-            (ColumnData::Str(a), ColumnData::Str(b)) => a.extend(b),
-            (ColumnData::StrList(a), ColumnData::StrList(b)) => a.extend(b),
-            (a, b) => {
-                return Err(Error::Corrupt(format!(
-                    "cannot append a {} column to a {} column",
-                    b.data_type(),
-                    a.data_type()
-                )));
-            }
-        }
-        Ok(())
-    }
-
     /// A copy of the values in `rows`.
     pub fn slice(&self, rows: Range<usize>) -> ColumnData {
-        let rows = rows.start.min(self.len())..rows.end.min(self.len());
+        let end = rows.end.min(self.len());
+        let rows = rows.start.min(end)..end;
         match self {
             ColumnData::U8(v) => ColumnData::U8(v[rows].to_vec()),
             ColumnData::U32(v) => ColumnData::U32(v[rows].to_vec()),
@@ -436,17 +401,12 @@ mod tests {
             &ColumnData::U32(vec![9, 9, 9])
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        let mut joined = ColumnData::U32(vec![1]);
-        joined.append(ColumnData::U32(vec![2, 3])).unwrap();
-        assert_eq!(joined, ColumnData::U32(vec![1, 2, 3]));
-        let message = joined
-            .append(ColumnData::F64(vec![1.0]))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            message.contains("cannot append a Float64 column to a UInt32"),
-            "{message}"
+        let column = ColumnData::Str(vec!["甲".into(), "乙".into(), "丙".into()]);
+        assert_eq!(
+            column.slice(1..9),
+            ColumnData::Str(vec!["乙".into(), "丙".into()])
         );
+        assert!(column.slice(4..6).is_empty());
         let mut bad = table.clone();
         bad.columns[0].1 = ColumnData::U32(vec![1]);
         assert!(bad.write_atomic(&path).is_err());
