@@ -291,7 +291,6 @@ pub fn write_columns_atomic(
     metadata: &BTreeMap<String, String>,
     path: &Path,
 ) -> Result<()> {
-    let rows = source.rows();
     let names = source.names();
     let types: Vec<DataType> = (0..names.len())
         .map(|i| source.column(i, 0..0).data_type())
@@ -326,37 +325,64 @@ pub fn write_columns_atomic(
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(dir).at(dir)?;
     let partial = path.with_extension("parquet.partial");
-    {
-        let file = File::create(&partial).at(&partial)?;
-        // The Arrow writer records the Arrow schema in the file's metadata; its lower-level
-        // parts then take whole column chunks encoded elsewhere.
-        let (mut writer, factory) = ArrowWriter::try_new(file, schema.clone(), Some(properties))?
-            .into_serialized_writer()?;
-        for (group, start) in (0..rows).step_by(ROWS_PER_GROUP).enumerate() {
-            let range = start..(start + ROWS_PER_GROUP).min(rows);
-            let chunks = factory
-                .create_column_writers(group)?
-                .into_par_iter()
-                .enumerate()
-                .map(|(i, mut column_writer)| -> Result<ArrowColumnChunk> {
-                    let array = source.column(i, range.clone()).into_array();
-                    for leaf in compute_leaves(schema.field(i), &array)? {
-                        column_writer.write(&leaf)?;
-                    }
-                    Ok(column_writer.close()?)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let mut row_group = writer.next_row_group()?;
-            for chunk in chunks {
-                chunk.append_to_row_group(&mut row_group)?;
-            }
-            row_group.close()?;
-        }
-        let file = writer.into_inner()?;
-        file.sync_all().at(&partial)?;
+    let written = write_row_groups(source, &schema, properties, &partial);
+    if let Err(e) = written {
+        // A file cut short is never left behind to be mistaken for a table.
+        let _ = fs::remove_file(&partial);
+        return Err(e);
     }
     fs::rename(&partial, path).at(path)?;
     sync_dir(dir)
+}
+
+/// Writes every row group of `source` to `partial` and syncs it.
+fn write_row_groups(
+    source: &impl ColumnSource,
+    schema: &Arc<Schema>,
+    properties: WriterProperties,
+    partial: &Path,
+) -> Result<()> {
+    let rows = source.rows();
+    let file = File::create(partial).at(partial)?;
+    // The Arrow writer records the Arrow schema in the file's metadata; its lower-level parts
+    // then take whole column chunks encoded elsewhere.
+    let (mut writer, factory) =
+        ArrowWriter::try_new(file, schema.clone(), Some(properties))?.into_serialized_writer()?;
+    for (group, start) in (0..rows).step_by(ROWS_PER_GROUP).enumerate() {
+        let range = start..(start + ROWS_PER_GROUP).min(rows);
+        // One writer per leaf column; every column here is one leaf (numbers, strings, lists
+        // of strings), so writer `i` is column `i`.
+        let chunks = factory
+            .create_column_writers(group)?
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, mut column_writer)| -> Result<ArrowColumnChunk> {
+                let column = source.column(i, range.clone());
+                if column.len() != range.len() {
+                    return Err(Error::Corrupt(format!(
+                        "column {} has {} values for rows {}..{}",
+                        schema.field(i).name(),
+                        column.len(),
+                        range.start,
+                        range.end
+                    )));
+                }
+                let array = column.into_array();
+                for leaf in compute_leaves(schema.field(i), &array)? {
+                    column_writer.write(&leaf)?;
+                }
+                Ok(column_writer.close()?)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut row_group = writer.next_row_group()?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut row_group)?;
+        }
+        row_group.close()?;
+    }
+    let file = writer.into_inner()?;
+    file.sync_all().at(partial)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -458,6 +484,33 @@ mod tests {
         }
         write_columns_atomic(&Squares(rows), &BTreeMap::new(), &path).unwrap();
         let back = ColumnTable::read(&path).unwrap();
+        // A source whose second group comes out short fails the write, leaves no partial
+        // file and keeps the table already there.
+        struct Short(usize);
+        impl ColumnSource for Short {
+            fn rows(&self) -> usize {
+                self.0
+            }
+            fn names(&self) -> Vec<String> {
+                vec!["sq".into()]
+            }
+            fn column(&self, _: usize, rows: Range<usize>) -> ColumnData {
+                let short = usize::from(rows.start > 0);
+                ColumnData::U64(rows.skip(short).map(|r| r as u64).collect())
+            }
+        }
+        let error = write_columns_atomic(&Short(rows), &BTreeMap::new(), &path).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("column sq has 16383 values for rows 16384..32768"),
+            "{error}"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(
+            ColumnTable::read(&path).unwrap() == back,
+            "the old table was changed"
+        );
         let squares = ColumnData::U64((0..rows).map(|r| (r * r) as u64).collect());
         assert!(
             back.column("sq").unwrap() == &squares,

@@ -12,7 +12,7 @@ pub use archive::{Archive, sync_dir};
 pub use catalog::{
     BatchRecord, BatchStatus, Catalog, CatalogStats, Holding, KeyRecord, NewBatch, SubmissionRecord,
 };
-pub use columns::{ColumnData, ColumnSource, ColumnTable, ROWS_PER_GROUP, write_columns_atomic};
+pub use columns::{ColumnData, ColumnSource, ColumnTable, write_columns_atomic};
 
 use crate::error::{Error, IoContext, Result};
 
