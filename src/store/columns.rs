@@ -469,37 +469,29 @@ mod tests {
         );
         let back = ColumnTable::read(&path).unwrap();
         assert!(back.columns == table.columns, "columns read back differ");
-        // A source that builds its columns per group writes the same values.
-        struct Squares(usize);
+        // A source that builds its columns per group writes the same values; one whose
+        // groups after the first come out a value short fails the write.
+        struct Squares {
+            rows: usize,
+            short: bool,
+        }
         impl ColumnSource for Squares {
             fn rows(&self) -> usize {
-                self.0
+                self.rows
             }
             fn names(&self) -> Vec<String> {
                 vec!["sq".into()]
             }
             fn column(&self, _: usize, rows: Range<usize>) -> ColumnData {
-                ColumnData::U64(rows.map(|r| (r * r) as u64).collect())
+                let skip = usize::from(self.short && rows.start > 0);
+                ColumnData::U64(rows.skip(skip).map(|r| (r * r) as u64).collect())
             }
         }
-        write_columns_atomic(&Squares(rows), &BTreeMap::new(), &path).unwrap();
+        let squares = |short| Squares { rows, short };
+        write_columns_atomic(&squares(false), &BTreeMap::new(), &path).unwrap();
         let back = ColumnTable::read(&path).unwrap();
-        // A source whose second group comes out short fails the write, leaves no partial
-        // file and keeps the table already there.
-        struct Short(usize);
-        impl ColumnSource for Short {
-            fn rows(&self) -> usize {
-                self.0
-            }
-            fn names(&self) -> Vec<String> {
-                vec!["sq".into()]
-            }
-            fn column(&self, _: usize, rows: Range<usize>) -> ColumnData {
-                let short = usize::from(rows.start > 0);
-                ColumnData::U64(rows.skip(short).map(|r| r as u64).collect())
-            }
-        }
-        let error = write_columns_atomic(&Short(rows), &BTreeMap::new(), &path).unwrap_err();
+        // The failed write leaves no partial file and keeps the table already there.
+        let error = write_columns_atomic(&squares(true), &BTreeMap::new(), &path).unwrap_err();
         assert!(
             error
                 .to_string()
