@@ -125,6 +125,11 @@ impl Error {
         }
     }
 
+    /// Parses an institution name given as `parameter`, or names what is wrong with it.
+    pub fn institution(parameter: &str, raw: &str) -> Result<crate::model::Institution> {
+        crate::model::Institution::parse(raw).map_err(|e| Error::invalid(parameter, e.to_string()))
+    }
+
     /// Builds an [`Error::InvalidParameter`].
     pub fn invalid(parameter: impl Into<String>, reason: impl Into<String>) -> Error {
         Error::InvalidParameter {

@@ -2,9 +2,8 @@
 //! errors page by page, and its screening report.
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
@@ -13,8 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiPath, ApiQuery, Auth};
-use crate::engine::{Caller, Role, Submission};
+use crate::engine::{Caller, Role, Upload};
 use crate::ingest::Format;
+use crate::model::Institution;
 
 /// Query of `POST /v1/batches`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -56,16 +56,17 @@ pub struct StatusParams {
 }
 
 fn institution_for(caller: &Caller, asked: Option<&str>) -> ApiResult<String> {
-    match (caller.role, asked, &caller.institution) {
-        (Role::Admin, Some(i), _) => Ok(crate::text::normalize_name(i)),
+    let asked = asked
+        .map(|i| crate::Error::institution("institution", i).map(Institution::into_string))
+        .transpose()?;
+    match (caller.role, asked.as_deref(), &caller.institution) {
+        (Role::Admin, Some(i), _) => Ok(i.to_string()),
         (Role::Admin, None, _) => Err(ApiError::bad(
             "institution",
             "an admin key must name the institution",
         )),
         (Role::Submitter, None, Some(own)) => Ok(own.clone()),
-        (Role::Submitter, Some(i), Some(own)) if crate::text::normalize_name(i) == *own => {
-            Ok(own.clone())
-        }
+        (Role::Submitter, Some(i), Some(own)) if i == own => Ok(own.clone()),
         (Role::Submitter, Some(i), _) => Err(ApiError::forbidden(format!(
             "this key cannot submit for {i}"
         ))),
@@ -74,22 +75,25 @@ fn institution_for(caller: &Caller, asked: Option<&str>) -> ApiResult<String> {
 }
 
 /// Queues a batch: the body is the file; Content-Type names its format.
+///
+/// The key, the parameters and a free upload slot are checked before any of the body is read;
+/// the body then streams to a file in the queue's folder within the size limit, and must keep
+/// coming (see [`super::ApiConfig::body_idle_timeout`]).
 #[utoipa::path(post, path = "/v1/batches", tag = "batches", params(SubmitParams),
     request_body(content = Vec<u8>, description = "the batch file (JSONL, CSV, XLSX or Parquet)", content_type = "text/csv"),
-    responses((status = 202, body = Queued), (status = 400, body = super::Problem), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 413, body = super::Problem)))]
+    responses((status = 202, body = Queued), (status = 400, body = super::Problem), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 408, body = super::Problem), (status = 413, body = super::Problem), (status = 503, body = super::Problem)))]
 pub async fn submit(
     State(state): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<SubmitParams>,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> ApiResult<impl IntoResponse> {
     let caller = auth.any_key()?;
     if caller.role == Role::Reader {
         return Err(ApiError::forbidden("a reader key cannot submit batches"));
     }
     let institution = institution_for(caller, params.institution.as_deref())?;
-    let body = body.map_err(|e| ApiError::new(e.status(), "body rejected", e.body_text()))?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -100,18 +104,46 @@ pub async fn submit(
             ApiError::bad("Content-Type", format!("'{content_type}' names no batch format: use text/csv, application/x-ndjson, the XLSX or Parquet media type, or ?format="))
         })?,
     };
-    let source_name = params
-        .source_name
-        .unwrap_or_else(|| format!("upload.{}", format.as_str()));
+    let source_name = match params.source_name {
+        Some(name) => crate::engine::check_source_name(&name)?,
+        None => format!("upload.{}", format.as_str()),
+    };
+    let limit = state.config.max_body_bytes as u64;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large(limit));
+    }
+    let Ok(_permit) = state.uploads.clone().try_acquire_owned() else {
+        return Err(ApiError::unavailable(
+            format!(
+                "{} uploads are being received; send this one again in a moment",
+                state.config.max_concurrent_uploads
+            ),
+            5,
+        ));
+    };
     let library = state.library.clone();
-    let submission = Submission {
+    let upload = tokio::task::spawn_blocking(move || library.new_upload(format))
+        .await
+        .map_err(ApiError::internal)??;
+    let received = receive(&upload, body, limit, state.config.body_idle_timeout).await;
+    if let Err(e) = received {
+        let path = upload.clone();
+        let _ = tokio::task::spawn_blocking(move || std::fs::remove_file(path)).await;
+        return Err(e);
+    }
+    let library = state.library.clone();
+    let submission = Upload {
+        path: upload,
         source_name,
-        bytes: body.to_vec(),
         format,
         institution,
         all_or_nothing: params.all_or_nothing,
     };
-    let id = tokio::task::spawn_blocking(move || library.enqueue(submission))
+    let id = tokio::task::spawn_blocking(move || library.enqueue_upload(submission))
         .await
         .map_err(ApiError::internal)??;
     state.worker.notify();
@@ -126,6 +158,56 @@ pub async fn submit(
             status_url,
         }),
     ))
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body too large",
+        format!("the upload is larger than the limit of {limit} bytes; split the batch"),
+    )
+}
+
+/// Streams a request body into `path`, at most `limit` bytes, each piece arriving within
+/// `idle` of the last.
+async fn receive(
+    path: &std::path::Path,
+    body: Body,
+    limit: u64,
+    idle: std::time::Duration,
+) -> ApiResult<()> {
+    use futures_util::StreamExt;
+    use tokio::io::AsyncWriteExt;
+
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(ApiError::internal)?;
+    let mut stream = body.into_data_stream();
+    let mut received: u64 = 0;
+    loop {
+        let next = tokio::time::timeout(idle, stream.next())
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "upload stalled",
+                    format!(
+                        "no part of the body arrived for {} s after {received} bytes",
+                        idle.as_secs()
+                    ),
+                )
+            })?;
+        let Some(chunk) = next else { break };
+        let chunk =
+            chunk.map_err(|e| ApiError::bad("body", format!("the body could not be read: {e}")))?;
+        received += chunk.len() as u64;
+        if received > limit {
+            return Err(too_large(limit));
+        }
+        file.write_all(&chunk).await.map_err(ApiError::internal)?;
+    }
+    file.flush().await.map_err(ApiError::internal)?;
+    Ok(())
 }
 
 fn visible(caller: &Caller, institution: &str) -> ApiResult<()> {

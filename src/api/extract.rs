@@ -82,6 +82,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ApiQuery<T>, ApiError> {
         let query = parts.uri.query().unwrap_or("");
+        check_utf8(query)?;
         let deserializer = serde_urlencoded_deserializer(query);
         match serde_path_to_error::deserialize::<_, T>(deserializer) {
             Ok(value) => Ok(ApiQuery(value)),
@@ -96,6 +97,33 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
             }
         }
     }
+}
+
+/// Refuses a query string whose names or values are not UTF-8 once percent-decoded
+/// (`institution=%FF`), naming the parameter, instead of decoding them lossily.
+fn check_utf8(query: &str) -> Result<(), ApiError> {
+    let decode = |text: &str| {
+        percent_encoding::percent_decode_str(&text.replace('+', " "))
+            .decode_utf8()
+            .is_ok()
+    };
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if !decode(name) {
+            return Err(ApiError::bad(
+                "query string",
+                "a parameter name is not UTF-8 once percent-decoded",
+            ));
+        }
+        if !decode(value) {
+            let name = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+            return Err(ApiError::bad(
+                &name,
+                "the value is not UTF-8 once percent-decoded (encode text as UTF-8 before percent-encoding it)",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn serde_urlencoded_deserializer(query: &str) -> serde_urlencoded::Deserializer<'_> {

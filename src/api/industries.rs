@@ -156,6 +156,13 @@ pub async fn institution(
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
     let library = state.library.clone();
-    let report = spawn_heavy(move || library.institution_report(&name)).await??;
+    let mut report = spawn_heavy(move || library.institution_report(&name)).await??;
+    if auth.0.is_none() {
+        // Demands are read with a key only (`GET /v1/demands`): an anonymous reader of a
+        // public library sees how many demands matched, not what they ask for.
+        for demand in &mut report.demands_matched {
+            demand.title = None;
+        }
+    }
     Ok(Json(report))
 }

@@ -42,14 +42,28 @@ use crate::engine::Library;
 pub struct ApiConfig {
     /// Serve reads without an API key.
     pub public_reads: bool,
-    /// Largest request body (batch uploads), in bytes.
+    /// Largest batch upload, in bytes (streamed to disk, never held in memory).
     pub max_body_bytes: usize,
+    /// Largest JSON request body (demands, matchmaking), in bytes.
+    pub max_json_bytes: usize,
     /// Longest query string, in bytes.
     pub max_query_bytes: usize,
     /// Largest page of search hits or matches.
     pub max_page: usize,
-    /// Longest time a request may take.
+    /// Longest time a request other than an upload may take.
     pub request_timeout: Duration,
+    /// Longest time an upload may take in all.
+    pub upload_timeout: Duration,
+    /// Longest a connection may wait for a request's complete header: a client that sends
+    /// nothing, or half a header, is disconnected after this (idle keep-alive connections too).
+    pub header_timeout: Duration,
+    /// Longest an upload may send no bytes before it is dropped with a 408.
+    pub body_idle_timeout: Duration,
+    /// Most connections open at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// Most batch uploads received at once; further ones get a 503 with `Retry-After`
+    /// before their body is read.
+    pub max_concurrent_uploads: usize,
 }
 
 impl Default for ApiConfig {
@@ -57,9 +71,15 @@ impl Default for ApiConfig {
         ApiConfig {
             public_reads: false,
             max_body_bytes: 512 * 1024 * 1024,
+            max_json_bytes: 1024 * 1024,
             max_query_bytes: 8 * 1024,
             max_page: 200,
             request_timeout: Duration::from_secs(60),
+            upload_timeout: Duration::from_secs(30 * 60),
+            header_timeout: Duration::from_secs(10),
+            body_idle_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            max_concurrent_uploads: 2,
         }
     }
 }
@@ -75,6 +95,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The batch worker.
     pub worker: Arc<BatchWorker>,
+    /// The key that signs search cursors.
+    pub cursor_key: search::CursorKey,
+    /// Permits for uploads being received (see [`ApiConfig::max_concurrent_uploads`]).
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -84,9 +108,13 @@ impl AppState {
         let worker = BatchWorker::start(library.clone(), metrics.clone());
         AppState {
             library,
+            uploads: Arc::new(tokio::sync::Semaphore::new(
+                config.max_concurrent_uploads.max(1),
+            )),
             config: Arc::new(config),
             metrics,
             worker,
+            cursor_key: search::CursorKey::random(),
         }
     }
 }
@@ -227,7 +255,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::method_not_allowed);
     api.layer(middleware::from_fn_with_state(state.clone(), guard))
-        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        // Uploads stream their body to disk under their own limit (`batches::submit`).
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_json_bytes))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let id = request
                 .headers()
@@ -251,6 +280,13 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let query_len = request.uri().query().map_or(0, str::len);
+    // An upload streams for as long as its body keeps coming (`batches::submit` drops one that
+    // stalls); every other request has the request timeout.
+    let timeout = if route == "/v1/batches" && request.method() == axum::http::Method::POST {
+        state.config.upload_timeout
+    } else {
+        state.config.request_timeout
+    };
     let response = if query_len > state.config.max_query_bytes {
         ApiError::new(
             StatusCode::URI_TOO_LONG,
@@ -262,13 +298,10 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
         )
         .into_response()
     } else {
-        match tokio::time::timeout(state.config.request_timeout, next.run(request)).await {
+        match tokio::time::timeout(timeout, next.run(request)).await {
             Ok(response) => response,
             Err(_) => ApiError::unavailable(
-                format!(
-                    "the request took longer than {} s",
-                    state.config.request_timeout.as_secs()
-                ),
+                format!("the request took longer than {} s", timeout.as_secs()),
                 5,
             )
             .into_response(),
@@ -283,18 +316,73 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
     response
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, then lets the batch worker finish
-/// the batch in progress.
+/// How long open connections may take to finish their requests once a shutdown begins.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves `router` on `listener` until `shutdown` resolves, then lets open connections finish
+/// (for at most 30 s) and the batch worker finish the batch in progress.
+///
+/// Connections are served by hyper with the limits of [`ApiConfig`]: at most
+/// `max_connections` at once (the next waits in the listen backlog), and a complete request
+/// header within `header_timeout` of the connection opening or of the previous response, so
+/// silent, half-sent and idle connections are closed.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
     let worker = state.worker.clone();
+    let config = state.config.clone();
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let connections = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout)
+        .keep_alive(true);
+    loop {
+        let permit = tokio::select! {
+            permit = connections.clone().acquire_owned() => permit.map_err(std::io::Error::other)?,
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, then accept again.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let connection =
+            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "connections still open after {} s were dropped",
+            DRAIN_TIMEOUT.as_secs()
+        );
+    }
     tokio::task::spawn_blocking(move || worker.stop())
         .await
         .map_err(std::io::Error::other)?;

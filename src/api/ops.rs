@@ -57,19 +57,26 @@ pub async fn healthz() -> impl IntoResponse {
     "ok"
 }
 
-/// Readiness: the index is readable and the batch worker runs.
+/// Readiness: the index is readable and the batch worker runs; quarantined batches are listed.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, body = super::Problem)))]
 pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     if !state.worker.is_alive() {
         return Err(ApiError::unavailable("the batch worker is not running", 5));
     }
     let library = state.library.clone();
-    let patents = tokio::task::spawn_blocking(move || library.indexed_patents())
-        .await
-        .map_err(ApiError::internal)??;
-    Ok(Json(
-        serde_json::json!({ "status": "ready", "patents": patents }),
-    ))
+    let (patents, quarantined) = tokio::task::spawn_blocking(move || {
+        Ok::<_, crate::Error>((library.indexed_patents()?, library.quarantined()?))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    // A quarantined upload is set aside, so the queue goes on: the service stays ready and
+    // names the batches an operator should look at.
+    let quarantined: Vec<i64> = quarantined.iter().map(|s| s.id).collect();
+    Ok(Json(serde_json::json!({
+        "status": "ready",
+        "patents": patents,
+        "quarantined_batches": quarantined,
+    })))
 }
 
 /// Prometheus metrics.

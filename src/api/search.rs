@@ -52,51 +52,83 @@ pub struct SearchParams {
     pub snippets: Option<bool>,
 }
 
-/// The opaque cursor: the next offset, bound to the query it came from.
-#[derive(Serialize, Deserialize)]
-struct Cursor {
-    offset: usize,
-    signature: String,
-}
+/// Deepest offset a cursor may carry: beyond any library this service holds, and small enough
+/// that no page computation can overflow or allocate for it.
+const MAX_CURSOR_OFFSET: u64 = 100_000_000;
 
-fn signature(params: &SearchParams) -> String {
-    let key = serde_json::json!([
-        params.q,
-        params.institution,
-        params.ipc,
-        params.patent_type,
-        params.status,
-        params.industry,
-        params.tier,
-        params.min_value,
-        params.year_from,
-        params.year_to,
-        params.sort
-    ]);
-    blake3::hash(key.to_string().as_bytes()).to_hex()[..16].to_string()
-}
+/// The key that signs cursors: random for each server process, so a cursor from before a
+/// restart is refused as not issued here.
+#[derive(Clone)]
+pub struct CursorKey([u8; 32]);
 
-fn encode(cursor: &Cursor) -> String {
-    serde_json::to_vec(cursor)
-        .unwrap_or_default()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn decode(text: &str) -> Option<Cursor> {
-    if !text.len().is_multiple_of(2) || text.len() > 512 {
-        return None;
+impl CursorKey {
+    /// A fresh random key.
+    pub fn random() -> CursorKey {
+        let mut key = [0u8; 32];
+        if getrandom::fill(&mut key).is_err() {
+            // Without system randomness the clock still keeps cursors unguessable enough to
+            // be bound to this process; the MAC keeps them bound to their query either way.
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            key = *blake3::hash(&nanos.to_le_bytes()).as_bytes();
+        }
+        CursorKey(key)
     }
-    let bytes: Option<Vec<u8>> = (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect();
-    serde_json::from_slice(&bytes?).ok()
+
+    /// The MAC of a page: every parameter that decides the match set and its order, and the
+    /// offset.
+    fn mac(&self, params: &SearchParams, offset: u64) -> blake3::Hash {
+        let message = serde_json::json!([
+            params.q,
+            params.institution,
+            params.ipc,
+            params.patent_type,
+            params.status,
+            params.industry,
+            params.tier,
+            params.min_value,
+            params.year_from,
+            params.year_to,
+            params.sort,
+            offset
+        ]);
+        blake3::keyed_hash(&self.0, message.to_string().as_bytes())
+    }
+
+    /// The cursor of the page at `offset`: the offset (16 hex digits) and its MAC (64).
+    fn encode(&self, params: &SearchParams, offset: u64) -> String {
+        format!("{offset:016x}{}", self.mac(params, offset).to_hex())
+    }
+
+    /// The offset a cursor carries, once its MAC proves this process issued it for `params`.
+    fn decode(&self, params: &SearchParams, text: &str) -> ApiResult<u64> {
+        let not_ours = || {
+            ApiError::bad(
+                "cursor",
+                "not a cursor this server issued for this query (cursors end when the query changes or the server restarts)",
+            )
+        };
+        if text.len() != 80 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(not_ours());
+        }
+        let (offset, mac) = text.split_at(16);
+        let offset = u64::from_str_radix(offset, 16).map_err(|_| not_ours())?;
+        let mac = blake3::Hash::from_hex(mac).map_err(|_| not_ours())?;
+        // blake3::Hash compares in constant time.
+        if mac != self.mac(params, offset) || offset > MAX_CURSOR_OFFSET {
+            return Err(not_ours());
+        }
+        Ok(offset)
+    }
 }
 
 /// Builds the library request from the parameters.
-pub fn request(params: &SearchParams, max_page: usize) -> ApiResult<SearchRequest> {
+pub fn request(
+    params: &SearchParams,
+    max_page: usize,
+    key: &CursorKey,
+) -> ApiResult<SearchRequest> {
     let limit = params.limit.unwrap_or(10);
     if limit == 0 || limit > max_page {
         return Err(ApiError::bad(
@@ -105,17 +137,8 @@ pub fn request(params: &SearchParams, max_page: usize) -> ApiResult<SearchReques
         ));
     }
     let offset = match &params.cursor {
-        Some(text) => {
-            let cursor = decode(text)
-                .ok_or_else(|| ApiError::bad("cursor", "not a cursor this server issued"))?;
-            if cursor.signature != signature(params) {
-                return Err(ApiError::bad(
-                    "cursor",
-                    "the cursor belongs to another query",
-                ));
-            }
-            cursor.offset
-        }
+        Some(text) => usize::try_from(key.decode(params, text)?)
+            .map_err(|_| ApiError::bad("cursor", "the offset is too large"))?,
         None => 0,
     };
     let sort = match params.sort.as_deref().unwrap_or("relevance") {
@@ -201,7 +224,7 @@ pub async fn search(
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
-    let request = request(&params, state.config.max_page)?;
+    let request = request(&params, state.config.max_page, &state.cursor_key)?;
     let library = state.library.clone();
     let offset = request.offset;
     let results = if is_standard(&request) {
@@ -210,12 +233,8 @@ pub async fn search(
         spawn_cpu(move || library.search(&request)).await??
     };
     let next = offset + results.hits.len();
-    let next_cursor = (next < results.total && !results.hits.is_empty()).then(|| {
-        encode(&Cursor {
-            offset: next,
-            signature: signature(&params),
-        })
-    });
+    let next_cursor = (next < results.total && !results.hits.is_empty())
+        .then(|| state.cursor_key.encode(&params, next as u64));
     let mut body = serde_json::to_value(&results).map_err(ApiError::internal)?;
     if let Some(map) = body.as_object_mut() {
         map.insert("next_cursor".into(), serde_json::json!(next_cursor));
@@ -229,54 +248,70 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_and_are_bound_to_their_query() {
+    fn cursors_are_signed_over_query_and_offset() {
+        let key = CursorKey::random();
         let params = SearchParams {
             q: "电池".into(),
             ..SearchParams::default()
         };
-        let token = encode(&Cursor {
-            offset: 30,
-            signature: signature(&params),
-        });
-        let with = SearchParams {
-            cursor: Some(token.clone()),
-            ..SearchParams {
-                q: "电池".into(),
-                ..SearchParams::default()
-            }
-        };
-        assert_eq!(request(&with, 200).unwrap().offset, 30);
-        let other = SearchParams {
-            cursor: Some(token),
-            q: "芯片".into(),
+        let token = key.encode(&params, 30);
+        let with = |cursor: String, q: &str| SearchParams {
+            cursor: Some(cursor),
+            q: q.into(),
             ..SearchParams::default()
         };
-        assert!(request(&other, 200).is_err());
-        assert!(decode("zz").is_none());
+        assert_eq!(
+            request(&with(token.clone(), "电池"), 200, &key)
+                .unwrap()
+                .offset,
+            30
+        );
+        // Another query, another process's key, or a forged offset are all refused.
+        assert!(request(&with(token.clone(), "芯片"), 200, &key).is_err());
+        assert!(request(&with(token.clone(), "电池"), 200, &CursorKey::random()).is_err());
+        let forged = format!("{:016x}{}", 1u64 << 40, token.get(16..).unwrap());
+        assert!(request(&with(forged, "电池"), 200, &key).is_err());
+        let far = key.encode(&params, MAX_CURSOR_OFFSET + 1);
+        assert!(request(&with(far, "电池"), 200, &key).is_err());
+        for garbage in ["zz", "", "中文", &"f".repeat(80), token.get(..79).unwrap()] {
+            let status = request(&with(garbage.to_string(), "电池"), 200, &key)
+                .err()
+                .map(|e| e.status());
+            assert_eq!(
+                status,
+                Some(axum::http::StatusCode::BAD_REQUEST),
+                "{garbage}"
+            );
+        }
     }
 
     #[test]
     fn faceted_sorted_and_phrase_searches_are_standard_work() {
+        let key = CursorKey::random();
         let plain = |q: &str| SearchParams {
             q: q.into(),
             ..SearchParams::default()
         };
-        assert!(!is_standard(&request(&plain("电池 回收"), 200).unwrap()));
+        assert!(!is_standard(
+            &request(&plain("电池 回收"), 200, &key).unwrap()
+        ));
         let filtered = SearchParams {
             status: Some("in_force".into()),
             ..plain("电池")
         };
-        assert!(!is_standard(&request(&filtered, 200).unwrap()));
-        assert!(is_standard(&request(&plain("\"锂电池\""), 200).unwrap()));
+        assert!(!is_standard(&request(&filtered, 200, &key).unwrap()));
+        assert!(is_standard(
+            &request(&plain("\"锂电池\""), 200, &key).unwrap()
+        ));
         let faceted = SearchParams {
             facets: true,
             ..plain("电池")
         };
-        assert!(is_standard(&request(&faceted, 200).unwrap()));
+        assert!(is_standard(&request(&faceted, 200, &key).unwrap()));
         let sorted = SearchParams {
             sort: Some("value".into()),
             ..plain("电池")
         };
-        assert!(is_standard(&request(&sorted, 200).unwrap()));
+        assert!(is_standard(&request(&sorted, 200, &key).unwrap()));
     }
 }

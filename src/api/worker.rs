@@ -72,7 +72,17 @@ impl BatchWorker {
 fn run(library: &Library, metrics: &Metrics, wake: &(Mutex<bool>, Condvar), stop: &AtomicBool) {
     let (flag, condvar) = wake;
     while !stop.load(Ordering::SeqCst) {
-        match library.process_next(&Silent) {
+        // Processing catches its own panics (`Library::submit`); this keeps the worker alive
+        // through one anywhere else, so the queue never stops for every institution.
+        let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            library.process_next(&Silent)
+        }))
+        .unwrap_or_else(|_| {
+            Err(crate::Error::Corrupt(
+                "taking the next batch from the queue panicked".into(),
+            ))
+        });
+        match next {
             Ok(Some((id, outcome))) => match outcome {
                 Ok(o) => {
                     tracing::info!(

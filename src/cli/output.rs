@@ -216,7 +216,7 @@ pub fn batches(stats: &CatalogStats, batches: &[BatchRecord]) {
         println!(
             "  #{:<4} {}  {:<20} {:<32} {:>7} rows, {:>6} new, {:>6} updated, {:>5} rejected  {:?}",
             b.id,
-            &b.submitted_at[..19.min(b.submitted_at.len())],
+            b.submitted_at.get(..19).unwrap_or(&b.submitted_at),
             b.institution,
             b.source_name,
             b.report.rows_total,

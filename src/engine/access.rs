@@ -4,16 +4,16 @@
 //! in order by one worker; an interrupted one is queued again on the next open.
 
 use std::fs::File;
-use std::io::Write;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
 use super::{Library, Submission, SubmitOutcome};
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::ingest::Format;
+use crate::model::Institution;
 use crate::progress::Progress;
-use crate::store::{KeyRecord, SubmissionRecord, sync_dir};
-use crate::text::normalize_name;
+use crate::store::{Finish, KeyRecord, MAX_ATTEMPTS, SubmissionRecord, sync_dir};
 
 /// What a key may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -71,6 +71,52 @@ pub struct BatchStatus {
 
 const KEY_PREFIX: &str = "psk_";
 
+/// Longest file name a submission may carry, in characters.
+const MAX_SOURCE_NAME_CHARS: usize = 255;
+
+/// An upload received into the queue's folder, with what it is to be processed as.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// Where it was received ([`Library::new_upload`]).
+    pub path: PathBuf,
+    /// The file name given (for reports and errors).
+    pub source_name: String,
+    /// Its format.
+    pub format: Format,
+    /// The submitting institution.
+    pub institution: String,
+    /// Reject the whole batch if any row is rejected.
+    pub all_or_nothing: bool,
+}
+
+/// Checks the file name a submitter gives a batch: it is shown in reports and listings, so it
+/// may not hold control characters (terminal escapes, line breaks) or be longer than 255
+/// characters.
+pub fn check_source_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("source_name", "must not be empty"));
+    }
+    if let Some((at, c)) = name.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(Error::invalid(
+            "source_name",
+            format!(
+                "holds the control character U+{:04X} at character {}",
+                u32::from(c),
+                at + 1
+            ),
+        ));
+    }
+    let chars = name.chars().count();
+    if chars > MAX_SOURCE_NAME_CHARS {
+        return Err(Error::invalid(
+            "source_name",
+            format!("has {chars} characters; at most {MAX_SOURCE_NAME_CHARS} are allowed"),
+        ));
+    }
+    Ok(name.to_string())
+}
+
 fn random_hex(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| Error::Corrupt(format!("no system randomness: {e}")))?;
@@ -85,7 +131,9 @@ impl Library {
         institution: Option<&str>,
         label: &str,
     ) -> Result<(KeyRecord, String)> {
-        let institution = institution.map(normalize_name).filter(|i| !i.is_empty());
+        let institution = institution
+            .map(|i| Error::institution("institution", i).map(Institution::into_string))
+            .transpose()?;
         match (role, &institution) {
             (Role::Submitter, None) => {
                 return Err(Error::invalid(
@@ -102,7 +150,7 @@ impl Library {
             _ => {}
         }
         let secret = format!("{KEY_PREFIX}{}", random_hex(32)?);
-        let prefix = secret[..KEY_PREFIX.len() + 8].to_string();
+        let prefix: String = secret.chars().take(KEY_PREFIX.len() + 8).collect();
         let hash = blake3::hash(secret.as_bytes()).to_hex().to_string();
         let record = self.catalog()?.insert_key(
             &prefix,
@@ -139,7 +187,7 @@ impl Library {
         }
         let Some(record) = self
             .catalog()?
-            .key_by_prefix(&secret[..KEY_PREFIX.len() + 8])?
+            .key_by_prefix(secret.get(..KEY_PREFIX.len() + 8).unwrap_or_default())?
         else {
             return Ok(None);
         };
@@ -163,29 +211,54 @@ impl Library {
 
     /// Saves an upload durably and queues it; returns the batch (submission) id.
     pub fn enqueue(&self, submission: Submission) -> Result<i64> {
-        let institution = normalize_name(&submission.institution);
-        if institution.is_empty() {
-            return Err(Error::invalid("institution", "must not be empty"));
-        }
-        if submission.bytes.is_empty() {
-            return Err(Error::invalid("body", "the uploaded file is empty"));
-        }
+        let path = self.new_upload(submission.format)?;
+        std::fs::write(&path, &submission.bytes).at(&path)?;
+        self.enqueue_upload(Upload {
+            path,
+            source_name: submission.source_name,
+            format: submission.format,
+            institution: submission.institution,
+            all_or_nothing: submission.all_or_nothing,
+        })
+    }
+
+    /// The path a new upload is received at, in the queue's folder (a `.part` file, removed
+    /// at the next open unless [`Library::enqueue_upload`] queues it).
+    pub fn new_upload(&self, format: Format) -> Result<PathBuf> {
         let dir = self.data.incoming();
         std::fs::create_dir_all(&dir).at(&dir)?;
-        let name = format!("{}.{}", random_hex(12)?, submission.format.as_str());
-        let path = dir.join(&name);
-        {
-            let mut file = File::create(&path).at(&path)?;
-            file.write_all(&submission.bytes).at(&path)?;
-            file.sync_all().at(&path)?;
+        Ok(dir.join(format!("{}.{}.part", random_hex(12)?, format.as_str())))
+    }
+
+    /// Queues an upload received at a [`Library::new_upload`] path: the file is synced and
+    /// renamed, then recorded (acknowledged). On an error the file is removed.
+    pub fn enqueue_upload(&self, upload: Upload) -> Result<i64> {
+        let queued = self.queue_file(&upload);
+        if queued.is_err() {
+            let _ = std::fs::remove_file(&upload.path);
         }
+        queued
+    }
+
+    fn queue_file(&self, upload: &Upload) -> Result<i64> {
+        let institution = Error::institution("institution", &upload.institution)?.into_string();
+        let source_name = check_source_name(&upload.source_name)?;
+        let path = &upload.path;
+        let file = File::open(path).at(path)?;
+        if file.metadata().at(path)?.len() == 0 {
+            return Err(Error::invalid("body", "the uploaded file is empty"));
+        }
+        file.sync_all().at(path)?;
+        let dir = self.data.incoming();
+        let name = format!("{}.{}", random_hex(12)?, upload.format.as_str());
+        std::fs::rename(path, dir.join(&name)).at(path)?;
         sync_dir(&dir)?;
         self.catalog()?.insert_submission(
             &institution,
-            &submission.source_name,
-            submission.format.as_str(),
+            &source_name,
+            upload.format.as_str(),
             &name,
-            submission.all_or_nothing,
+            upload.all_or_nothing,
         )
     }
 
@@ -218,21 +291,34 @@ impl Library {
                 format!("unknown format {}", record.format),
             )),
         };
-        let (batch_id, error) = match &outcome {
-            Ok(o) => (Some(o.batch.id), None),
-            Err(e) if e.kind() == ErrorKind::InvalidInput => (None, Some(e.to_string())),
-            Err(e) => (None, Some(format!("internal error: {e}"))),
+        let (batch_id, finish, error) = match &outcome {
+            Ok(o) => (Some(o.batch.id), Finish::Accepted, None),
+            Err(e) if e.kind() == ErrorKind::InvalidInput => {
+                (None, Finish::Rejected, Some(e.to_string()))
+            }
+            Err(e) => (
+                None,
+                Finish::Failed,
+                Some(format!("processing failed inside the service: {e}")),
+            ),
         };
         self.catalog()?
-            .finish_submission(record.id, batch_id, error.as_deref())?;
+            .finish_submission(record.id, batch_id, finish, error.as_deref())?;
         let _ = std::fs::remove_file(&path);
         Ok(Some((record.id, outcome)))
     }
 
-    /// Queues again the submissions a crash interrupted and removes orphaned uploads.
+    /// Queues again the submissions a crash interrupted (quarantining those interrupted
+    /// [`MAX_ATTEMPTS`] times) and removes orphaned uploads; returns how many were requeued.
     pub fn requeue_interrupted(&self) -> Result<usize> {
         let catalog = self.catalog()?;
-        let requeued = catalog.requeue_submissions()?;
+        let (requeued, quarantined) = catalog.requeue_submissions()?;
+        if quarantined > 0 {
+            tracing::error!(
+                quarantined,
+                "uploads whose processing stopped the service {MAX_ATTEMPTS} times were quarantined"
+            );
+        }
         let keep = catalog.pending_uploads()?;
         let dir = self.data.incoming();
         if dir.exists() {
@@ -245,6 +331,11 @@ impl Library {
             }
         }
         Ok(requeued)
+    }
+
+    /// The quarantined submissions (see [`Library::requeue_interrupted`]).
+    pub fn quarantined(&self) -> Result<Vec<SubmissionRecord>> {
+        self.catalog()?.quarantined_submissions()
     }
 
     /// A batch as the API shows it: its queue status and, once accepted, the batch record.

@@ -14,7 +14,7 @@ mod submit;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock};
 
-pub use access::{BatchStatus, Caller, Role};
+pub use access::{BatchStatus, Caller, Role, Upload, check_source_name};
 pub use matching::{DemandMatch, MatchReasons, PatentMatch, SimilarPatent};
 pub use os::lower_thread_priority;
 pub use reindex::ReindexStats;
@@ -216,6 +216,24 @@ impl Library {
     /// Returns the data directory.
     pub fn root(&self) -> &Path {
         self.data.root()
+    }
+
+    /// Frees the locks a panic poisoned and drops the index writer's uncommitted changes, so
+    /// that the next batch starts from the last commit.
+    fn recover_from_panic(&self) {
+        self.catalog.clear_poison();
+        self.index.clear_poison();
+        self.lock.clear_poison();
+        self.scores.clear_poison();
+        self.writer.clear_poison();
+        if let Ok(mut slot) = self.writer.lock()
+            && let Some(writer) = slot.as_mut()
+            && writer.rollback().is_err()
+        {
+            // A writer that cannot roll back is dropped (with what it held); the next batch
+            // opens a new one.
+            *slot = None;
+        }
     }
 
     fn catalog(&self) -> Result<MutexGuard<'_, Catalog>> {

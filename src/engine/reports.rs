@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::ingest::RowIssue;
 use crate::scoring::{ScoreRow, ScoreTable, Tier};
 use crate::store::BatchRecord;
-use crate::text::normalize_name;
 
 /// Counts per tier, A to D.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -135,8 +134,9 @@ pub struct InstitutionReport {
 pub struct DemandHit {
     /// Demand id.
     pub demand_id: i64,
-    /// Its title.
-    pub title: String,
+    /// Its title (left out for anonymous readers of a public library: demands need a key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// The institution's patents among its top matches.
     pub patents: Vec<String>,
 }
@@ -300,7 +300,7 @@ impl Library {
 
     /// The report of an institution.
     pub fn institution_report(&self, name: &str) -> Result<InstitutionReport> {
-        let institution = normalize_name(name);
+        let institution = Error::institution("name", name)?.into_string();
         let (patents, batches) = {
             let catalog = self.catalog()?;
             if !catalog.institutions()?.contains(&institution) {
@@ -331,7 +331,7 @@ impl Library {
             if !hits.is_empty() {
                 demands_matched.push(DemandHit {
                     demand_id: demand.id,
-                    title: demand.fields.title.clone(),
+                    title: Some(demand.fields.title.clone()),
                     patents: hits,
                 });
             }

@@ -11,10 +11,9 @@ use super::Library;
 use crate::error::{Error, Result};
 use crate::index::ScoreLookup;
 use crate::ingest;
-use crate::model::ApplicationNumber;
+use crate::model::{ApplicationNumber, Institution};
 use crate::scoring::{TableMeta, Tier};
 use crate::store::{ColumnData, ColumnTable};
-use crate::text::normalize_name;
 
 /// What to put on a shortlist.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -114,8 +113,8 @@ impl Library {
         let institutions: Vec<String> = request
             .institutions
             .iter()
-            .map(|i| normalize_name(i))
-            .collect();
+            .map(|i| Error::institution("institution", i).map(Institution::into_string))
+            .collect::<Result<_>>()?;
         if request.limit == Some(0) {
             return Err(Error::invalid("limit", "must be at least 1"));
         }

@@ -12,7 +12,6 @@ use crate::model::Patent;
 use crate::progress::{Progress, Stage};
 use crate::schema;
 use crate::store::{BatchRecord, NewBatch};
-use crate::text::normalize_name;
 
 /// A batch file as submitted.
 #[derive(Debug, Clone)]
@@ -63,11 +62,37 @@ fn first_errors(report: &BatchReport) -> String {
 impl Library {
     /// Submits a batch. Rows that fail validation or belong to another institution are
     /// rejected and reported; the rest are added (or, with `all_or_nothing`, nothing is).
+    ///
+    /// A panic while the batch is processed (a bug, not the file's fault) is caught: the
+    /// writer's uncommitted changes are dropped, the library's locks are freed for the next
+    /// batch, and the batch fails with an error naming the panic.
     pub fn submit(&self, submission: Submission, progress: &dyn Progress) -> Result<SubmitOutcome> {
-        let institution = normalize_name(&submission.institution);
-        if institution.is_empty() {
-            return Err(Error::invalid("institution", "must not be empty"));
+        let source_name = submission.source_name.clone();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.submit_unguarded(submission, progress)
+        })) {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".into());
+                tracing::error!(source_name, panic = message, "processing a batch panicked");
+                self.recover_from_panic();
+                Err(Error::Corrupt(format!(
+                    "processing {source_name} stopped on an internal error ({message}); nothing of it was added"
+                )))
+            }
         }
+    }
+
+    fn submit_unguarded(
+        &self,
+        submission: Submission,
+        progress: &dyn Progress,
+    ) -> Result<SubmitOutcome> {
+        let institution = Error::institution("institution", &submission.institution)?.into_string();
         let source_hash = blake3::hash(&submission.bytes).to_hex().to_string();
         if let Some(batch) = self.catalog()?.find_by_source(&institution, &source_hash)? {
             return Ok(SubmitOutcome {

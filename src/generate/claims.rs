@@ -331,7 +331,7 @@ pub(crate) mod tests {
                 "claim {number} is not numbered: {line}"
             );
             assert!(line.ends_with('。'), "{line}");
-            let body = &line[prefix.len()..];
+            let body = line.strip_prefix(&prefix).unwrap();
             if let Some(rest) = body.strip_prefix("根据权利要求") {
                 let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
                 let cited: usize = digits.parse().expect("a claim number follows 根据权利要求");

@@ -369,15 +369,15 @@ pub(crate) fn fill(rng: &mut PatentRng, out: &mut String, template: &str, words:
         }
     };
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            out.push_str(&rest[open..]);
+    while let Some((text, after)) = rest.split_once('{') {
+        out.push_str(text);
+        let Some((placeholder, next)) = after.split_once('}') else {
+            out.push('{');
+            out.push_str(after);
             return;
         };
-        push_placeholder(rng, out, &after[..close], words);
-        rest = &after[close + 1..];
+        push_placeholder(rng, out, placeholder, words);
+        rest = next;
     }
     out.push_str(rest);
 }

@@ -133,7 +133,7 @@ pub(crate) fn write_application_number(out: &mut String, year: u16, type_digit: 
     let start = out.len();
     out.push_str("CN");
     let _ = write!(out, "{year:04}{type_digit}{serial:07}");
-    let check = check_digit(&out[start + 2..]);
+    let check = check_digit(out.get(start + 2..).unwrap_or_default());
     out.push('.');
     out.push(check);
 }

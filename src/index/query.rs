@@ -148,7 +148,8 @@ fn lex(query: &str) -> Result<Vec<Token>> {
                     word.push(c);
                     chars.next();
                     if c == ':'
-                        && let Some(scope) = Scope::from_prefix(&word[..word.len() - 1])
+                        && let Some(scope) =
+                            Scope::from_prefix(word.strip_suffix(':').unwrap_or(&word))
                     {
                         tokens.push(Token::Field(scope));
                         word.clear();
@@ -494,10 +495,10 @@ fn leaf(
             ))));
         }
         Scope::Institution => {
-            let name = normalize_name(text);
+            let name = Error::institution("query", text)?;
             return Ok(Some(Built::Query(facet_term(
                 fields.institution,
-                &facet([name]),
+                &facet([name.as_str()]),
             ))));
         }
         Scope::Type => {
@@ -672,8 +673,9 @@ pub fn ipc_prefix_facet(prefix: &str, parameter: &str) -> Result<Facet> {
         .is_some_and(|c| ('A'..='H').contains(&c));
     let ancestry: Vec<String> = match upper.len() {
         1 if first_ok => vec![upper.clone()],
-        3 if first_ok && upper[1..].bytes().all(|b| b.is_ascii_digit()) => {
-            vec![upper[..1].to_string(), upper.clone()]
+        3 if first_ok && upper.bytes().skip(1).all(|b| b.is_ascii_digit()) => {
+            let section: String = upper.chars().take(1).collect();
+            vec![section, upper.clone()]
         }
         _ => {
             let code = if upper.len() > 4 && !upper.contains('/') {

@@ -22,7 +22,6 @@ use super::scores::{ScoreFilter, ScoreLookup, industry_index};
 use super::snippets::FieldSnippets;
 use crate::error::{Error, Result};
 use crate::model::{LegalStatus, Patent, PatentType};
-use crate::text::normalize_name;
 
 /// Largest page size.
 pub const MAX_LIMIT: usize = 1000;
@@ -148,14 +147,15 @@ impl Highlight {
     pub fn marked(&self, open: &str, close: &str) -> String {
         let mut out = String::with_capacity(self.text.len() + 16);
         let mut at = 0;
-        for [from, to] in &self.ranges {
-            out.push_str(&self.text[at..*from]);
+        let part = |range: std::ops::Range<usize>| self.text.get(range).unwrap_or_default();
+        for &[from, to] in &self.ranges {
+            out.push_str(part(at..from));
             out.push_str(open);
-            out.push_str(&self.text[*from..*to]);
+            out.push_str(part(from..to));
             out.push_str(close);
-            at = *to;
+            at = to;
         }
-        out.push_str(&self.text[at..]);
+        out.push_str(part(at..self.text.len()));
         out
     }
 }
@@ -272,12 +272,15 @@ fn filter_groups(fields: &PatentFields, request: &SearchRequest) -> Result<TermG
     let f = &request.filters;
     let mut groups = Vec::new();
     if !f.institutions.is_empty() {
-        groups.push(
-            f.institutions
-                .iter()
-                .map(|i| Term::from_facet(fields.institution, &facet([normalize_name(i)])))
-                .collect(),
-        );
+        let mut terms = Vec::new();
+        for name in &f.institutions {
+            let name = Error::institution("institution", name)?;
+            terms.push(Term::from_facet(
+                fields.institution,
+                &facet([name.as_str()]),
+            ));
+        }
+        groups.push(terms);
     }
     if !f.ipc.is_empty() {
         let mut terms = Vec::new();
@@ -359,6 +362,17 @@ fn run(
     (query, groups): (Box<dyn Query>, Option<TermGroups>),
     scores: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<SearchResults> {
+    // No page starts past the last document: the collectors size their heaps by offset + limit.
+    let bounded;
+    let request = if request.offset > searcher.num_docs() as usize {
+        bounded = SearchRequest {
+            offset: searcher.num_docs() as usize,
+            ..request.clone()
+        };
+        &bounded
+    } else {
+        request
+    };
     let f = &request.filters;
     // Status, type, year and date filters first: their errors come before those of scores.
     let mut doc_filter = DocFilter::new(f, attributes.clone(), None)?;

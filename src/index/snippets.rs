@@ -83,7 +83,7 @@ impl FieldSnippets {
             .filter_map(|t| haystack.find(t.as_str()))
             .min()?;
         let (start, end) = window(haystack, first, self.max_chars);
-        let part = &haystack[start..end];
+        let part = haystack.get(start..end)?;
         let mut ranges = Vec::new();
         for term in &self.terms {
             ranges.extend(
@@ -92,7 +92,7 @@ impl FieldSnippets {
             );
         }
         Some(Fragment {
-            text: text[start..end].to_string(),
+            text: text.get(start..end)?.to_string(),
             ranges: merge(&ranges),
         })
     }
@@ -101,12 +101,14 @@ impl FieldSnippets {
 /// The byte range of at most `chars` characters of `text`, starting [`BEFORE`] characters
 /// before `at`.
 fn window(text: &str, at: usize, chars: usize) -> (usize, usize) {
-    let before = text[..at]
+    let before = text
+        .get(..at)
+        .unwrap_or_default()
         .char_indices()
         .rev()
         .nth(BEFORE - 1)
         .map_or(0, |(i, _)| i);
-    let rest = &text[before..];
+    let rest = text.get(before..).unwrap_or_default();
     let end = rest
         .char_indices()
         .nth(chars)
@@ -137,7 +139,7 @@ mod tests {
         let text = "甲".repeat(100) + "锂电池" + &"乙".repeat(1000);
         let at = text.find("锂电池").unwrap();
         let (start, end) = window(&text, at, 200);
-        let w = &text[start..end];
+        let w = text.get(start..end).unwrap();
         assert!(w.starts_with(&"甲".repeat(BEFORE)));
         assert_eq!(w.chars().count(), 200);
         assert!(w.contains("锂电池"));
@@ -157,7 +159,7 @@ mod tests {
         let marked: Vec<&str> = fragment
             .ranges
             .iter()
-            .map(|[a, b]| &fragment.text[*a..*b])
+            .map(|[a, b]| fragment.text.get(*a..*b).unwrap())
             .collect();
         assert_eq!(marked, ["OLED"]);
         let whole = FieldSnippets {
@@ -168,7 +170,7 @@ mod tests {
         let marked: Vec<&str> = fragment
             .ranges
             .iter()
-            .map(|[a, b]| &fragment.text[*a..*b])
+            .map(|[a, b]| fragment.text.get(*a..*b).unwrap())
             .collect();
         assert_eq!(marked, ["OLED", "电池", "电池"]);
         assert!(whole.fragment("与查询无关的文字").is_none());

@@ -3,10 +3,12 @@
 
 use serde_json::Value;
 
-use super::RawTable;
 use super::raw::{Columns, RawCell, RawRecord};
 use super::report::RowIssue;
+use super::{MAX_COLUMNS, RawTable};
 use crate::error::{Error, Result};
+use crate::model::ApplicationNumber;
+use crate::schema::RecordField;
 
 /// Decodes `bytes` to text, naming the encoding found. Invalid bytes reject the file.
 pub fn decode(source_name: &str, bytes: &[u8]) -> Result<(String, &'static str)> {
@@ -37,7 +39,18 @@ pub fn decode(source_name: &str, bytes: &[u8]) -> Result<(String, &'static str)>
         return Ok((text.to_string(), "UTF-8"));
     }
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-        Some(text) => Ok((text.into_owned(), "GB18030")),
+        Some(text) => {
+            implausible_gb18030(bytes).map_or(Ok(()), |(at, sample)| {
+                Err(Error::malformed(
+                    source_name,
+                    format!(
+                        "row {}: the file is not UTF-8, and read as GB18030 it is not plausible Chinese text (it would read '{sample}'); it may be Latin-1 or another encoding: save it as UTF-8 CSV",
+                        line_of(bytes, at)
+                    ),
+                ))
+            })?;
+            Ok((text.into_owned(), "GB18030"))
+        }
         None => {
             let at = first_invalid(bytes);
             Err(Error::malformed(
@@ -49,6 +62,55 @@ pub fn decode(source_name: &str, bytes: &[u8]) -> Result<(String, &'static str)>
             ))
         }
     }
+}
+
+/// Share of GB18030 multi-byte characters that must lie in GB2312 (the 6,763 common hanzi
+/// and the full-width symbols) for a file to be read as Chinese: real Chinese text keeps
+/// above 99 %; Latin-1 or Windows-1252 text read as GB18030 (`Müller` → `M黮ler`) falls
+/// far below, because its accented letters pair with the ASCII letter after them.
+const MIN_GB2312_SHARE: f64 = 0.9;
+
+/// Where a GB18030 text stops looking like Chinese: `None` when at least [`MIN_GB2312_SHARE`]
+/// of its multi-byte characters are GB2312 characters, else the offset and a sample of the
+/// first character outside GB2312, decoded as GB18030 would, with a little context.
+fn implausible_gb18030(bytes: &[u8]) -> Option<(usize, String)> {
+    let (mut multi, mut common) = (0usize, 0usize);
+    let mut first_rare = None;
+    let mut at = 0;
+    while let Some(&lead) = bytes.get(at) {
+        if lead < 0x80 {
+            at += 1;
+            continue;
+        }
+        let trail = bytes.get(at + 1).copied().unwrap_or(0);
+        let width = if (0x30..=0x39).contains(&trail) { 4 } else { 2 };
+        multi += 1;
+        if width == 2 && (0xA1..=0xF7).contains(&lead) && (0xA1..=0xFE).contains(&trail) {
+            common += 1;
+        } else if first_rare.is_none() {
+            first_rare = Some(at);
+        }
+        at += width;
+    }
+    if multi == 0 || common as f64 >= MIN_GB2312_SHARE * multi as f64 {
+        return None;
+    }
+    let rare = first_rare?;
+    let from = bytes
+        .get(..rare)
+        .and_then(|b| {
+            b.iter()
+                .rposition(|&c| c == b'\n' || c == b',' || c == b'\t')
+        })
+        .map_or(0, |p| p + 1)
+        .max(rare.saturating_sub(12));
+    let to = (rare + 12).min(bytes.len());
+    let (sample, _, _) = encoding_rs::GB18030.decode(bytes.get(from..to).unwrap_or_default());
+    let sample: String = sample
+        .chars()
+        .take_while(|c| !matches!(c, '\n' | '\r' | ',' | '\t'))
+        .collect();
+    Some((rare, sample))
 }
 
 fn utf8(source_name: &str, bytes: &[u8]) -> Result<String> {
@@ -74,7 +136,9 @@ fn first_invalid(bytes: &[u8]) -> usize {
 }
 
 fn line_of(bytes: &[u8], at: usize) -> usize {
-    bytes[..at.min(bytes.len())]
+    bytes
+        .get(..at.min(bytes.len()))
+        .unwrap_or_default()
         .iter()
         .filter(|&&b| b == b'\n')
         .count()
@@ -108,7 +172,20 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
             "row 1: the header row is empty",
         ));
     }
+    if headers.len() > MAX_COLUMNS {
+        return Err(Error::malformed(
+            source_name,
+            format!(
+                "row 1: the header has {} columns; a batch has at most {MAX_COLUMNS}",
+                headers.len()
+            ),
+        ));
+    }
     let columns = Columns::resolve(source_name, headers, true)?;
+    let number_column = columns
+        .fields
+        .iter()
+        .position(|f| *f == Some(RecordField::ApplicationNumber));
     let mut records = Vec::new();
     let mut read_errors = Vec::new();
     for result in reader.records() {
@@ -120,6 +197,10 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
             .position()
             .map_or(records.len() + 2, |p| p.line() as usize);
         if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        if let Some(issues) = swallowed_rows(&record, row, &columns, number_column, delimiter) {
+            read_errors.extend(issues);
             continue;
         }
         if record.len() != columns.headers.len() {
@@ -157,6 +238,57 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
     })
 }
 
+/// Finds rows an unclosed quote swallowed: a cell that runs over several lines, one of which
+/// reads as a row of its own (its application-number cell parses). Returns the issues (the
+/// row with the quote rejected, each swallowed line reported as lost) or `None`.
+fn swallowed_rows(
+    record: &csv::StringRecord,
+    row: usize,
+    columns: &Columns,
+    number_column: Option<usize>,
+    delimiter: u8,
+) -> Option<Vec<RowIssue>> {
+    let number_column = number_column?;
+    for (column, cell) in record.iter().enumerate() {
+        if !cell.contains('\n') {
+            continue;
+        }
+        let lines: Vec<&str> = cell.split('\n').collect();
+        let looks_like_row = |line: &str| {
+            line.split(char::from(delimiter))
+                .nth(number_column)
+                .is_some_and(|n| ApplicationNumber::parse(n.trim_matches('"')).is_ok())
+        };
+        let Some(first) = lines.iter().skip(1).position(|l| looks_like_row(l)) else {
+            continue;
+        };
+        let header = columns.headers.get(column).cloned();
+        let mut issues = vec![RowIssue {
+            row,
+            field: columns
+                .fields
+                .get(column)
+                .copied()
+                .flatten()
+                .map(|f| f.as_str().to_string()),
+            column: header.clone(),
+            reason: format!(
+                "a quote opened in this cell is not closed where the cell should end, so the next {} lines were read into it (line {} reads as a row of its own); the row is rejected: close the quote and submit the file again",
+                lines.len() - 1,
+                row + first + 1
+            ),
+        }];
+        issues.extend((1..lines.len()).map(|k| RowIssue {
+            row: row + k,
+            field: None,
+            column: None,
+            reason: format!("lost inside the unclosed quote of row {row}"),
+        }));
+        return Some(issues);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +310,43 @@ mod tests {
         assert_eq!(gb18030.encoding.as_deref(), Some("GB18030"));
         assert_eq!(utf8.records[0].row, 2);
         assert_eq!(utf8.records[0].cells.len(), 3);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_with_the_rows_it_swallowed() {
+        let text = "申请号,标题,摘要\nCN202110123456.7,\"一种电池,摘要甲\nCN201919000000.1,乙,摘要乙\nCN201919000001.6,丙,\"摘要丙\"\n";
+        let table = read("q.csv", text.as_bytes()).unwrap();
+        let rows: Vec<usize> = table.read_errors.iter().map(|e| e.row).collect();
+        assert_eq!(rows, [2, 3, 4], "{:?}", table.read_errors);
+        assert!(table.records.is_empty());
+        let first = table.read_errors[0].to_string();
+        assert!(first.contains("field title (column '标题')"), "{first}");
+        assert!(
+            first.contains("line 3 reads as a row of its own"),
+            "{first}"
+        );
+        // A quoted cell with line breaks and no row inside it is ordinary text.
+        let fine = "申请号,标题,摘要\nCN202110123456.7,甲,\"第一段\n第二段, 含逗号\"\n";
+        let table = read("f.csv", fine.as_bytes()).unwrap();
+        assert!(table.read_errors.is_empty());
+        assert_eq!(table.records.len(), 1);
+    }
+
+    #[test]
+    fn latin1_is_not_read_as_gb18030() {
+        let (latin1, _, _) =
+            encoding_rs::WINDOWS_1252.encode("申请号,标题\nCN202110123456.7,Müller Gerät für Öl\n");
+        // The header is not Latin-1: build the file from Latin-1 bytes throughout.
+        let mut bytes = b"application_number,title\n".to_vec();
+        bytes.extend_from_slice(&latin1[latin1.iter().position(|&b| b == b'\n').unwrap() + 1..]);
+        let message = read("l.csv", &bytes).unwrap_err().to_string();
+        assert!(
+            message.contains("row 2: the file is not UTF-8"),
+            "{message}"
+        );
+        assert!(message.contains("M黮ler"), "{message}");
+        let (gb, _, _) = encoding_rs::GB18030.encode(CSV);
+        assert!(implausible_gb18030(&gb).is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! readable file with some bad rows yields the good rows and names the bad ones by row and
 //! field.
 
+mod biff;
 mod delimited;
 mod jsonl;
 mod parquet;
@@ -33,6 +34,10 @@ pub use write::{
 use crate::error::{Error, Result};
 use crate::model::Patent;
 use crate::schema::{RecordField, contract};
+
+/// Most columns (or distinct JSON keys) a batch file may have: exports have a few hundred at
+/// most, and a file with more is refused before its rows are read.
+pub const MAX_COLUMNS: usize = 1024;
 
 /// The file formats a batch may come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,9 @@ use arrow_array::builder::{
 };
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
-    UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+    ArrowTimestampType, Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type,
+    Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
@@ -26,7 +27,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::RawTable;
-use super::raw::{Columns, RawCell, RawRecord};
+use super::raw::{Columns, RawCell, RawRecord, float_value};
 use crate::error::{Error, Result};
 use crate::model::Patent;
 use crate::schema::{FieldType, RecordField, contract};
@@ -156,8 +157,22 @@ fn column_values(array: &dyn Array) -> std::result::Result<Vec<Value>, String> {
         DataType::UInt16 => primitive!(UInt16Type),
         DataType::UInt32 => primitive!(UInt32Type),
         DataType::UInt64 => primitive!(UInt64Type),
-        DataType::Float32 => primitive!(Float32Type),
-        DataType::Float64 => primitive!(Float64Type),
+        DataType::Float32 => {
+            let a = array.as_primitive::<Float32Type>();
+            out.extend(
+                (0..len)
+                    .map(|i| (!a.is_null(i)).then(|| f64::from(a.value(i))))
+                    .map(float_value),
+            );
+        }
+        DataType::Float64 => {
+            let a = array.as_primitive::<Float64Type>();
+            out.extend(
+                (0..len)
+                    .map(|i| (!a.is_null(i)).then(|| a.value(i)))
+                    .map(float_value),
+            );
+        }
         DataType::Date32 => {
             let a = array.as_primitive::<Date32Type>();
             out.extend((0..len).map(|i| {
@@ -185,14 +200,18 @@ fn column_values(array: &dyn Array) -> std::result::Result<Vec<Value>, String> {
                 TimeUnit::Microsecond => 86_400_000_000,
                 TimeUnit::Nanosecond => 86_400_000_000_000,
             };
-            let a = array.as_primitive::<Int64Type>();
-            out.extend((0..len).map(|i| {
-                if a.is_null(i) {
-                    Value::Null
-                } else {
-                    days_to_value(a.value(i).div_euclid(per_day))
-                }
-            }));
+            // Each unit has its own Arrow type (pandas writes datetimes as nanoseconds).
+            let values: Vec<Option<i64>> = match unit {
+                TimeUnit::Second => timestamps::<TimestampSecondType>(array),
+                TimeUnit::Millisecond => timestamps::<TimestampMillisecondType>(array),
+                TimeUnit::Microsecond => timestamps::<TimestampMicrosecondType>(array),
+                TimeUnit::Nanosecond => timestamps::<TimestampNanosecondType>(array),
+            };
+            out.extend(
+                values
+                    .into_iter()
+                    .map(|v| v.map_or(Value::Null, |v| days_to_value(v.div_euclid(per_day)))),
+            );
         }
         DataType::List(_) => {
             let a = array.as_list::<i32>();
@@ -229,6 +248,15 @@ fn column_values(array: &dyn Array) -> std::result::Result<Vec<Value>, String> {
         other => return Err(format!("unsupported Parquet column type {other}")),
     }
     Ok(out)
+}
+
+/// The values of a timestamp column of unit `T` (time zones do not move a date by a day in
+/// the files we read: dates are written at midnight).
+fn timestamps<T: ArrowTimestampType>(array: &dyn Array) -> Vec<Option<i64>> {
+    let a = array.as_primitive::<T>();
+    (0..a.len())
+        .map(|i| (!a.is_null(i)).then(|| a.value(i)))
+        .collect()
 }
 
 fn days_to_value(days: i64) -> Value {

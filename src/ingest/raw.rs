@@ -103,6 +103,17 @@ impl Columns {
     }
 }
 
+/// A float cell as a value. NaN and the infinities are kept as their text (`NaN`, `inf`,
+/// `-inf`) so the field's validator rejects them by row and field instead of their becoming
+/// silent data gaps (JSON has no NaN: `Value::from` would make them null).
+pub fn float_value(value: Option<f64>) -> Value {
+    match value {
+        None => Value::Null,
+        Some(f) if f.is_finite() => Value::from(f),
+        Some(f) => Value::String(f.to_string()),
+    }
+}
+
 /// Whether a raw value carries nothing (null, empty or blank string, empty list).
 pub fn is_empty(value: &Value) -> bool {
     match value {

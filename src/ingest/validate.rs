@@ -12,6 +12,26 @@ use crate::model::{ApplicationNumber, IpcCode, Patent, PatentType};
 use crate::schema::{FieldType, RecordField, contract};
 use crate::text::normalize_name;
 
+/// Why a value is refused for a control character: text is shown in terminals, browsers and
+/// spreadsheets, where an escape sequence or a NUL would act instead of being read. Tabs and
+/// line breaks are text.
+fn control_character(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::String(s) => s.as_str(),
+        Value::Array(items) => return items.iter().find_map(control_character),
+        _ => return None,
+    };
+    let (at, c) = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
+    Some(format!(
+        "holds the control character U+{:04X} at character {}; remove it",
+        u32::from(c),
+        at + 1
+    ))
+}
+
 /// The outcome of validating one row.
 #[derive(Debug, Clone, Default)]
 pub struct RowOutcome {
@@ -134,7 +154,32 @@ impl<'a> Row<'a> {
     }
 
     fn within_limit(&mut self, field: RecordField, column: usize, value: &Value) -> bool {
-        let max = contract().spec(field).max_chars;
+        let spec = contract().spec(field);
+        // Events and licence terms may be JSON; no other field is a JSON object or list (a
+        // list field takes a list of texts, checked item by item).
+        let takes_json = matches!(spec.field_type, FieldType::Events | FieldType::LicenceTerms);
+        let is_list = matches!(spec.field_type, FieldType::StringList | FieldType::IpcList);
+        let nested = match value {
+            Value::Object(_) => Some("a JSON object"),
+            Value::Array(items) if !is_list => Some("a JSON list").filter(|_| !items.is_empty()),
+            Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+                Some("a list holding objects or lists")
+            }
+            _ => None,
+        };
+        if let (Some(what), false) = (nested, takes_json) {
+            self.error(
+                field,
+                Some(column),
+                format!("{what} where a value was expected"),
+            );
+            return false;
+        }
+        if let Some(reason) = control_character(value) {
+            self.error(field, Some(column), reason);
+            return false;
+        }
+        let max = spec.max_chars;
         let length = match value {
             Value::String(s) => s.chars().count(),
             other => other.to_string().chars().count(),

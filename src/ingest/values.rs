@@ -71,7 +71,10 @@ pub fn date(value: &Value) -> Result<Option<NaiveDate>, String> {
         .filter(|p| !p.is_empty())
         .collect();
     let (y, m, d) = match digits.as_slice() {
-        [ymd] if ymd.len() == 8 => (&ymd[..4], &ymd[4..6], &ymd[6..]),
+        [ymd] if ymd.len() == 8 => match (ymd.get(..4), ymd.get(4..6), ymd.get(6..)) {
+            (Some(y), Some(m), Some(d)) => (y, m, d),
+            _ => return Err(format!("'{s}' is not a date (expected e.g. 2021-01-05)")),
+        },
         [y, m, d] => (*y, *m, *d),
         _ => return Err(format!("'{s}' is not a date (expected e.g. 2021-01-05)")),
     };

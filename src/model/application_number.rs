@@ -66,15 +66,12 @@ impl ApplicationNumber {
                 (digits, c)
             }
             None => {
-                // The check digit written without a dot: 13 or 9 characters.
-                if body.len() != 13 && body.len() != 9 {
-                    return Err(shape());
-                }
-                let (digits, check) = body.split_at(body.len() - 1);
-                let Some(c) = check.chars().next() else {
+                // The check digit written without a dot: the last of 13 or 9 characters.
+                let mut chars = body.chars();
+                let Some(check) = chars.next_back() else {
                     return Err(shape());
                 };
-                (digits, c)
+                (chars.as_str(), check)
             }
         };
         if !(digits.len() == 12 || digits.len() == 8) || !digits.bytes().all(|b| b.is_ascii_digit())
@@ -101,17 +98,18 @@ impl ApplicationNumber {
 
     /// Returns the digits between `CN` and the dot.
     fn body(&self) -> &str {
-        let end = self.0.find('.').unwrap_or(self.0.len());
-        &self.0[2..end]
+        let digits = self.0.strip_prefix("CN").unwrap_or(&self.0);
+        digits.split('.').next().unwrap_or(digits)
     }
 
     /// Returns the application year encoded in the number.
     pub fn year(&self) -> u16 {
         let body = self.body();
+        let year = |digits: usize| body.get(..digits).and_then(|d| d.parse::<u16>().ok());
         if body.len() == 12 {
-            body[..4].parse().unwrap_or(0)
+            year(4).unwrap_or(0)
         } else {
-            let yy: u16 = body[..2].parse().unwrap_or(0);
+            let yy = year(2).unwrap_or(0);
             if yy >= 85 { 1900 + yy } else { 2000 + yy }
         }
     }
@@ -216,6 +214,12 @@ mod tests {
     #[test]
     fn malformed_numbers_are_rejected_with_a_reason() {
         for bad in [
+            // 13 and 9 bytes ending in a multi-byte character once split a char in two.
+            "1234567890中",
+            "123456中",
+            "中",
+            "CN中",
+            "2021101234567中",
             "",
             "  ",
             "CN2021",

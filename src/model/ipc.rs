@@ -40,8 +40,10 @@ impl IpcCode {
         {
             return Err(err());
         }
-        let subclass = &s[..4];
-        let rest = &s[4..];
+        // The first four bytes are ASCII (checked above), so this splits on a boundary.
+        let Some((subclass, rest)) = s.split_at_checked(4) else {
+            return Err(err());
+        };
         if rest.is_empty() {
             return Ok(IpcCode(subclass.to_string()));
         }
@@ -49,9 +51,10 @@ impl IpcCode {
             Some((g, sg)) => (g.to_string(), sg.to_string()),
             None if rest.len() == 10 && rest.bytes().all(|b| b.is_ascii_digit()) => {
                 // 14-character form: 4 digits of main group, 6 of subgroup, zero padded.
+                let (group, subgroup) = rest.split_at_checked(4).ok_or_else(err)?;
                 (
-                    rest[..4].to_string(),
-                    rest[4..].trim_end_matches('0').to_string(),
+                    group.to_string(),
+                    subgroup.trim_end_matches('0').to_string(),
                 )
             }
             None => return Err(err()),
@@ -81,23 +84,28 @@ impl IpcCode {
 
     /// Returns the section letter (`H`).
     pub fn section(&self) -> &str {
-        &self.0[..1]
+        self.prefix(1)
     }
 
     /// Returns the class (`H01`).
     pub fn class(&self) -> &str {
-        &self.0[..3]
+        self.prefix(3)
     }
 
     /// Returns the subclass (`H01L`).
     pub fn subclass(&self) -> &str {
-        &self.0[..4]
+        self.prefix(4)
+    }
+
+    /// The first `bytes` bytes (a parsed code is ASCII, so any length is a boundary).
+    fn prefix(&self, bytes: usize) -> &str {
+        self.0.get(..bytes).unwrap_or(&self.0)
     }
 
     /// Returns the main group (`H01L21/00`), or `None` for a bare subclass.
     pub fn main_group(&self) -> Option<String> {
-        let slash = self.0.find('/')?;
-        Some(format!("{}/00", &self.0[..slash]))
+        let (group, _) = self.0.split_once('/')?;
+        Some(format!("{group}/00"))
     }
 
     /// Returns the hierarchy from section to the full symbol, without repeats:

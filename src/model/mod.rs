@@ -5,10 +5,12 @@
 
 mod application_number;
 mod demand;
+mod institution;
 mod ipc;
 mod patent;
 
 pub use application_number::{ApplicationNumber, ApplicationNumberError, check_digit};
 pub use demand::{Demand, NewDemand};
+pub use institution::{Institution, InstitutionError};
 pub use ipc::{IpcCode, IpcCodeError};
 pub use patent::{EventKind, LegalEvent, LegalStatus, LicenceTerms, Patent, PatentType};

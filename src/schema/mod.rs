@@ -419,7 +419,11 @@ pub fn fingerprint() -> String {
         hasher.update(part.as_bytes());
     }
     let hex = hasher.finalize().to_hex();
-    format!("v{}-{}", contract().version, &hex.as_str()[..16])
+    format!(
+        "v{}-{}",
+        contract().version,
+        hex.as_str().get(..16).unwrap_or_default()
+    )
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ impl IpcPattern {
             3 => bytes[1].is_ascii_digit() && bytes[2].is_ascii_digit(),
             _ => {
                 bytes.len() >= 4 && bytes[3].is_ascii_uppercase() && {
-                    let rest = &text[4..];
+                    let rest = text.get(4..).unwrap_or_default();
                     let (group, sub) = rest.split_once('/').unwrap_or((rest, ""));
                     group.bytes().all(|b| b.is_ascii_digit())
                         && sub.bytes().all(|b| b.is_ascii_digit())

@@ -48,13 +48,20 @@ fn key(features: &PatentFeatures, level: u8) -> Option<u64> {
     })
 }
 
+/// The first `chars` characters of a code.
+fn prefix(code: &str, chars: usize) -> &str {
+    code.char_indices()
+        .nth(chars)
+        .map_or(code, |(at, _)| code.get(..at).unwrap_or(code))
+}
+
 /// Returns a human label for a cohort (`H01L × 2019`).
 pub fn label(features: &PatentFeatures, level: u8) -> String {
     let ipc = features.main_ipc.as_ref().map_or("", |c| c.as_str());
     match level {
-        0 => format!("{} × {}", &ipc[..4.min(ipc.len())], features.year),
-        1 => format!("{} × {}", &ipc[..3.min(ipc.len())], features.year),
-        2 => format!("{} × {}", &ipc[..1.min(ipc.len())], features.year),
+        0 => format!("{} × {}", prefix(ipc, 4), features.year),
+        1 => format!("{} × {}", prefix(ipc, 3), features.year),
+        2 => format!("{} × {}", prefix(ipc, 1), features.year),
         3 => format!("{} 年申请", features.year),
         _ => "全库".to_string(),
     }

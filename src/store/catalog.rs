@@ -81,7 +81,44 @@ CREATE TABLE submissions (
     finished_at   TEXT
 );
 ",
+    // Processing attempts are counted, so an upload that took the process down (an abort, the
+    // OOM killer) is quarantined instead of being queued again forever; a batch whose
+    // processing failed inside the service is `failed`, not `rejected`.
+    r"
+CREATE TABLE submissions_v3 (
+    id            INTEGER PRIMARY KEY,
+    institution   TEXT NOT NULL,
+    source_name   TEXT NOT NULL,
+    format        TEXT NOT NULL,
+    upload_file   TEXT NOT NULL,
+    all_or_nothing INTEGER NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('queued', 'processing', 'accepted', 'rejected', 'failed', 'quarantined')),
+    batch_id      INTEGER REFERENCES batches(id),
+    error         TEXT,
+    submitted_at  TEXT NOT NULL,
+    finished_at   TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO submissions_v3(id, institution, source_name, format, upload_file, all_or_nothing, status, batch_id, error, submitted_at, finished_at)
+    SELECT id, institution, source_name, format, upload_file, all_or_nothing, status, batch_id, error, submitted_at, finished_at FROM submissions;
+DROP TABLE submissions;
+ALTER TABLE submissions_v3 RENAME TO submissions;
+",
 ];
+
+/// Processing attempts after which an upload that never finished is quarantined on open.
+pub const MAX_ATTEMPTS: i64 = 2;
+
+/// How a queued submission's processing ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    /// Accepted as a batch.
+    Accepted,
+    /// Refused for what the file holds (the submitter must act).
+    Rejected,
+    /// Processing failed inside the service (a fault, not the file's).
+    Failed,
+}
 
 /// Status of a batch in the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,8 +223,10 @@ pub struct SubmissionRecord {
     pub upload_file: String,
     /// All or nothing.
     pub all_or_nothing: bool,
-    /// queued, processing, accepted or rejected.
+    /// queued, processing, accepted, rejected, failed or quarantined.
     pub status: String,
+    /// Times processing started.
+    pub attempts: i64,
     /// The catalog batch, once accepted.
     pub batch_id: Option<i64>,
     /// Why it was rejected.
@@ -551,8 +590,9 @@ impl Catalog {
             )
             .optional()?;
         let Some(id) = id else { return Ok(None) };
+        // Counted before processing starts, durably: a crash during it still counts.
         self.conn.execute(
-            "UPDATE submissions SET status = 'processing' WHERE id = ?1",
+            "UPDATE submissions SET status = 'processing', attempts = attempts + 1 WHERE id = ?1",
             [id],
         )?;
         self.submission(id).map(Some)
@@ -563,12 +603,13 @@ impl Catalog {
         &self,
         id: i64,
         batch_id: Option<i64>,
+        finish: Finish,
         error: Option<&str>,
     ) -> Result<()> {
-        let status = if error.is_some() {
-            "rejected"
-        } else {
-            "accepted"
+        let status = match finish {
+            Finish::Accepted => "accepted",
+            Finish::Rejected => "rejected",
+            Finish::Failed => "failed",
         };
         self.conn.execute(
             "UPDATE submissions SET status = ?2, batch_id = ?3, error = ?4, finished_at = ?5 WHERE id = ?1",
@@ -577,12 +618,26 @@ impl Catalog {
         Ok(())
     }
 
-    /// Puts submissions a crash interrupted back in the queue; returns how many.
-    pub fn requeue_submissions(&self) -> Result<usize> {
-        Ok(self.conn.execute(
+    /// Puts submissions a crash interrupted back in the queue, and quarantines those whose
+    /// processing has already been interrupted [`MAX_ATTEMPTS`] times; returns how many of
+    /// each.
+    pub fn requeue_submissions(&self) -> Result<(usize, usize)> {
+        let quarantined = self.conn.execute(
+            "UPDATE submissions SET status = 'quarantined', finished_at = ?2,
+                 error = 'processing this upload stopped the service ' || attempts || ' times (a crash, an abort or running out of memory), so it is set aside; the file is kept for inspection: send it to the maintainers, or submit a corrected file'
+             WHERE status = 'processing' AND attempts >= ?1",
+            params![MAX_ATTEMPTS, now()],
+        )?;
+        let requeued = self.conn.execute(
             "UPDATE submissions SET status = 'queued' WHERE status = 'processing'",
             [],
-        )?)
+        )?;
+        Ok((requeued, quarantined))
+    }
+
+    /// Returns the quarantined submissions, oldest first.
+    pub fn quarantined_submissions(&self) -> Result<Vec<SubmissionRecord>> {
+        self.submissions_where("status = 'quarantined'", params![])
     }
 
     /// Returns one submission.
@@ -603,10 +658,11 @@ impl Catalog {
         }
     }
 
-    /// Returns the upload files still referenced by a queued or processing submission.
+    /// Returns the upload files still referenced by a queued, processing or quarantined
+    /// submission (a quarantined file is kept for inspection).
     pub fn pending_uploads(&self) -> Result<HashSet<String>> {
         let mut statement = self.conn.prepare(
-            "SELECT upload_file FROM submissions WHERE status IN ('queued', 'processing')",
+            "SELECT upload_file FROM submissions WHERE status IN ('queued', 'processing', 'quarantined')",
         )?;
         let names = statement.query_map([], |r| r.get::<_, String>(0))?;
         Ok(names.collect::<rusqlite::Result<_>>()?)
@@ -618,7 +674,7 @@ impl Catalog {
         values: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<SubmissionRecord>> {
         let sql = format!(
-            "SELECT id, institution, source_name, format, upload_file, all_or_nothing, status, batch_id, error, submitted_at, finished_at
+            "SELECT id, institution, source_name, format, upload_file, all_or_nothing, status, batch_id, error, submitted_at, finished_at, attempts
              FROM submissions WHERE {condition} ORDER BY id"
         );
         let mut statement = self.conn.prepare(&sql)?;
@@ -635,6 +691,7 @@ impl Catalog {
                 error: r.get(8)?,
                 submitted_at: r.get(9)?,
                 finished_at: r.get(10)?,
+                attempts: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

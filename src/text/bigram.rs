@@ -33,13 +33,13 @@ pub fn bigrams(text: &str, mut sink: impl FnMut(&str, usize, usize)) {
                     break;
                 }
                 let to = next + n.len_utf8();
-                sink(&text[from..to], from, to);
+                sink(text.get(from..to).unwrap_or_default(), from, to);
                 paired = true;
                 from = next;
                 chars.next();
             }
             if !paired {
-                sink(&text[at..end], at, end);
+                sink(text.get(at..end).unwrap_or_default(), at, end);
             }
         } else if c.is_alphanumeric() {
             let mut to = end;
@@ -50,7 +50,7 @@ pub fn bigrams(text: &str, mut sink: impl FnMut(&str, usize, usize)) {
                 to = next + n.len_utf8();
                 chars.next();
             }
-            sink(&text[at..to], at, to);
+            sink(text.get(at..to).unwrap_or_default(), at, to);
         }
     }
 }
@@ -101,7 +101,7 @@ mod tests {
             let t = stream.token();
             seen.push((
                 t.text.clone(),
-                text[t.offset_from..t.offset_to].to_string(),
+                text.get(t.offset_from..t.offset_to).unwrap().to_string(),
                 t.position,
             ));
         }

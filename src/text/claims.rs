@@ -117,7 +117,11 @@ impl ClaimSet {
         } else {
             for (i, marker) in markers.iter().enumerate() {
                 let end = markers.get(i + 1).map_or(text.len(), |next| next.start);
-                let body = text[marker.body_start..end].trim().to_string();
+                let body = text
+                    .get(marker.body_start..end)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
                 let depends_on = references(&body)
                     .into_iter()
                     .filter(|&n| n < marker.number)
@@ -168,9 +172,10 @@ fn find_markers(text: &str) -> Vec<Marker> {
     while i < bytes.len() {
         if bytes[i].is_ascii_digit() && at_claim_start(text, i) {
             let digits_end = i + bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-            let number: Option<u32> = text[i..digits_end].parse().ok();
+            let number: Option<u32> = text.get(i..digits_end).and_then(|d| d.parse().ok());
             if number == Some(expected)
-                && let Some(separator_len) = separator_after(&text[digits_end..])
+                && let Some(separator_len) =
+                    separator_after(text.get(digits_end..).unwrap_or_default())
             {
                 markers.push(Marker {
                     number: expected,
@@ -191,7 +196,10 @@ fn find_markers(text: &str) -> Vec<Marker> {
 
 /// A claim number starts the text or follows a line break, a full stop or whitespace.
 fn at_claim_start(text: &str, at: usize) -> bool {
-    let before = text[..at].trim_end_matches([' ', '\t', '\u{3000}']);
+    let before = text
+        .get(..at)
+        .unwrap_or_default()
+        .trim_end_matches([' ', '\t', '\u{3000}']);
     before.is_empty()
         || before.ends_with(['\n', '\r', '。', '；', ';'])
         || (before.len() < at && before.ends_with('.'))
@@ -217,7 +225,7 @@ fn separator_after(rest: &str) -> Option<usize> {
 fn references(text: &str) -> Vec<u32> {
     let mut found = Vec::new();
     for (at, _) in text.match_indices("权利要求") {
-        let rest = &text[at + "权利要求".len()..];
+        let rest = text.get(at + "权利要求".len()..).unwrap_or_default();
         let mut numbers = Vec::new();
         let mut current = String::new();
         let mut range_from: Option<u32> = None;
@@ -258,17 +266,19 @@ fn preamble(text: &str) -> &str {
             end = end.min(at);
         }
     }
-    text[..end].trim_end_matches(['，', ',', '。'])
+    text.get(..end)
+        .unwrap_or(text)
+        .trim_end_matches(['，', ',', '。'])
 }
 
 /// The characterising part: after 其特征在于, else after 包括, else after the preamble.
 fn characterising_part(text: &str) -> &str {
     for marker in ["其特征在于", "包括：", "包括:", "包括"] {
-        if let Some(at) = text.find(marker) {
-            return &text[at + marker.len()..];
+        if let Some((_, rest)) = text.split_once(marker) {
+            return rest;
         }
     }
-    &text[preamble(text).len()..]
+    text.get(preamble(text).len()..).unwrap_or_default()
 }
 
 fn is_feature(clause: &str) -> bool {

@@ -127,7 +127,9 @@ mod tests {
         assert_eq!(n.original_offset(2), 6);
         assert_eq!(n.original_offset(n.text.len()), original.len());
         assert_eq!(
-            &original[n.original_offset(2)..n.original_offset(n.text.len())],
+            original
+                .get(n.original_offset(2)..n.original_offset(n.text.len()))
+                .unwrap(),
             "锂电池"
         );
     }

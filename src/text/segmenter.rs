@@ -171,7 +171,7 @@ mod tests {
         let terms = Analyzer::default().terms(text, SegmentMode::Search);
         assert!(!terms.is_empty());
         for term in &terms {
-            let original = &text[term.offset_from..term.offset_to];
+            let original = text.get(term.offset_from..term.offset_to).unwrap();
             assert_eq!(super::super::normalize(original), term.text, "{term:?}");
         }
         let texts: Vec<_> = terms.iter().map(|t| t.text.as_str()).collect();

@@ -122,7 +122,7 @@ mod tests {
         let mut seen = Vec::new();
         while stream.advance() {
             let t = stream.token();
-            assert_eq!(&text[t.offset_from..t.offset_to], t.text);
+            assert_eq!(text.get(t.offset_from..t.offset_to).unwrap(), t.text);
             seen.push((t.text.clone(), t.position));
         }
         let positions: Vec<_> = seen.iter().map(|(_, p)| *p).collect();
