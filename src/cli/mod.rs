@@ -73,9 +73,25 @@ struct ServeArgs {
     /// Largest request body in MiB (batch uploads).
     #[arg(long, default_value_t = 512)]
     max_body_mib: usize,
-    /// Longest a request may take, in seconds.
+    /// Longest a request may take, in seconds (uploads: see --upload-timeout).
     #[arg(long, default_value_t = 60)]
     request_timeout: u64,
+    /// Longest an upload may take in all, in seconds.
+    #[arg(long, default_value_t = 1800)]
+    upload_timeout: u64,
+    /// Seconds a connection may take to send a complete request header (silent, half-sent
+    /// and idle keep-alive connections are closed after this).
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds an upload may send nothing before it is dropped.
+    #[arg(long, default_value_t = 30)]
+    body_idle_timeout: u64,
+    /// Most connections open at once.
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
+    /// Most batch uploads received at once (more get a 503 before their body is read).
+    #[arg(long, default_value_t = 2)]
+    max_concurrent_uploads: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -514,16 +530,21 @@ fn reindex(data_dir: &Path, progress: &progress::Bars) -> Result<ExitCode> {
 fn generate(args: GenerateArgs, progress: &progress::Bars) -> Result<ExitCode> {
     if let Some(dir) = &args.bad_samples {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        for sample in patscreen::generate::bad_samples()? {
-            let path = dir.join(sample.name);
+        let samples = patscreen::generate::bad_samples()?;
+        for sample in &samples {
+            let path = dir.join(&sample.name);
             std::fs::write(&path, &sample.bytes)
                 .with_context(|| format!("writing {}", path.display()))?;
-            println!(
-                "wrote {} (rejected with: {})",
-                path.display(),
-                sample.expected
-            );
         }
+        let manifest = dir.join("manifest.jsonl");
+        std::fs::write(&manifest, patscreen::generate::bad_manifest(&samples)?)
+            .with_context(|| format!("writing {}", manifest.display()))?;
+        println!(
+            "wrote {} bad samples and their expected outcomes ({}) to {}",
+            samples.len(),
+            manifest.display(),
+            dir.display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let Some(out_path) = args.out.clone() else {
@@ -614,6 +635,11 @@ fn serve(data_dir: &Path, args: ServeArgs, progress: &progress::Bars) -> Result<
         public_reads: args.public_reads,
         max_body_bytes: args.max_body_mib * 1024 * 1024,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        upload_timeout: std::time::Duration::from_secs(args.upload_timeout),
+        header_timeout: std::time::Duration::from_secs(args.header_timeout),
+        body_idle_timeout: std::time::Duration::from_secs(args.body_idle_timeout),
+        max_connections: args.max_connections,
+        max_concurrent_uploads: args.max_concurrent_uploads,
         ..patscreen::api::ApiConfig::default()
     };
     serve_library(library, config, &args.listen)?;

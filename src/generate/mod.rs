@@ -27,7 +27,10 @@ mod summary;
 mod tables;
 mod vocab;
 
-pub use bad::{BadSample, bad_samples};
+pub use bad::{
+    BadSample, Expected, INSTITUTION as BAD_SAMPLE_INSTITUTION, bad_samples,
+    manifest as bad_manifest, number as bad_sample_number,
+};
 pub use industry::Industry;
 
 use self::skeleton::{Skeleton, application_number_text, serial_of};

@@ -11,6 +11,9 @@ mod crash;
 mod matching;
 // Submitting batches: formats, bad input, updates, withdrawals, ownership, idempotence, reindex.
 mod library;
+// No input can crash, wedge or exhaust the service: the bad-input corpus, poison batches,
+// forged cursors, uploads before authentication, silent connections.
+mod reliability;
 // Scores through the engine: citations, value and industry search options, shortlists.
 mod scores;
 // Searching: Chinese phrases and booleans, filters, facets, the CLI's JSON output.
