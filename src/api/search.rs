@@ -314,4 +314,22 @@ mod tests {
         };
         assert!(is_standard(&request(&sorted, 200, &key).unwrap()));
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any cursor text, and any offset put before a real cursor's MAC, is refused unless
+        /// this key signed exactly that offset for this query.
+        #[test]
+        fn cursors_are_never_forged(text in "\\PC{0,90}|[0-9a-f]{80}", offset in any::<u64>()) {
+            let key = CursorKey::random();
+            let params = SearchParams { q: "电池".into(), ..SearchParams::default() };
+            prop_assert!(key.decode(&params, &text).is_err());
+            let genuine = key.encode(&params, 7);
+            let forged = format!("{offset:016x}{}", genuine.get(16..).unwrap_or_default());
+            prop_assert_eq!(key.decode(&params, &forged).is_ok(), offset == 7);
+        }
+    }
 }

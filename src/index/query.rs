@@ -855,4 +855,20 @@ mod tests {
         let sub_word = title_terms("离子");
         assert!(sub_word.contains(&on_title("离子")), "{sub_word}");
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any query text parses or is a typed error naming the query, never a panic.
+        #[test]
+        fn any_query_parses_or_is_refused(
+            raw in "\\PC{0,40}|[\"()+\\-: 中电池ab*]{0,24}|(ti|ab|cl|ap|in|ipc|inst|type|status|an):[\\PC]{0,12}( (AND|OR|NOT) )?"
+        ) {
+            if let Err(e) = parse(&raw) {
+                prop_assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+            }
+        }
+    }
 }

@@ -193,9 +193,18 @@ pub fn validate_table(
         read_errors,
         encoding,
     } = table;
+    let mut records = records;
+    // Control characters are removed from every value first, each removal a warning of its
+    // row: text is shown in terminals, browsers and spreadsheets, where an escape sequence
+    // or a NUL would act instead of being read, and a stray one is no reason to lose a patent.
     let outcomes: Vec<_> = records
-        .par_iter()
-        .map(|record| (record.row, validate::validate(record, &columns, today)))
+        .par_iter_mut()
+        .map(|record| {
+            let removed = raw::remove_controls(record, &columns);
+            let mut outcome = validate::validate(record, &columns, today);
+            outcome.warnings.splice(0..0, removed);
+            (record.row, outcome)
+        })
         .collect();
     let mut report = BatchReport {
         source_name: source_name.to_string(),
@@ -328,5 +337,87 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("no data rows"));
+    }
+
+    use proptest::prelude::*;
+
+    /// Reads and validates `bytes` as `format`: any outcome but a panic is fine.
+    fn read_any(bytes: Vec<u8>, format: Format) {
+        if let Err(e) = read_batch("any", bytes, format, today()) {
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidInput, "{e}");
+        }
+    }
+
+    /// A valid file of each format, to be damaged.
+    fn valid(format: Format) -> Vec<u8> {
+        let mut patents = Vec::new();
+        for (number, title) in [
+            ("CN202110123456.7", "一种压力传感器"),
+            ("CN201919000000.1", "一种测试方法"),
+        ] {
+            let mut p = Patent::new(
+                crate::model::ApplicationNumber::parse(number).unwrap(),
+                title,
+            );
+            p.applicants = vec!["清华大学".into()];
+            p.ipc = vec![crate::model::IpcCode::parse("H01L21/66").unwrap()];
+            p.application_date = NaiveDate::from_ymd_opt(2021, 1, 5);
+            patents.push(p);
+        }
+        match format {
+            Format::Jsonl => write_jsonl(Vec::new(), &patents).unwrap(),
+            Format::Csv => write_csv(Vec::new(), &patents, HeaderLanguage::Chinese, false).unwrap(),
+            Format::Xlsx => write_xlsx(&patents).unwrap(),
+            Format::Parquet => write_parquet(Vec::new(), &patents, &[]).unwrap(),
+        }
+    }
+
+    fn format() -> impl Strategy<Value = Format> {
+        prop_oneof![
+            Just(Format::Jsonl),
+            Just(Format::Csv),
+            Just(Format::Xlsx),
+            Just(Format::Parquet)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Arbitrary bytes, in any format, are rows or a typed error.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), format in format()) {
+            read_any(bytes, format);
+        }
+
+        /// Text shaped like a CSV or JSON batch (quotes, separators, line breaks, BOMs,
+        /// numbers and Chinese) is rows or a typed error.
+        #[test]
+        fn batch_shaped_text_never_panics(
+            text in "(申请号,标题,摘要\\n|\\u{FEFF}application_number\\ttitle\\n)?([\"',;\\t\\r\\n{}:\\[\\]中电池0-9CN.]{0,80})",
+            format in format(),
+        ) {
+            read_any(text.into_bytes(), format);
+        }
+
+        /// A valid file of each format with bytes overwritten, cut or repeated is rows or a
+        /// typed error: the readers of ZIP, XML, Parquet and JSON never trust a damaged file.
+        #[test]
+        fn damaged_files_never_panic(
+            format in format(),
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+            cut in any::<prop::sample::Index>(),
+            truncate in any::<bool>(),
+        ) {
+            let mut bytes = valid(format);
+            for (at, byte) in edits {
+                let at = at.index(bytes.len());
+                bytes[at] = byte;
+            }
+            if truncate {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            read_any(bytes, format);
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::report::RowIssue;
 use crate::error::{Error, Result};
 use crate::schema::{RecordField, contract};
 
@@ -111,6 +112,59 @@ pub fn float_value(value: Option<f64>) -> Value {
         None => Value::Null,
         Some(f) if f.is_finite() => Value::from(f),
         Some(f) => Value::String(f.to_string()),
+    }
+}
+
+/// Whether a character is a control character that text may not carry: the C0 and C1
+/// controls and DEL, but for tabs and line breaks.
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Removes control characters from the string values of a row (lists and JSON values
+/// included); returns a warning for each cell they were removed from, naming the first.
+pub fn remove_controls(record: &mut RawRecord, columns: &Columns) -> Vec<RowIssue> {
+    let mut issues = Vec::new();
+    for cell in &mut record.cells {
+        let mut first = None;
+        strip(&mut cell.value, &mut first);
+        if let Some((c, at)) = first {
+            issues.push(RowIssue {
+                row: record.row,
+                field: Some(cell.field.as_str().to_string()),
+                column: columns.headers.get(cell.column).cloned(),
+                reason: format!(
+                    "removed the control character U+{:04X} (at character {at}) and any others from the value",
+                    u32::from(c)
+                ),
+            });
+        }
+    }
+    issues
+}
+
+fn strip(value: &mut Value, first: &mut Option<(char, usize)>) {
+    match value {
+        Value::String(s) => {
+            // Fast path: text without a control byte (C1 controls are C2 80..C2 9F in UTF-8).
+            let suspicious = s.bytes().any(|b| {
+                (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2
+            });
+            if !suspicious || !s.chars().any(is_stray_control) {
+                return;
+            }
+            if first.is_none() {
+                *first = s
+                    .chars()
+                    .enumerate()
+                    .find(|(_, c)| is_stray_control(*c))
+                    .map(|(at, c)| (c, at + 1));
+            }
+            s.retain(|c| !is_stray_control(c));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| strip(v, first)),
+        Value::Object(map) => map.values_mut().for_each(|v| strip(v, first)),
+        _ => {}
     }
 }
 

@@ -12,26 +12,6 @@ use crate::model::{ApplicationNumber, IpcCode, Patent, PatentType};
 use crate::schema::{FieldType, RecordField, contract};
 use crate::text::normalize_name;
 
-/// Why a value is refused for a control character: text is shown in terminals, browsers and
-/// spreadsheets, where an escape sequence or a NUL would act instead of being read. Tabs and
-/// line breaks are text.
-fn control_character(value: &Value) -> Option<String> {
-    let text = match value {
-        Value::String(s) => s.as_str(),
-        Value::Array(items) => return items.iter().find_map(control_character),
-        _ => return None,
-    };
-    let (at, c) = text
-        .chars()
-        .enumerate()
-        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
-    Some(format!(
-        "holds the control character U+{:04X} at character {}; remove it",
-        u32::from(c),
-        at + 1
-    ))
-}
-
 /// The outcome of validating one row.
 #[derive(Debug, Clone, Default)]
 pub struct RowOutcome {
@@ -173,10 +153,6 @@ impl<'a> Row<'a> {
                 Some(column),
                 format!("{what} where a value was expected"),
             );
-            return false;
-        }
-        if let Some(reason) = control_character(value) {
-            self.error(field, Some(column), reason);
             return false;
         }
         let max = spec.max_chars;

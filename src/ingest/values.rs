@@ -399,4 +399,40 @@ mod tests {
         let object = licence_terms(&json!({"price": "面议"})).unwrap().unwrap();
         assert_eq!(object.price.as_deref(), Some("面议"));
     }
+
+    use proptest::prelude::*;
+
+    /// A raw cell as any reader may hand it over: text, a number (NaN and the infinities
+    /// become text), a boolean, or a small JSON structure.
+    fn cell() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            "\\PC{0,30}".prop_map(Value::String),
+            "[0-9年月日/.\\-: T]{0,20}".prop_map(Value::String),
+            any::<f64>().prop_map(|f| crate::ingest::raw::float_value(Some(f))),
+            any::<i64>().prop_map(Value::from),
+            any::<bool>().prop_map(Value::Bool),
+            "\\PC{0,20}".prop_map(|s| serde_json::json!([s, {"kind": s, "date": s}])),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Every value parser answers a value or a message for any cell, never a panic.
+        #[test]
+        fn every_value_parser_answers_any_cell(value in cell()) {
+            let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+            if let Ok(Some(date)) = date(&value) {
+                let _ = plausible(date, today);
+            }
+            let _ = patent_type(&value);
+            let _ = legal_status(&value);
+            let _ = count(&value);
+            let _ = boolean(&value);
+            let _ = events(&value);
+            let _ = licence_terms(&value);
+            let _ = list(&value, true);
+            let _ = text(&value);
+        }
+    }
 }

@@ -232,4 +232,29 @@ mod tests {
         let message = ApplicationNumber::parse("CN2021").unwrap_err().to_string();
         assert!(message.contains("CN2021"), "{message}");
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any text parses to a number or a typed error, never a panic; what parses is
+        /// canonical and parses to itself.
+        #[test]
+        fn any_text_is_a_number_or_an_error(raw in "\\PC{0,20}|[0-9CNZL. 中０-９]{0,16}") {
+            if let Ok(number) = ApplicationNumber::parse(&raw) {
+                prop_assert_eq!(ApplicationNumber::parse(number.as_str()), Ok(number.clone()));
+                prop_assert!(number.year() >= 1985);
+            }
+        }
+
+        /// Every body with its check digit round-trips in every spelling.
+        #[test]
+        fn valid_numbers_round_trip(body in "(19|20)[0-9]{10}|[89][0-9]{7}") {
+            let check = check_digit(&body);
+            let canonical = ApplicationNumber::parse(&format!("CN{body}.{check}")).unwrap();
+            prop_assert_eq!(ApplicationNumber::parse(&format!("{body}{check}")), Ok(canonical.clone()));
+            prop_assert_eq!(ApplicationNumber::parse(&format!("ZL{body}.{check}")), Ok(canonical));
+        }
+    }
 }

@@ -163,4 +163,21 @@ mod tests {
         );
         assert!(Institution::parse(&"学".repeat(MAX_CHARS)).is_ok());
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any text is a name or a typed error; a name holds nothing invisible, fits the
+        /// limit and is its own normal form.
+        #[test]
+        fn any_text_is_a_name_or_an_error(raw in "\\PC{0,30}|[\\u{0}-\\u{40}\\u{200B}-\\u{202F}\\u{FEFF}清华大学 ]{0,12}") {
+            if let Ok(name) = Institution::parse(&raw) {
+                prop_assert!(!name.as_str().chars().any(is_invisible));
+                prop_assert!(name.as_str().chars().count() <= MAX_CHARS);
+                prop_assert_eq!(Institution::parse(name.as_str()), Ok(name.clone()));
+            }
+        }
+    }
 }

@@ -190,4 +190,21 @@ mod tests {
             assert!(IpcCode::parse(raw).is_err(), "{raw}");
         }
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any text is a code or a typed error; a code's parts are prefixes of it and it
+        /// parses to itself.
+        #[test]
+        fn any_text_is_a_code_or_an_error(raw in "\\PC{0,20}|[A-HZ][0-9０-９]{0,3}[A-Z中]?[0-9 /()]{0,12}") {
+            if let Ok(code) = IpcCode::parse(&raw) {
+                prop_assert!(code.as_str().starts_with(code.subclass()));
+                prop_assert!(code.subclass().starts_with(code.class()));
+                prop_assert_eq!(IpcCode::parse(code.as_str()), Ok(code.clone()));
+            }
+        }
+    }
 }

@@ -808,3 +808,133 @@ async fn query_values_must_be_utf8_and_public_reports_keep_demand_titles_private
         assert!(hit["title"].is_string(), "{hit}");
     }
 }
+
+/// A Parquet file as pandas writes one: dates as nanosecond timestamps, counts as floats with
+/// NaN and infinity in them.
+fn pandas_parquet() -> Vec<u8> {
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, TimestampNanosecondArray};
+    let numbers: Vec<String> = (0..3)
+        .map(|i| patscreen::generate::bad_sample_number(950 + i))
+        .collect();
+    let day = 86_400_000_000_000i64;
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("application_number", Arc::new(StringArray::from(numbers))),
+        (
+            "title",
+            Arc::new(StringArray::from(vec![
+                "一种传感器",
+                "一种电机",
+                "一种电池",
+            ])),
+        ),
+        (
+            "application_date",
+            Arc::new(
+                TimestampNanosecondArray::from(vec![Some(18_632 * day), None, Some(18_633 * day)])
+                    .with_timezone("UTC"),
+            ),
+        ),
+        (
+            "forward_citations",
+            Arc::new(Float64Array::from(vec![
+                Some(f64::NAN),
+                Some(f64::INFINITY),
+                Some(3.0),
+            ])),
+        ),
+    ];
+    let batch = RecordBatch::try_from_iter(columns).unwrap();
+    let mut out = Vec::new();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(&mut out, batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    out
+}
+
+#[test]
+fn pandas_parquet_reads_timestamps_as_dates_and_reports_non_finite_counts() {
+    let (dir, library) = library();
+    let outcome = library
+        .submit(
+            Submission {
+                source_name: "pandas.parquet".into(),
+                bytes: pandas_parquet(),
+                format: Format::Parquet,
+                institution: "清华大学".into(),
+                all_or_nothing: false,
+            },
+            &Silent,
+        )
+        .unwrap();
+    let report = &outcome.batch.report;
+    let errors: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(report.rows_accepted, 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("row 1, field forward_citations: 'NaN' is not"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("row 2, field forward_citations: 'inf' is not"),
+        "{errors:?}"
+    );
+    let number =
+        patscreen::model::ApplicationNumber::parse(&patscreen::generate::bad_sample_number(952))
+            .unwrap();
+    let patent = library.patent(&number).unwrap();
+    assert_eq!(patent.application_date.unwrap().to_string(), "2021-01-06");
+    assert_eq!(patent.forward_citations, Some(3));
+    // The CLI reads the same file the same way (it once exited 101 on it).
+    let file = dir.path().join("pandas.parquet");
+    std::fs::write(&file, pandas_parquet()).unwrap();
+    library.close().unwrap();
+    drop(library);
+    let other = tempfile::tempdir().unwrap();
+    let output = cli(
+        other.path(),
+        &[
+            "ingest",
+            file.to_str().unwrap(),
+            "--institution",
+            "清华大学",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("'NaN' is not"));
+}
+
+#[test]
+fn two_hundred_thousand_distinct_json_keys_are_refused_at_once() {
+    let mut text = String::with_capacity(4 << 20);
+    for i in 0..200_000 {
+        text.push_str(&format!(
+            "{{\"application_number\":\"{}\",\"title\":\"t\",\"k{i}\":1}}\n",
+            patscreen::generate::bad_sample_number(1)
+        ));
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let error =
+        patscreen::ingest::read_batch("keys.jsonl", text.into_bytes(), Format::Jsonl, today)
+            .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("row 1023: the file uses more than 1024 distinct keys"),
+        "{error}"
+    );
+}
+
+#[test]
+fn keys_and_institution_filters_refuse_invisible_names() {
+    let (_dir, library) = library();
+    let error = library
+        .create_key(Role::Submitter, Some("清华\u{200B}大学"), "k")
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("U+200B at character 3"),
+        "{error}"
+    );
+    let mut request = patscreen::index::SearchRequest::new("*", 10);
+    request.filters.institutions = vec!["\u{1b}[2J".into()];
+    let error = library.search(&request).unwrap_err();
+    assert_eq!(error.kind(), patscreen::ErrorKind::InvalidInput);
+}

@@ -18,7 +18,7 @@ fn two(serial: u32) -> Vec<u8> {
 fn patent(serial: u32) -> Result<Patent> {
     let number = ApplicationNumber::parse(&number(serial))
         .map_err(|e| Error::invalid("application_number", e.to_string()))?;
-    let mut p = Patent::new(number, &format!("一种测试装置{serial}"));
+    let mut p = Patent::new(number, format!("一种测试装置{serial}"));
     p.abstract_text = Some("本发明公开了一种用于测试的装置，包括壳体和传感器。".into());
     Ok(p)
 }

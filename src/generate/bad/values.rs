@@ -259,24 +259,33 @@ pub(super) fn values(out: &mut Vec<BadSample>) {
             "转让:2021-13-45",
             "is not a valid calendar date",
         ),
-        case(
-            "title_ansi_escape.csv",
-            "标题",
-            "\u{1b}[31m一种传感器\u{1b}[0m",
-            "holds the control character U+001B",
-        ),
-        case(
-            "applicant_bell.csv",
-            "申请人",
-            "清华大学\u{7}",
-            "holds the control character U+0007",
-        ),
-        case(
-            "abstract_c1_control.csv",
-            "摘要",
-            "本发明\u{85}公开了",
-            "holds the control character U+0085",
-        ),
+        Case {
+            warning: true,
+            ..case(
+                "title_ansi_escape.csv",
+                "标题",
+                "\u{1b}[31m一种传感器\u{1b}[0m",
+                "removed the control character U+001B (at character 1)",
+            )
+        },
+        Case {
+            warning: true,
+            ..case(
+                "applicant_bell.csv",
+                "申请人",
+                "清华大学\u{7}",
+                "removed the control character U+0007 (at character 5)",
+            )
+        },
+        Case {
+            warning: true,
+            ..case(
+                "abstract_c1_control.csv",
+                "摘要",
+                "本发明\u{85}公开了",
+                "removed the control character U+0085 (at character 4)",
+            )
+        },
         Case {
             warning: true,
             ..case(
@@ -324,12 +333,7 @@ pub(super) fn values(out: &mut Vec<BadSample>) {
             BadSample::rows(c.name, "values", bytes, 1, c.message)
         });
     }
-    let json_cases: [(&str, String, &str); 6] = [
-        (
-            "title_nul.jsonl",
-            "\"一种\\u0000传感器\"".into(),
-            "holds the control character U+0000",
-        ),
+    let json_cases: [(&str, String, &str); 5] = [
         (
             "title_object.jsonl",
             "{\"zh\":\"一种传感器\"}".into(),
@@ -371,6 +375,17 @@ pub(super) fn values(out: &mut Vec<BadSample>) {
             message,
         ));
     }
+    let nul = format!(
+        "{{\"application_number\":\"{}\",\"title\":\"一种\\u0000传感器\"}}\n",
+        number(620)
+    );
+    out.push(BadSample {
+        expected: Expected::Warned {
+            accepted: 1,
+            message: "removed the control character U+0000 (at character 3)".into(),
+        },
+        ..BadSample::rows("title_nul.jsonl", "values", nul.into_bytes(), 1, "")
+    });
 }
 
 /// Institution names that are refused: empty, invisible or control characters, too long.
