@@ -769,6 +769,14 @@ fn silent_and_half_sent_connections_are_closed_and_connections_are_capped() {
     half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         .unwrap();
     assert!(closed(half));
+    // A keep-alive connection left idle after its response is closed the same way.
+    let mut idle = std::net::TcpStream::connect(address).unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    assert!(closed(idle));
     let _ = stop.send(());
     runtime.block_on(server).unwrap().unwrap();
 }
