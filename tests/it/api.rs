@@ -7,14 +7,12 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use patscreen::api::{ApiConfig, AppState, router};
+use patscreen::api::{ApiConfig, AppState};
 use patscreen::engine::{Library, Role};
 use patscreen::progress::Silent;
 use serde_json::Value;
-use tower::ServiceExt;
 
-use crate::common::{jsonl, library, patents};
+use crate::common::{Reply, jsonl, library, patents, respond};
 
 struct TestApp {
     _dir: tempfile::TempDir,
@@ -68,26 +66,6 @@ fn app() -> TestApp {
     app_with(ApiConfig::default())
 }
 
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn is_problem(&self) -> bool {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v == "application/problem+json")
-            && self.json()["status"].as_u64() == Some(u64::from(self.status.as_u16()))
-    }
-}
-
 async fn call(
     app: &TestApp,
     method: &str,
@@ -103,24 +81,7 @@ async fn call(
     if let Some(ct) = content_type {
         request = request.header(header::CONTENT_TYPE, ct);
     }
-    let response = router(app.state.clone())
-        .oneshot(request.body(Body::from(body)).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    respond(&app.state, request.body(Body::from(body)).unwrap()).await
 }
 
 async fn get(app: &TestApp, uri: &str, key: Option<&str>) -> Reply {

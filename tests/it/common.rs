@@ -90,3 +90,53 @@ pub fn found(library: &Library, query: &str) -> Vec<String> {
         .map(|h| h.application_number)
         .collect()
 }
+
+/// An HTTP reply read whole.
+pub struct Reply {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The body as JSON (panics with the body when it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// Whether this is an RFC 9457 problem with the reply's status.
+    pub fn is_problem(&self) -> bool {
+        self.headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .is_some_and(|v| v == "application/problem+json")
+            && self.json()["status"].as_u64() == Some(u64::from(self.status.as_u16()))
+    }
+}
+
+/// Sends a request through the router in process (`oneshot`) and reads the reply whole.
+pub async fn respond(
+    state: &patscreen::api::AppState,
+    request: axum::http::Request<axum::body::Body>,
+) -> Reply {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let response = patscreen::api::router(state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}

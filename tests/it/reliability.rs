@@ -19,7 +19,7 @@ use patscreen::progress::Silent;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::common::{cli, jsonl, library, open, patents, samples};
+use crate::common::{Reply, cli, jsonl, library, open, patents, respond, samples};
 
 /// A library with a sentinel batch of another institution, served in process.
 struct Served {
@@ -57,35 +57,8 @@ fn served(config: ApiConfig) -> Served {
     }
 }
 
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-}
-
 async fn send(state: &AppState, request: Request<Body>) -> Reply {
-    let response = router(state.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    respond(state, request).await
 }
 
 async fn get(state: &AppState, uri: &str, key: Option<&str>) -> Reply {
