@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -82,6 +83,21 @@ pub async fn shortlist(
     // A page of a shortlist is quick (the industry's ranking is kept with the scores; 2.5 ms at
     // 10^6 patents); a whole list builds every row and goes to the heavy pool.
     let quick = request.limit.is_some_and(|l| l <= QUICK_SHORTLIST);
+    // A whole list is built in memory and held until the client has read it: at most
+    // `max_concurrent_exports` are in flight, so slow or many readers cannot exhaust memory.
+    let permit = if quick {
+        None
+    } else {
+        Some(state.exports.clone().try_acquire_owned().map_err(|_| {
+            ApiError::unavailable(
+                format!(
+                    "{} whole lists are being exported; ask again in a moment, or page with `limit`",
+                    state.config.max_concurrent_exports
+                ),
+                5,
+            )
+        })?)
+    };
     let list = if quick {
         spawn_standard(move || library.shortlist(&request)).await??
     } else {
@@ -91,9 +107,7 @@ pub async fn shortlist(
     match format.as_str() {
         "csv" => {
             let bytes = spawn_heavy(move || list.write_csv(Vec::new())).await??;
-            let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
-                bytes.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
-            let body = Body::from_stream(futures_util::stream::iter(chunks));
+            let body = held(bytes, permit);
             let response = (
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -125,13 +139,33 @@ pub async fn shortlist(
                         "attachment; filename=\"shortlist.parquet\"",
                     ),
                 ],
-                bytes,
+                held(bytes, permit),
             )
                 .into_response();
             Ok(counted(response, rows, total))
         }
-        _ => Ok(counted(Json(list).into_response(), rows, total)),
+        _ if permit.is_none() => Ok(counted(Json(list).into_response(), rows, total)),
+        _ => {
+            let bytes = spawn_heavy(move || serde_json::to_vec(&list)).await?;
+            let bytes = bytes.map_err(ApiError::internal)?;
+            let response = (
+                [(header::CONTENT_TYPE, "application/json")],
+                held(bytes, permit),
+            )
+                .into_response();
+            Ok(counted(response, rows, total))
+        }
     }
+}
+
+/// A body of `bytes` in 64 KiB pieces that keeps `permit` until it is sent or dropped.
+fn held(bytes: Vec<u8>, permit: Option<tokio::sync::OwnedSemaphorePermit>) -> Body {
+    let chunks: Vec<Vec<u8>> = bytes.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+    let stream = futures_util::stream::iter(chunks).map(move |chunk| {
+        let _held = &permit;
+        Ok::<_, std::io::Error>(chunk)
+    });
+    Body::from_stream(stream)
 }
 
 fn tempfile_dir() -> crate::Result<std::path::PathBuf> {

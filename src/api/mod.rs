@@ -64,6 +64,12 @@ pub struct ApiConfig {
     /// Most batch uploads received at once; further ones get a 503 with `Retry-After`
     /// before their body is read.
     pub max_concurrent_uploads: usize,
+    /// Most whole-list exports (shortlists without a small `limit`) built or being sent at
+    /// once; further ones get a 503 with `Retry-After`.
+    pub max_concurrent_exports: usize,
+    /// Longest a response may wait for the client to take more of it: a client that stops
+    /// reading is disconnected and what it held is freed.
+    pub write_timeout: Duration,
 }
 
 impl Default for ApiConfig {
@@ -80,6 +86,8 @@ impl Default for ApiConfig {
             body_idle_timeout: Duration::from_secs(30),
             max_connections: 1024,
             max_concurrent_uploads: 2,
+            max_concurrent_exports: 4,
+            write_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -99,6 +107,8 @@ pub struct AppState {
     pub cursor_key: search::CursorKey,
     /// Permits for uploads being received (see [`ApiConfig::max_concurrent_uploads`]).
     pub uploads: Arc<tokio::sync::Semaphore>,
+    /// Permits for whole-list exports (see [`ApiConfig::max_concurrent_exports`]).
+    pub exports: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -110,6 +120,9 @@ impl AppState {
             library,
             uploads: Arc::new(tokio::sync::Semaphore::new(
                 config.max_concurrent_uploads.max(1),
+            )),
+            exports: Arc::new(tokio::sync::Semaphore::new(
+                config.max_concurrent_exports.max(1),
             )),
             config: Arc::new(config),
             metrics,
@@ -323,9 +336,10 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// (for at most 30 s) and the batch worker finish the batch in progress.
 ///
 /// Connections are served by hyper with the limits of [`ApiConfig`]: at most
-/// `max_connections` at once (the next waits in the listen backlog), and a complete request
+/// `max_connections` at once (the next waits in the listen backlog), a complete request
 /// header within `header_timeout` of the connection opening or of the previous response, so
-/// silent, half-sent and idle connections are closed.
+/// silent, half-sent and idle connections are closed, and a response taken up again within
+/// `write_timeout` each time the client's window is full.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -363,8 +377,13 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let connection =
-            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        // A client that stops reading its response is dropped after `write_timeout`.
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(config.write_timeout));
+        let connection = builder.serve_connection(
+            TokioIo::new(Box::pin(stream)),
+            TowerToHyperService::new(app.clone()),
+        );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {

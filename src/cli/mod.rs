@@ -92,6 +92,12 @@ struct ServeArgs {
     /// Most batch uploads received at once (more get a 503 before their body is read).
     #[arg(long, default_value_t = 2)]
     max_concurrent_uploads: usize,
+    /// Most whole-shortlist exports in flight at once (more get a 503).
+    #[arg(long, default_value_t = 4)]
+    max_concurrent_exports: usize,
+    /// Seconds a response may wait for its client to read more of it.
+    #[arg(long, default_value_t = 60)]
+    write_timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -640,6 +646,8 @@ fn serve(data_dir: &Path, args: ServeArgs, progress: &progress::Bars) -> Result<
         body_idle_timeout: std::time::Duration::from_secs(args.body_idle_timeout),
         max_connections: args.max_connections,
         max_concurrent_uploads: args.max_concurrent_uploads,
+        max_concurrent_exports: args.max_concurrent_exports,
+        write_timeout: std::time::Duration::from_secs(args.write_timeout),
         ..patscreen::api::ApiConfig::default()
     };
     serve_library(library, config, &args.listen)?;

@@ -919,3 +919,50 @@ fn keys_and_institution_filters_refuse_invisible_names() {
     let error = library.search(&request).unwrap_err();
     assert_eq!(error.kind(), patscreen::ErrorKind::InvalidInput);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_list_exports_in_flight_are_capped_until_their_body_is_read() {
+    let app = served(ApiConfig {
+        max_concurrent_exports: 1,
+        ..ApiConfig::default()
+    });
+    let request = |uri: &str| {
+        Request::builder()
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", app.admin))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let industry = encode("新一代信息技术");
+    let whole = format!("/v1/industries/{industry}/shortlist?format=csv");
+    // The first export's body is not read yet: it still holds its place.
+    let first = router(app.state.clone())
+        .oneshot(request(&whole))
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let second = send(&app.state, request(&whole)).await;
+    assert_eq!(second.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(second.headers.get(header::RETRY_AFTER).is_some());
+    // A page of a shortlist is never held back.
+    let page = send(
+        &app.state,
+        request(&format!("/v1/industries/{industry}/shortlist?limit=5")),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = first.into_body().collect().await.unwrap().to_bytes();
+    assert!(!body.is_empty());
+    let third = send(
+        &app.state,
+        request(&format!("/v1/industries/{industry}/shortlist")),
+    )
+    .await;
+    assert_eq!(
+        third.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&third.body)
+    );
+    assert!(third.json()["rows"].is_array());
+}
