@@ -101,6 +101,7 @@ def run(binary, *args, data):
 
 
 def build_library(binary, data, count):
+    os.makedirs(data, exist_ok=True)
     corpus = os.path.join(data, "corpus.jsonl")
     subprocess.run([binary, "generate", "--count", str(count), "--out", corpus],
                    check=True, capture_output=True)
@@ -326,6 +327,40 @@ def kill_mid_batch(server, binary, admin, workdir, trials):
     return results
 
 
+def fill(path, size):
+    with open(path, "wb") as f:
+        block = b"\0" * (1 << 20)
+        for _ in range(max(0, size) >> 20):
+            f.write(block)
+
+
+def upload_raw(port, key, body):
+    """Posts a batch over a raw socket, reading the answer even if the server stops reading
+    the body early; returns (status, first line of the problem)."""
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall((f"POST /v1/batches?institution=%E6%B8%85%E5%8D%8E%E5%A4%A7%E5%AD%A6&format=jsonl "
+               f"HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n").encode())
+    try:
+        s.sendall(body)
+    except OSError:
+        pass
+    s.settimeout(30)
+    reply = b""
+    try:
+        while b"\r\n\r\n" not in reply or not reply.rstrip().endswith(b"}"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    except OSError:
+        pass
+    s.close()
+    text = reply.decode(errors="replace")
+    status = int(text.split(" ")[1]) if text.startswith("HTTP/") else None
+    return status, text.split("\r\n\r\n", 1)[-1][:300]
+
+
 def full_disk(binary, data, workdir):
     """Runs a copy of the library on a 200 MiB tmpfs and feeds it a batch that cannot fit."""
     mount = os.path.join(workdir, "small-disk")
@@ -342,25 +377,43 @@ def full_disk(binary, data, workdir):
         server = Server(binary, copy)
         server.start()
         admin = run(binary, "keys", "create", "--role", "admin", data=copy).strip()
-        used = shutil.disk_usage(mount)
-        filler = os.path.join(mount, "filler")
-        # Leave about 30 MiB: enough to receive the upload, not to archive and index it.
-        with open(filler, "wb") as f:
-            f.write(b"\0" * max(0, used.free - (30 << 20)))
         body = generated_batch(binary, workdir, 20_000, 300)
+        filler = os.path.join(mount, "filler")
+        outcome = {"batch_mib": round(len(body) / (1 << 20), 1)}
+        # First a disk too full to take the upload itself: a 507, nothing stored.
+        fill(filler, shutil.disk_usage(mount).free - (1 << 20))
+        status, payload = upload_raw(server.port, admin, body)
+        outcome["upload_when_full"] = {"status": status, "problem": payload}
+        # Then room for the upload, not for archiving and indexing it: the batch fails.
+        os.remove(filler)
+        fill(filler, shutil.disk_usage(mount).free - len(body) - (4 << 20))
         status, payload = server.request(
             "POST", "/v1/batches?institution=%E6%B8%85%E5%8D%8E%E5%A4%A7%E5%AD%A6&format=jsonl",
             admin, body)
-        outcome = {"upload_status": status}
-        if status == 202:
-            batch = json.loads(payload)["id"]
-            wait_batches(server, admin, [batch])
-            state = json.loads(server.request("GET", f"/v1/batches/{batch}", admin)[1])
-            outcome["batch"] = {"status": state["status"], "error": state.get("error")}
+        outcome["upload_status"] = status
+        batch = json.loads(payload)["id"] if status == 202 else None
+        if batch is not None:
+            seen = {}
+            deadline = time.time() + 60
+            state = {}
+            while time.time() < deadline:
+                code, body = server.request("GET", f"/v1/batches/{batch}", admin)
+                seen[code] = seen.get(code, 0) + 1
+                state = json.loads(body) if code == 200 else {}
+                if state.get("status") not in (None, "queued", "processing"):
+                    break
+                time.sleep(0.2)
+            outcome["status_codes_while_full"] = seen
+            outcome["batch_while_full"] = state.get("status")
         else:
             outcome["problem"] = json.loads(payload)
         outcome["ready_when_full"] = server.request("GET", "/readyz")[0]
         os.remove(filler)
+        if batch is not None:
+            wait_batches(server, admin, [batch], timeout=120)
+            state = json.loads(server.request("GET", f"/v1/batches/{batch}", admin)[1])
+            outcome["batch_after_space_freed"] = {"status": state["status"],
+                                                  "error": state.get("error")}
         status, payload = server.request(
             "POST", "/v1/batches?institution=%E6%B8%85%E5%8D%8E%E5%A4%A7%E5%AD%A6&format=jsonl",
             admin, generated_batch(binary, workdir, 500, 301))

@@ -81,7 +81,7 @@ fn institution_for(caller: &Caller, asked: Option<&str>) -> ApiResult<String> {
 /// coming (see [`super::ApiConfig::body_idle_timeout`]).
 #[utoipa::path(post, path = "/v1/batches", tag = "batches", params(SubmitParams),
     request_body(content = Vec<u8>, description = "the batch file (JSONL, CSV, XLSX or Parquet)", content_type = "text/csv"),
-    responses((status = 202, body = Queued), (status = 400, body = super::Problem), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 408, body = super::Problem), (status = 413, body = super::Problem), (status = 503, body = super::Problem)))]
+    responses((status = 202, body = Queued), (status = 400, body = super::Problem), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 408, body = super::Problem), (status = 413, body = super::Problem), (status = 503, body = super::Problem), (status = 507, body = super::Problem)))]
 pub async fn submit(
     State(state): State<AppState>,
     auth: Auth,
@@ -160,6 +160,15 @@ pub async fn submit(
     ))
 }
 
+/// A failed write of an upload: a full disk is a 507, anything else a 500.
+fn write_error(error: std::io::Error) -> ApiError {
+    if error.kind() == std::io::ErrorKind::StorageFull {
+        ApiError::storage_full()
+    } else {
+        ApiError::internal(error)
+    }
+}
+
 fn too_large(limit: u64) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -179,9 +188,7 @@ async fn receive(
     use futures_util::StreamExt;
     use tokio::io::AsyncWriteExt;
 
-    let mut file = tokio::fs::File::create(path)
-        .await
-        .map_err(ApiError::internal)?;
+    let mut file = tokio::fs::File::create(path).await.map_err(write_error)?;
     let mut stream = body.into_data_stream();
     let mut received: u64 = 0;
     loop {
@@ -204,9 +211,9 @@ async fn receive(
         if received > limit {
             return Err(too_large(limit));
         }
-        file.write_all(&chunk).await.map_err(ApiError::internal)?;
+        file.write_all(&chunk).await.map_err(write_error)?;
     }
-    file.flush().await.map_err(ApiError::internal)?;
+    file.flush().await.map_err(write_error)?;
     Ok(())
 }
 

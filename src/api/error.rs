@@ -79,6 +79,20 @@ impl ApiError {
         }
     }
 
+    /// 507: the server's disk is full (nothing was stored; the request may be sent again
+    /// once an operator has made room).
+    pub fn storage_full() -> ApiError {
+        tracing::error!("the data directory's disk is full");
+        ApiError {
+            retry_after: Some(60),
+            ..ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "insufficient storage",
+                "the server's disk is full; nothing was stored: send it again later",
+            )
+        }
+    }
+
     /// 500, with the cause logged only.
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %cause, "internal error");
@@ -113,6 +127,9 @@ impl From<Error> for ApiError {
             (ErrorKind::NotFound, _) => ApiError::not_found(error.to_string()),
             (ErrorKind::Forbidden, _) => ApiError::forbidden(error.to_string()),
             (ErrorKind::Unavailable, _) => ApiError::unavailable(error.to_string(), 5),
+            (_, Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::StorageFull => {
+                ApiError::storage_full()
+            }
             (ErrorKind::Config | ErrorKind::Internal, _) => ApiError::internal(error),
         }
     }

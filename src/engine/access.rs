@@ -71,6 +71,16 @@ pub struct BatchStatus {
 
 const KEY_PREFIX: &str = "psk_";
 
+/// How a processed submission ended, kept until the catalog has recorded it.
+#[derive(Debug)]
+pub(super) struct PendingFinish {
+    id: i64,
+    batch_id: Option<i64>,
+    finish: Finish,
+    error: Option<String>,
+    upload: PathBuf,
+}
+
 /// Longest file name a submission may carry, in characters.
 const MAX_SOURCE_NAME_CHARS: usize = 255;
 
@@ -267,6 +277,9 @@ impl Library {
         &self,
         progress: &dyn Progress,
     ) -> Result<Option<(i64, Result<SubmitOutcome>)>> {
+        // An ending that could not be recorded (a full disk) is recorded first: its batch
+        // must not stay `processing`, and the queue keeps its order.
+        self.record_pending_finish()?;
         let Some(record) = self.catalog()?.claim_submission()? else {
             return Ok(None);
         };
@@ -302,10 +315,44 @@ impl Library {
                 Some(format!("processing failed inside the service: {e}")),
             ),
         };
-        self.catalog()?
-            .finish_submission(record.id, batch_id, finish, error.as_deref())?;
-        let _ = std::fs::remove_file(&path);
+        let ending = PendingFinish {
+            id: record.id,
+            batch_id,
+            finish,
+            error,
+            upload: path,
+        };
+        if let Err(e) = self.record_finish(&ending) {
+            // Kept and recorded by the next call; the batch's work is done or rolled back.
+            if let Ok(mut slot) = self.pending_finish.lock() {
+                *slot = Some(ending);
+            }
+            return Err(e);
+        }
         Ok(Some((record.id, outcome)))
+    }
+
+    fn record_finish(&self, ending: &PendingFinish) -> Result<()> {
+        self.catalog()?.finish_submission(
+            ending.id,
+            ending.batch_id,
+            ending.finish,
+            ending.error.as_deref(),
+        )?;
+        let _ = std::fs::remove_file(&ending.upload);
+        Ok(())
+    }
+
+    fn record_pending_finish(&self) -> Result<()> {
+        let mut slot = self
+            .pending_finish
+            .lock()
+            .map_err(|_| Error::Corrupt("the pending-finish slot is poisoned".into()))?;
+        if let Some(ending) = slot.as_ref() {
+            self.record_finish(ending)?;
+            *slot = None;
+        }
+        Ok(())
     }
 
     /// Queues again the submissions a crash interrupted (quarantining those interrupted

@@ -74,6 +74,8 @@ pub struct Library {
     lock: Mutex<Option<WriteLock>>,
     scorer: Scorer,
     scores: RwLock<Option<std::sync::Arc<ScoreTable>>>,
+    /// A submission's ending the catalog could not record yet (see `process_next`).
+    pending_finish: Mutex<Option<access::PendingFinish>>,
 }
 
 impl Library {
@@ -108,6 +110,7 @@ impl Library {
             lock: Mutex::new(lock),
             scorer: Scorer::embedded()?,
             scores: RwLock::new(None),
+            pending_finish: Mutex::new(None),
         };
         if locked {
             library.recover(progress)?;
