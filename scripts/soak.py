@@ -361,8 +361,8 @@ def upload_raw(port, key, body):
     return status, text.split("\r\n\r\n", 1)[-1][:300]
 
 
-def full_disk(binary, data, workdir):
-    """Runs a copy of the library on a 200 MiB tmpfs and feeds it a batch that cannot fit."""
+def full_disk(binary, workdir):
+    """Builds a small library on a 200 MiB tmpfs and feeds it a batch that cannot fit."""
     mount = os.path.join(workdir, "small-disk")
     os.makedirs(mount, exist_ok=True)
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200m", "tmpfs", mount],
@@ -373,10 +373,9 @@ def full_disk(binary, data, workdir):
         return {"skipped": mounted.stderr.decode().strip()}
     try:
         copy = os.path.join(mount, "library")
-        shutil.copytree(data, copy, ignore=shutil.ignore_patterns("write.lock"))
+        admin, _ = build_library(binary, copy, 2_000)
         server = Server(binary, copy)
         server.start()
-        admin = run(binary, "keys", "create", "--role", "admin", data=copy).strip()
         body = generated_batch(binary, workdir, 20_000, 300)
         filler = os.path.join(mount, "filler")
         outcome = {"batch_mib": round(len(body) / (1 << 20), 1)}
@@ -435,34 +434,48 @@ def main():
     parser.add_argument("--patents", type=int, default=20_000)
     parser.add_argument("--kill-trials", type=int, default=5)
     parser.add_argument("--json")
+    parser.add_argument("--parts", default="uploads,slow,soak,kill,disk",
+                        help="which parts to run, comma-separated")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     workdir = tempfile.mkdtemp(prefix="patscreen-soak-")
     data = os.path.join(workdir, "data")
     report = {}
     try:
-        admin, reader = build_library(args.binary, data, args.patents)
-        server = Server(args.binary, data, ["--header-timeout", "5"])
-        server.start()
-        report["anonymous_uploads"] = anonymous_uploads(server)
-        print("anonymous uploads:", report["anonymous_uploads"], flush=True)
-        report["slow_connections"] = silent_connections(server)
-        print("slow connections:", report["slow_connections"], flush=True)
-        report["soak"] = soak(server, admin, reader, args.minutes,
-                              os.path.join(ROOT, "data-samples/bad"))
-        print("soak:", report["soak"], flush=True)
-        report["kill_mid_batch"] = kill_mid_batch(server, args.binary, admin, workdir,
-                                                  args.kill_trials)
-        print("kill mid-batch:", report["kill_mid_batch"], flush=True)
-        server.stop()
-        report["full_disk"] = full_disk(args.binary, data, workdir)
-        print("full disk:", report["full_disk"], flush=True)
+        if parts & {"uploads", "slow", "soak", "kill"}:
+            admin, reader = build_library(args.binary, data, args.patents)
+            server = Server(args.binary, data, ["--header-timeout", "5"])
+            server.start()
+            if "uploads" in parts:
+                report["anonymous_uploads"] = anonymous_uploads(server)
+                print("anonymous uploads:", report["anonymous_uploads"], flush=True)
+            if "slow" in parts:
+                report["slow_connections"] = silent_connections(server)
+                print("slow connections:", report["slow_connections"], flush=True)
+            if "soak" in parts:
+                report["soak"] = soak(server, admin, reader, args.minutes,
+                                      os.path.join(ROOT, "data-samples/bad"))
+                print("soak:", report["soak"], flush=True)
+            if "kill" in parts:
+                report["kill_mid_batch"] = kill_mid_batch(server, args.binary, admin, workdir,
+                                                          args.kill_trials)
+                print("kill mid-batch:", report["kill_mid_batch"], flush=True)
+            server.stop()
+        if "disk" in parts:
+            report["full_disk"] = full_disk(args.binary, workdir)
+            print("full disk:", report["full_disk"], flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, ensure_ascii=False, indent=1)
-    faults = (report["soak"]["5xx"] + report["soak"]["errors"] + len(report["soak"]["failed_batches"])
-              + sum(len(t["lost"]) for t in report["kill_mid_batch"]))
+    soaked = report.get("soak", {})
+    faults = (soaked.get("5xx", 0) + soaked.get("errors", 0)
+              + len(soaked.get("failed_batches", []))
+              + sum(len(t["lost"]) for t in report.get("kill_mid_batch", [])))
+    disk = report.get("full_disk", {})
+    if disk and not disk.get("skipped") and disk.get("after_space_freed") != "accepted":
+        faults += 1
     print("faults:", faults)
     return 1 if faults else 0
 

@@ -1,6 +1,6 @@
 //! JSONL (one JSON object per line) and JSON-array batches.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -127,31 +127,42 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
     let mut interned: HashMap<String, usize> = HashMap::new();
     let mut records = Vec::with_capacity(objects.len());
     let mut read_errors = Vec::new();
+    // The row in which each column was last seen: a second sighting in one row is a
+    // duplicate key.
+    let mut seen_in: Vec<usize> = Vec::new();
     for (row, object) in objects {
         let mut cells = Vec::with_capacity(object.len());
-        let mut seen: HashSet<usize> = HashSet::with_capacity(object.len());
         let mut duplicates = Vec::new();
+        // Rows almost always share their keys in order: the next key is looked for where the
+        // last one was found before the hash map is asked.
+        let mut next = 0;
         for (key, value) in object {
-            let column = match interned.get(&key) {
-                Some(&column) => column,
-                None => {
-                    if columns.headers.len() >= MAX_COLUMNS {
-                        return Err(Error::malformed(
-                            source_name,
-                            format!(
-                                "row {row}: the file uses more than {MAX_COLUMNS} distinct keys; a batch has at most that many columns"
-                            ),
-                        ));
+            let column = match columns.headers.get(next) {
+                Some(header) if *header == key => next,
+                _ => match interned.get(&key) {
+                    Some(&column) => column,
+                    None => {
+                        if columns.headers.len() >= MAX_COLUMNS {
+                            return Err(Error::malformed(
+                                source_name,
+                                format!(
+                                    "row {row}: the file uses more than {MAX_COLUMNS} distinct keys; a batch has at most that many columns"
+                                ),
+                            ));
+                        }
+                        let column = columns.add(&key);
+                        interned.insert(key, column);
+                        seen_in.push(0);
+                        column
                     }
-                    let column = columns.intern(&key);
-                    interned.insert(key, column);
-                    column
-                }
+                },
             };
-            if !seen.insert(column) {
+            next = column + 1;
+            if seen_in[column] == row {
                 duplicates.push(column);
                 continue;
             }
+            seen_in[column] = row;
             if let Some(field) = columns.fields[column] {
                 cells.push(RawCell {
                     field,

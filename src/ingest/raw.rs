@@ -74,11 +74,8 @@ impl Columns {
         Ok(Columns { headers, fields })
     }
 
-    /// Returns the index of a header, adding it when new (for JSONL keys).
-    pub fn intern(&mut self, header: &str) -> usize {
-        if let Some(at) = self.headers.iter().position(|h| h == header) {
-            return at;
-        }
+    /// Adds a header (a JSONL key not seen before) and returns its index.
+    pub fn add(&mut self, header: &str) -> usize {
         self.headers.push(header.to_string());
         self.fields.push(contract().resolve_header(header));
         self.headers.len() - 1

@@ -446,7 +446,7 @@ mod tests {
         let cells = cells
             .iter()
             .map(|(header, value)| {
-                let column = columns.intern(header);
+                let column = columns.add(header);
                 RawCell {
                     field: columns.fields[column].unwrap(),
                     column,

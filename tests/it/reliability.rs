@@ -742,6 +742,16 @@ fn silent_and_half_sent_connections_are_closed_and_connections_are_capped() {
     half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         .unwrap();
     assert!(closed(half));
+    // A request line over 64 KiB is refused by hyper itself (a bare 414), and the server
+    // goes on serving.
+    let mut long = std::net::TcpStream::connect(address).unwrap();
+    let uri = format!("/v1/search?q={}", "a".repeat(70_000));
+    long.write_all(format!("GET {uri} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut status = [0u8; 12];
+    long.read_exact(&mut status).unwrap();
+    assert_eq!(&status, b"HTTP/1.1 414");
+    drop(long);
     // A keep-alive connection left idle after its response is closed the same way.
     let mut idle = std::net::TcpStream::connect(address).unwrap();
     idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
