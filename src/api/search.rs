@@ -50,6 +50,8 @@ pub struct SearchParams {
     pub facets: bool,
     /// Highlighted snippets (default true).
     pub snippets: Option<bool>,
+    /// Also match query words' thesaurus aliases (default true; quoted phrases never are).
+    pub expand: Option<bool>,
 }
 
 /// Deepest offset a cursor may carry: beyond any library this service holds, and small enough
@@ -206,6 +208,7 @@ pub fn request(
         snippets: params.snippets.unwrap_or(true),
         records: false,
         top_only: false,
+        expand: params.expand.unwrap_or(true),
     })
 }
 

@@ -194,6 +194,9 @@ struct SearchArgs {
     /// Hits to skip.
     #[arg(long, default_value_t = 0)]
     offset: usize,
+    /// Do not also match query words' thesaurus aliases (quoted phrases never are).
+    #[arg(long)]
+    no_expand: bool,
     /// Count facets (institution, IPC section, type, status, year).
     #[arg(long)]
     facets: bool,
@@ -424,6 +427,7 @@ fn search(data_dir: &Path, args: SearchArgs, progress: &progress::Bars) -> Resul
         snippets: true,
         records: false,
         top_only: false,
+        expand: !args.no_expand,
     };
     let results = library.search(&request)?;
     match args.format {

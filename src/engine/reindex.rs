@@ -105,7 +105,9 @@ impl Library {
         }
         fs::rename(&rebuild_dir, &live).at(&live)?;
         sync_dir(self.data.root())?;
+        let thesaurus = index.thesaurus();
         *index = PatentIndex::open_or_create(&live)?;
+        index.set_thesaurus(thesaurus);
         if previous.exists() {
             fs::remove_dir_all(&previous).at(&previous)?;
         }

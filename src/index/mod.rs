@@ -7,12 +7,16 @@
 //! which accepted batches still have to be replayed.
 
 mod attributes;
+mod concepts;
 mod directory;
 mod document;
 mod facets;
 mod fields;
 mod filter;
+mod guard;
+mod leaves;
 mod matches;
+mod plan;
 mod query;
 mod scores;
 mod search;
@@ -32,16 +36,18 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 pub use document::{epoch_day, from_document, to_document};
 pub use fields::PatentFields;
-pub use query::{Boosts, MAX_QUERY_CHARS, Node, Scope, parse};
+pub use plan::Boosts;
+pub use query::{MAX_QUERY_CHARS, Node, Scope, parse};
 pub use scores::{ScoreFilter, ScoreLookup, industry_index};
 pub use search::{
-    FacetCounts, Filters, Highlight, Hit, MAX_LIMIT, SearchRequest, SearchResults, SortOrder,
+    Expansion, FacetCounts, Filters, Highlight, Hit, MAX_LIMIT, Relaxation, SearchRequest,
+    SearchResults, SortOrder,
 };
 
 use crate::error::{Error, IoContext, Result};
 use crate::model::{ApplicationNumber, Patent};
 use crate::schema;
-use crate::text::{BigramTokenizer, SegmentMode, ZhTokenizer};
+use crate::text::{BigramTokenizer, SegmentMode, Thesaurus, ZhTokenizer};
 
 /// What the last commit of the index records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +65,7 @@ pub struct PatentIndex {
     reader: IndexReader,
     attributes: attributes::AttributeCache,
     boosts: Boosts,
+    thesaurus: std::sync::RwLock<Arc<Thesaurus>>,
 }
 
 impl PatentIndex {
@@ -93,6 +100,7 @@ impl PatentIndex {
             fields,
             attributes: attributes::AttributeCache::default(),
             boosts: Boosts::default(),
+            thesaurus: std::sync::RwLock::new(Arc::new(Thesaurus::default())),
         };
         if let Some(state) = this.commit_state()?
             && state.fingerprint != schema::fingerprint()
@@ -171,14 +179,30 @@ impl PatentIndex {
         scores: Option<&std::sync::Arc<dyn ScoreLookup>>,
     ) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
-        search::search(
+        let thesaurus = self.thesaurus();
+        concepts::search(
             &searcher,
             self.attributes.of(&searcher)?,
             &self.fields,
             request,
             &self.boosts,
+            &thesaurus,
             scores,
         )
+    }
+
+    /// The thesaurus query words are expanded with.
+    pub fn thesaurus(&self) -> Arc<Thesaurus> {
+        self.thesaurus
+            .read()
+            .map_or_else(|_| Arc::new(Thesaurus::default()), |t| t.clone())
+    }
+
+    /// Replaces the thesaurus query words are expanded with.
+    pub fn set_thesaurus(&self, thesaurus: Arc<Thesaurus>) {
+        if let Ok(mut slot) = self.thesaurus.write() {
+            *slot = thesaurus;
+        }
     }
 
     /// Runs a search without scores.

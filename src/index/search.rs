@@ -17,7 +17,7 @@ use super::facets::{FacetCounter, facet_counts};
 use super::fields::{PatentFields, names};
 use super::filter::{DocFilter, Filtered, OrdinalCheck};
 use super::matches::{self, TermGroups};
-use super::query::{Boosts, build, ipc_prefix_facet, parse};
+use super::query::ipc_prefix_facet;
 use super::scores::{ScoreFilter, ScoreLookup, industry_index};
 use super::snippets::FieldSnippets;
 use crate::error::{Error, Result};
@@ -114,6 +114,13 @@ pub struct SearchRequest {
     /// match.
     #[serde(skip)]
     pub top_only: bool,
+    /// Whether query words also match their thesaurus aliases (quoted phrases never do).
+    #[serde(default = "yes")]
+    pub expand: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl SearchRequest {
@@ -129,6 +136,7 @@ impl SearchRequest {
             snippets: true,
             records: false,
             top_only: false,
+            expand: true,
         }
     }
 }
@@ -197,9 +205,15 @@ pub struct Hit {
     /// Highlighted snippets by field (`title`, `abstract`, `claims`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub snippets: BTreeMap<String, Highlight>,
+    /// The query's concepts this hit does not match, when the search was relaxed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_concepts: Vec<String>,
     /// Dense ordinal (internal key of the score table).
     #[serde(skip)]
     pub ordinal: u64,
+    /// Where the hit is in the index (to check which concepts it matches).
+    #[serde(skip)]
+    pub address: Option<DocAddress>,
     /// The stored record, when the request asked for records.
     #[serde(skip)]
     pub record: Option<Box<Patent>>,
@@ -218,33 +232,38 @@ pub struct SearchResults {
     /// Facet counts, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<FacetCounts>,
+    /// The query's concepts (the clauses every hit must match), as typed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<String>,
+    /// Set when no patent matches every concept: the hits are the patents that match the most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relaxed: Option<Relaxation>,
+    /// Thesaurus aliases a concept also matched (never for quoted phrases or `expand=false`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expansions: Vec<Expansion>,
 }
 
-/// A request's full query (parsed text plus filters) and, when its matches are the patents
-/// holding a term of every group (plain words, institutions, IPC prefixes), those groups.
-fn request_query(
-    fields: &PatentFields,
-    request: &SearchRequest,
-    boosts: &Boosts,
-) -> Result<(Box<dyn Query>, Option<TermGroups>)> {
-    check_limit(request)?;
-    let node = parse(&request.query)?;
-    let text = build(fields, &node, boosts)?.ok_or_else(|| {
-        Error::invalid(
-            "query",
-            "nothing searchable is left after removing stopwords and punctuation",
-        )
-    })?;
-    let filters = filter_groups(fields, request)?;
-    let groups = text.any_of.map(|words| {
-        let mut groups = vec![words];
-        groups.extend(filters.iter().cloned());
-        groups
-    });
-    Ok((with_filter_groups(text.query, filters), groups))
+/// How a search was relaxed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Relaxation {
+    /// Concepts each hit matches, at least.
+    pub matched: usize,
+    /// Concepts in the query.
+    pub of: usize,
+    /// What that means, for a person.
+    pub note: String,
 }
 
-fn check_limit(request: &SearchRequest) -> Result<()> {
+/// The aliases one concept was also matched by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Expansion {
+    /// The concept as typed.
+    pub concept: String,
+    /// The other names it also matched (curated or mined from the library).
+    pub also_matched: Vec<String>,
+}
+
+pub(super) fn check_limit(request: &SearchRequest) -> Result<()> {
     if request.limit == 0 || request.limit > MAX_LIMIT {
         return Err(Error::invalid(
             "limit",
@@ -268,7 +287,7 @@ pub fn with_filters(
 }
 
 /// The facet terms of the institution and IPC filters: a patent passes with one of each group.
-fn filter_groups(fields: &PatentFields, request: &SearchRequest) -> Result<TermGroups> {
+pub(super) fn filter_groups(fields: &PatentFields, request: &SearchRequest) -> Result<TermGroups> {
     let f = &request.filters;
     let mut groups = Vec::new();
     if !f.institutions.is_empty() {
@@ -296,7 +315,7 @@ fn filter_groups(fields: &PatentFields, request: &SearchRequest) -> Result<TermG
 }
 
 /// `text_query` with each filter group as a required, unscored clause.
-fn with_filter_groups(text_query: Box<dyn Query>, groups: TermGroups) -> Box<dyn Query> {
+pub(super) fn with_filter_groups(text_query: Box<dyn Query>, groups: TermGroups) -> Box<dyn Query> {
     if groups.is_empty() {
         return text_query;
     }
@@ -319,26 +338,6 @@ fn with_filter_groups(text_query: Box<dyn Query>, groups: TermGroups) -> Box<dyn
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// Runs a search; `scores` enables value and industry filters, sorts and facets.
-pub fn search(
-    searcher: &Searcher,
-    attributes: Attributes,
-    fields: &PatentFields,
-    request: &SearchRequest,
-    boosts: &Boosts,
-    scores: Option<&Arc<dyn ScoreLookup>>,
-) -> Result<SearchResults> {
-    let (query, groups) = request_query(fields, request, boosts)?;
-    run(
-        searcher,
-        attributes,
-        fields,
-        request,
-        (query, groups),
-        scores,
-    )
-}
-
 /// Runs a search with a text query built by the caller (for example from weighted terms);
 /// the request supplies filters, sort, page, facets and snippets (`request.query` is unused).
 pub fn search_with_query(
@@ -351,16 +350,25 @@ pub fn search_with_query(
 ) -> Result<SearchResults> {
     check_limit(request)?;
     let query = with_filters(fields, request, text_query)?;
-    run(searcher, attributes, fields, request, (query, None), scores)
+    run(
+        searcher,
+        attributes,
+        fields,
+        request,
+        (query, None),
+        scores,
+        false,
+    )
 }
 
-fn run(
+pub(super) fn run(
     searcher: &Searcher,
     attributes: Attributes,
     fields: &PatentFields,
     request: &SearchRequest,
     (query, groups): (Box<dyn Query>, Option<TermGroups>),
     scores: Option<&Arc<dyn ScoreLookup>>,
+    coordinated: bool,
 ) -> Result<SearchResults> {
     // No page starts past the last document: the collectors size their heaps by offset + limit.
     let bounded;
@@ -374,34 +382,7 @@ fn run(
         request
     };
     let f = &request.filters;
-    // Status, type, year and date filters first: their errors come before those of scores.
-    let mut doc_filter = DocFilter::new(f, attributes.clone(), None)?;
-    let needs_scores = !f.industries.is_empty()
-        || !f.tiers.is_empty()
-        || f.min_value.is_some()
-        || matches!(
-            request.sort,
-            SortOrder::Value | SortOrder::IndustryRank | SortOrder::Blended
-        );
-    let lookup = match scores {
-        Some(lookup) => Some(lookup.clone()),
-        None if needs_scores => {
-            return Err(Error::invalid(
-                "sort",
-                "value, tier and industry options need scores: run `patscreen score` first",
-            ));
-        }
-        None => None,
-    };
-    // Patents are filtered on their scores only when a score filter is set, and the collectors
-    // run bare when no filter is, without reading any column per hit.
-    if let Some(l) = &lookup {
-        let score_filter = ScoreFilter::new(l.clone(), &f.tiers, &f.industries, f.min_value)?;
-        if score_filter.is_active() {
-            let check: OrdinalCheck = Arc::new(move |ordinal| score_filter.accepts(ordinal));
-            doc_filter.check_ordinals(check);
-        }
-    }
+    let (doc_filter, lookup) = filter_for(request, &attributes, scores)?;
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     let predicate = &doc_filter;
     // Facets are counted in the same pass over the matches as the page of hits.
@@ -501,6 +482,17 @@ fn run(
                     }
                 };
                 match &groups {
+                    // A relaxed search's score is the number of concepts a patent matches:
+                    // patents matching more come first, then by the key.
+                    _ if coordinated => {
+                        let keyed = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                            let key = key_for_segment(segment);
+                            move |doc: tantivy::DocId, matched: tantivy::Score| -> f32 {
+                                matched * 10_000.0 + key(doc)
+                            }
+                        });
+                        collect(searcher, &*query, predicate, ((Count, keyed), counter))?
+                    }
                     // Without facets to count, matches that are term unions need no scorer.
                     Some(groups) if counter.is_none() => (
                         matches::top_by_key(
@@ -600,6 +592,8 @@ fn run(
         };
         hits.push(Hit {
             ordinal,
+            address: Some(address),
+            missing_concepts: Vec::new(),
             record,
             application_number: shown.application_number.to_string(),
             score,
@@ -621,7 +615,49 @@ fn run(
         total,
         hits,
         facets,
+        concepts: Vec::new(),
+        relaxed: None,
+        expansions: Vec::new(),
     })
+}
+
+/// The per-hit filter of a request (status, type, year and date filters; tier, industry and
+/// value filters when a score table is given) and the score lookup its sort and filters use.
+pub(super) fn filter_for(
+    request: &SearchRequest,
+    attributes: &Attributes,
+    scores: Option<&Arc<dyn ScoreLookup>>,
+) -> Result<(DocFilter, Option<Arc<dyn ScoreLookup>>)> {
+    let f = &request.filters;
+    // Status, type, year and date filters first: their errors come before those of scores.
+    let mut doc_filter = DocFilter::new(f, attributes.clone(), None)?;
+    let needs_scores = !f.industries.is_empty()
+        || !f.tiers.is_empty()
+        || f.min_value.is_some()
+        || matches!(
+            request.sort,
+            SortOrder::Value | SortOrder::IndustryRank | SortOrder::Blended
+        );
+    let lookup = match scores {
+        Some(lookup) => Some(lookup.clone()),
+        None if needs_scores => {
+            return Err(Error::invalid(
+                "sort",
+                "value, tier and industry options need scores: run `patscreen score` first",
+            ));
+        }
+        None => None,
+    };
+    // Patents are filtered on their scores only when a score filter is set, and the collectors
+    // run bare when no filter is, without reading any column per hit.
+    if let Some(l) = &lookup {
+        let score_filter = ScoreFilter::new(l.clone(), &f.tiers, &f.industries, f.min_value)?;
+        if score_filter.is_active() {
+            let check: OrdinalCheck = Arc::new(move |ordinal| score_filter.accepts(ordinal));
+            doc_filter.check_ordinals(check);
+        }
+    }
+    Ok((doc_filter, lookup))
 }
 
 /// The value of `doc` in a segment's values by document (-1 without one).
@@ -630,7 +666,7 @@ fn value_of(values: &[f32], doc: tantivy::DocId) -> f32 {
 }
 
 /// Runs `collector` over the hits of `query` that `filter` accepts.
-fn collect<C: Collector>(
+pub(super) fn collect<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     filter: &DocFilter,

@@ -1,9 +1,11 @@
 //! The record contract of `schema/` (fields, types, header aliases, limits), the jieba user
-//! dictionary and the stopword list, embedded at compile time.
+//! dictionary, the stopword list and the curated thesaurus, embedded at compile time.
 //!
 //! This is the only reader of the top-level `schema/` folder. Anything that changes how a
 //! patent is stored or analysed lives there; [`fingerprint`] digests it so that an index built
 //! under other rules is refused until it is rebuilt.
+
+pub mod thesaurus;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;

@@ -223,3 +223,111 @@ fn cli_search_json_lists_hits_with_total_and_highlights() {
     assert!(String::from_utf8_lossy(&empty.stderr).contains("there is no library at"));
     assert!(!nowhere.exists());
 }
+
+#[test]
+fn juxtaposed_words_are_concepts_that_all_match_and_relaxation_is_reported() {
+    let (_dir, library) = library();
+    let mut patents = fixture();
+    let mut gene = patent(
+        "CN201919000003.5",
+        "一种水稻分蘖基因及其应用",
+        "提供一种调控分蘖的基因材料。",
+        "C12N15/82",
+        2019,
+    );
+    gene.institution = Some("清华大学".into());
+    patents.push(gene);
+    library
+        .submit(jsonl("f.jsonl", "清华大学", &patents), &Silent)
+        .unwrap();
+    let search = |q: &str| library.search(&SearchRequest::new(q, 10)).unwrap();
+    // 正极材料 is one concept: 材料 alone (the gene) or 正极 … 材料 apart do not make it.
+    let both = search("锂电池 正极材料");
+    assert_eq!(both.concepts, ["锂电池", "正极材料"]);
+    assert_eq!(both.hits[0].application_number, "CN202110123456.7");
+    assert!(
+        both.hits[0].missing_concepts.is_empty(),
+        "{:?}",
+        both.hits[0]
+    );
+    // Fewer patents than the relaxation threshold match every concept: the search relaxes,
+    // says so, and names what each other hit lacks. The gene shares only the bigram 材料 with
+    // the query: it matches no concept and is flagged so, after every hit that matches both
+    // (the recycling patent does: 正极 … 材料 stand apart in its abstract).
+    let relaxed = both.relaxed.expect("relaxed");
+    assert_eq!((relaxed.matched, relaxed.of), (0, 2));
+    let missing: Vec<usize> = both.hits.iter().map(|h| h.missing_concepts.len()).collect();
+    assert!(missing.windows(2).all(|w| w[0] <= w[1]), "{missing:?}");
+    let gene = both
+        .hits
+        .iter()
+        .find(|h| h.application_number == "CN201919000003.5")
+        .expect("the gene shares a bigram");
+    assert_eq!(gene.missing_concepts, ["锂电池", "正极材料"]);
+    // Value and date sorts order by the concepts matched first.
+    let mut by_value = SearchRequest::new("锂电池 正极材料", 10);
+    by_value.sort = SortOrder::Value;
+    let valued = library.search(&by_value).unwrap();
+    let missing_by_value: Vec<usize> = valued
+        .hits
+        .iter()
+        .map(|h| h.missing_concepts.len())
+        .collect();
+    assert!(
+        missing_by_value.windows(2).all(|w| w[0] <= w[1]),
+        "{missing_by_value:?} (relevance: {missing:?})"
+    );
+    assert_eq!(valued.total, both.total);
+    // Field terms and filters always intersect.
+    let scoped = search("ipc:H01M inst:清华大学 回收");
+    let numbers: Vec<&str> = scoped
+        .hits
+        .iter()
+        .map(|h| h.application_number.as_str())
+        .collect();
+    assert!(
+        numbers.iter().all(|n| *n != "CN201919000001.6"),
+        "{numbers:?}"
+    );
+    assert!(scoped.hits.iter().all(|h| h.ipc[0].starts_with("H01M")));
+}
+
+#[test]
+fn thesaurus_aliases_match_at_a_lower_weight_and_are_shown() {
+    let (_dir, library) = library();
+    let mut patents = fixture();
+    patents.push(patent(
+        "CN201919000003.5",
+        "一种超高分子量聚乙烯纤维及其制备方法",
+        "以超高分子量聚乙烯为原料纺丝，提高纤维强度。",
+        "D01F6/04",
+        2019,
+    ));
+    library
+        .submit(jsonl("f.jsonl", "清华大学", &patents), &Silent)
+        .unwrap();
+    // The curated thesaurus knows UHMWPE as 超高分子量聚乙烯.
+    let results = library.search(&SearchRequest::new("UHMWPE", 10)).unwrap();
+    assert_eq!(results.hits[0].application_number, "CN201919000003.5");
+    assert_eq!(results.expansions.len(), 1);
+    assert!(
+        results.expansions[0]
+            .also_matched
+            .iter()
+            .any(|a| a == "超高分子量聚乙烯"),
+        "{:?}",
+        results.expansions
+    );
+    // Quotes and expand=false search the word as typed.
+    assert!(
+        library
+            .search(&SearchRequest::new("\"UHMWPE\"", 10))
+            .unwrap()
+            .hits
+            .is_empty()
+    );
+    let mut plain = SearchRequest::new("UHMWPE", 10);
+    plain.expand = false;
+    let plain = library.search(&plain).unwrap();
+    assert!(plain.hits.is_empty() && plain.expansions.is_empty());
+}

@@ -1,0 +1,474 @@
+//! From a parsed query to what a patent must match and how it scores: the query's concepts.
+//!
+//! A default-scope word is one concept. It matches a patent that holds the word whole: the
+//! word (or its precise cut) in a word field, or its characters in sequence in the bigram
+//! field — never a lone sub-word or bigram of it (材料 does not match 正极材料). Its sub-words and
+//! bigrams, and the terms of its thesaurus aliases at a lower weight, only score. Juxtaposed
+//! concepts must all match; when no patent matches them all, the search relaxes to the most
+//! concepts any patent matches (see `search.rs`). Field-prefixed terms, `+x`, `-x` and explicit
+//! `AND` / `OR` keep their meaning and are never relaxed.
+
+use tantivy::Term;
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+
+use super::fields::PatentFields;
+use super::leaves::{Builder, weighted};
+use super::query::{Node, Scope};
+use crate::error::Result;
+use crate::text::{Alias, Analyzer, Thesaurus};
+
+/// Field boosts of the default scope, and the weight of thesaurus aliases.
+#[derive(Debug, Clone, Copy)]
+pub struct Boosts {
+    /// Title.
+    pub title: f32,
+    /// Abstract.
+    pub abstract_text: f32,
+    /// Claims.
+    pub claims: f32,
+    /// Promotion packet (problem solved, advantages).
+    pub promotion: f32,
+    /// The character-bigram field.
+    pub bigrams: f32,
+    /// A thesaurus alias's terms, relative to the word as typed.
+    pub alias: f32,
+}
+
+impl Default for Boosts {
+    fn default() -> Boosts {
+        // Tuned on ../shared/eval search_queries_dev (see README "Search quality"): titles
+        // are short, so a title match already scores high under BM25 and needs no extra boost;
+        // the bigram field catches compounds that jieba cuts differently.
+        Boosts {
+            title: 0.4,
+            abstract_text: 1.0,
+            claims: 0.8,
+            promotion: 0.6,
+            bigrams: 0.7,
+            alias: 0.5,
+        }
+    }
+}
+
+/// Most aliases one query word is expanded with.
+pub(super) const MAX_ALIASES: usize = 8;
+
+/// One concept of a query: what a patent must hold to match it.
+pub struct Concept {
+    /// The concept as typed.
+    pub label: String,
+    /// The match condition (scoring or not, see `scored`).
+    pub matcher: Box<dyn Query>,
+    /// Whether `matcher` scores (phrases, names); otherwise only the plan's scoring terms do.
+    pub scored: bool,
+    /// The thesaurus aliases it also matches.
+    pub aliases: Vec<Alias>,
+    /// The terms it is the union of, when its condition is one (for unscored bitset search).
+    pub terms: Option<Vec<Term>>,
+}
+
+/// What a query asks for.
+#[derive(Default)]
+pub struct Plan {
+    /// Clauses every hit satisfies whatever the relaxation: filters, `+x`, `-x`, `AND`.
+    pub fixed: Vec<(Occur, Box<dyn Query>)>,
+    /// The concepts of the top-level group, in query order; all must match unless relaxed.
+    pub concepts: Vec<Concept>,
+    /// Terms that only score, with their weights.
+    pub scoring: Vec<(Term, f32)>,
+    /// Whether the fixed clauses are facet filters only (which unscored searches can apply as
+    /// term groups).
+    pub fixed_are_facets: bool,
+}
+
+/// One built clause of a query.
+pub(super) struct Part {
+    /// The match condition.
+    pub(super) matcher: Box<dyn Query>,
+    /// Whether the condition scores.
+    pub(super) scored: bool,
+    /// Terms that only score.
+    pub(super) scoring: Vec<(Term, f32)>,
+    /// The thesaurus aliases it also matches.
+    pub(super) aliases: Vec<Alias>,
+    /// The terms its condition is the union of, when it is one.
+    pub(super) terms: Option<Vec<Term>>,
+    /// A facet filter (ipc:, inst:, type:, status:, an:): intersects, never a concept.
+    pub(super) facet: bool,
+}
+
+impl Part {
+    /// A facet filter.
+    pub(super) fn facet(query: Box<dyn Query>) -> Part {
+        Part {
+            matcher: query,
+            scored: false,
+            scoring: Vec::new(),
+            aliases: Vec::new(),
+            terms: None,
+            facet: true,
+        }
+    }
+
+    /// The matcher as a clause: scoring when it scores, else weightless.
+    fn clause(self) -> Box<dyn Query> {
+        if self.scored {
+            self.matcher
+        } else {
+            Box::new(ConstScoreQuery::new(self.matcher, 0.0))
+        }
+    }
+}
+
+/// Builds the plan of a parsed query. `thesaurus` expands default-scope words (none when
+/// expansion is off). Returns `None` when nothing searchable is left (only stopwords).
+pub fn plan(
+    fields: &PatentFields,
+    node: &Node,
+    boosts: &Boosts,
+    thesaurus: Option<&Thesaurus>,
+) -> Result<Option<Plan>> {
+    let mut builder = Builder {
+        fields,
+        boosts,
+        thesaurus,
+        analyzer: Analyzer::default(),
+    };
+    let items: Vec<(Occur, &Node)> = match node {
+        Node::Group(items) => items.iter().map(|(o, n)| (*o, n)).collect(),
+        Node::All => return Ok(Some(Plan::everything())),
+        other => vec![(Occur::Should, other)],
+    };
+    let mut plan = Plan {
+        fixed_are_facets: true,
+        ..Plan::default()
+    };
+    for (occur, node) in items {
+        let label = label(node);
+        let Some(part) = builder.part(node)? else {
+            continue;
+        };
+        match occur {
+            Occur::Should if !part.facet && is_concept(node) => {
+                plan.scoring.extend(part.scoring);
+                plan.concepts.push(Concept {
+                    label,
+                    matcher: part.matcher,
+                    scored: part.scored,
+                    aliases: part.aliases,
+                    terms: part.terms,
+                });
+            }
+            Occur::MustNot => {
+                plan.fixed_are_facets = false;
+                plan.fixed.push((Occur::MustNot, part.matcher));
+            }
+            _ => {
+                plan.fixed_are_facets &= part.facet;
+                plan.scoring.extend(part.scoring.iter().cloned());
+                plan.fixed.push((Occur::Must, part.clause()));
+            }
+        }
+    }
+    if plan.concepts.is_empty() && plan.fixed.iter().all(|(o, _)| *o == Occur::MustNot) {
+        if plan.fixed.is_empty() {
+            return Ok(None);
+        }
+        plan.fixed.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Ok(Some(plan))
+}
+
+/// Whether a top-level clause is a concept (relaxable): words, phrases and explicit `OR`s of
+/// them in any scope but the facet ones; an explicit `AND` or a nested group is strict.
+fn is_concept(node: &Node) -> bool {
+    match node {
+        Node::Word(..) | Node::Phrase(..) => true,
+        Node::Or(items) => items.iter().all(is_concept),
+        Node::Group(_) | Node::And(_) | Node::All => false,
+    }
+}
+
+/// A concept's label: the clause as the user wrote it (near enough).
+fn label(node: &Node) -> String {
+    let scoped = |scope: &Scope, text: String| match scope.prefix() {
+        Some(prefix) => format!("{prefix}:{text}"),
+        None => text,
+    };
+    match node {
+        Node::Word(scope, w) => scoped(scope, w.clone()),
+        Node::Phrase(scope, p) => scoped(scope, format!("\"{p}\"")),
+        Node::Or(items) => items.iter().map(label).collect::<Vec<_>>().join(" OR "),
+        Node::And(items) => items
+            .iter()
+            .map(|(o, n)| match o {
+                Occur::MustNot => format!("NOT {}", label(n)),
+                _ => label(n),
+            })
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        Node::Group(items) => format!(
+            "({})",
+            items
+                .iter()
+                .map(|(o, n)| match o {
+                    Occur::MustNot => format!("-{}", label(n)),
+                    Occur::Must => format!("+{}", label(n)),
+                    Occur::Should => label(n),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        Node::All => "*".into(),
+    }
+}
+
+impl Plan {
+    /// Matches everything.
+    fn everything() -> Plan {
+        Plan {
+            fixed: vec![(Occur::Must, Box::new(AllQuery))],
+            fixed_are_facets: false,
+            ..Plan::default()
+        }
+    }
+
+    /// The query whose hits match every concept.
+    pub fn strict(&self) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .fixed
+            .iter()
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect();
+        for concept in &self.concepts {
+            let matcher = concept.matcher.box_clone();
+            let clause: Box<dyn Query> = if concept.scored {
+                matcher
+            } else {
+                Box::new(ConstScoreQuery::new(matcher, 0.0))
+            };
+            clauses.push((Occur::Must, clause));
+        }
+        self.with_scoring(clauses)
+    }
+
+    /// The query whose hits match at least `least` concepts; each concept matched adds
+    /// `coordination` to the score, and with `scoring` the scoring terms add their BM25 (so
+    /// without them the score is `coordination` × the concepts matched).
+    pub fn relaxed(&self, least: usize, coordination: f32, scoring: bool) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .fixed
+            .iter()
+            .map(|(o, q)| -> (Occur, Box<dyn Query>) {
+                // Fixed clauses weigh nothing here: the score counts concepts.
+                (*o, Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)))
+            })
+            .collect();
+        let any: Vec<(Occur, Box<dyn Query>)> = self
+            .concepts
+            .iter()
+            .map(|c| -> (Occur, Box<dyn Query>) {
+                let counted = ConstScoreQuery::new(c.matcher.box_clone(), coordination);
+                (Occur::Should, Box::new(counted))
+            })
+            .collect();
+        if least == 0 {
+            // Not even one concept whole: any patent sharing a scoring term with the query,
+            // those matching concepts first.
+            clauses.extend(any);
+        } else {
+            clauses.push((
+                Occur::Must,
+                Box::new(BooleanQuery::with_minimum_required_clauses(any, least)),
+            ));
+        }
+        if scoring {
+            self.with_scoring(clauses)
+        } else {
+            if least == 0 && !self.scoring.is_empty() {
+                // The same matches as with scoring (any shared term), scored by concepts only.
+                let terms: Vec<(Occur, Box<dyn Query>)> = self
+                    .scoring
+                    .iter()
+                    .map(|(term, _)| -> (Occur, Box<dyn Query>) {
+                        let q = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+                        (Occur::Should, Box::new(q))
+                    })
+                    .collect();
+                let any = ConstScoreQuery::new(Box::new(BooleanQuery::new(terms)), 0.0);
+                clauses.push((Occur::Should, Box::new(any)));
+            }
+            boolean(clauses).unwrap_or_else(|| Box::new(AllQuery))
+        }
+    }
+
+    /// The concepts' matchers, to tell which ones a hit matches.
+    pub fn matchers(&self) -> Vec<Box<dyn Query>> {
+        self.concepts
+            .iter()
+            .map(|c| c.matcher.box_clone())
+            .collect()
+    }
+
+    /// When every concept is a union of terms and nothing else constrains the matches but
+    /// facet filters, those unions (a patent matches when it holds a term of each).
+    pub fn term_groups(&self) -> Option<(Vec<Vec<Term>>, bool)> {
+        let groups: Option<Vec<Vec<Term>>> =
+            self.concepts.iter().map(|c| c.terms.clone()).collect();
+        let groups = groups.filter(|g| !g.is_empty())?;
+        Some((groups, self.fixed.is_empty()))
+    }
+
+    fn with_scoring(&self, mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+        if !self.scoring.is_empty() {
+            let terms: Vec<(Occur, Box<dyn Query>)> = self
+                .scoring
+                .iter()
+                .map(|(term, weight)| -> (Occur, Box<dyn Query>) {
+                    let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+                    (Occur::Should, weighted(Box::new(q), *weight))
+                })
+                .collect();
+            clauses.push((Occur::Should, Box::new(BooleanQuery::new(terms))));
+        }
+        boolean(clauses).unwrap_or_else(|| Box::new(AllQuery))
+    }
+}
+
+/// Parts combined by `occur` (`Should`: any, `Must`: all).
+pub(super) fn combine(parts: Vec<Part>, occur: Occur) -> Option<Part> {
+    if parts.len() <= 1 {
+        return parts.into_iter().next();
+    }
+    let terms = if occur == Occur::Should {
+        parts
+            .iter()
+            .map(|p| p.terms.clone())
+            .collect::<Option<Vec<_>>>()
+            .map(|all| all.concat())
+    } else {
+        None
+    };
+    let facet = parts.iter().all(|p| p.facet);
+    let mut scoring = Vec::new();
+    let mut aliases = Vec::new();
+    let mut clauses = Vec::new();
+    for part in parts {
+        scoring.extend(part.scoring.iter().cloned());
+        aliases.extend(part.aliases.iter().cloned());
+        clauses.push((occur, part.clause()));
+    }
+    Some(Part {
+        matcher: Box::new(BooleanQuery::new(clauses)),
+        scored: true,
+        scoring,
+        aliases,
+        terms,
+        facet,
+    })
+}
+
+/// `clauses` as one query: none is nothing, one positive clause is itself, only exclusions
+/// exclude from everything.
+pub(super) fn boolean(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
+    if clauses.is_empty() {
+        return None;
+    }
+    if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
+        return clauses.pop().map(|(_, q)| q);
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::query::parse;
+    use crate::text::{Origin, Ring};
+
+    fn planned(q: &str, thesaurus: Option<&Thesaurus>) -> Result<Option<Plan>> {
+        plan(
+            &PatentFields::build(),
+            &parse(q)?,
+            &Boosts::default(),
+            thesaurus,
+        )
+    }
+
+    #[test]
+    fn leaves_build_and_bad_prefixes_fail() {
+        for q in [
+            "电池",
+            "\"锂离子电池正极材料\"",
+            "ipc:H01L",
+            "ipc:H01L21/66",
+            "ipc:G06",
+            "ipc:H",
+            "inst:清华大学",
+            "type:invention",
+            "an:CN202110123456.7",
+            "NOT 电池",
+            "ap:北京邮电大学 in:张三",
+        ] {
+            assert!(planned(q, None).unwrap().is_some(), "{q}");
+        }
+        assert!(planned("的 所述", None).unwrap().is_none());
+        for q in ["ipc:Z99", "type:patent", "status:alive", "an:123"] {
+            assert!(planned(q, None).is_err(), "{q}");
+        }
+    }
+
+    #[test]
+    fn juxtaposed_words_are_concepts_and_the_rest_is_fixed() {
+        let plan = planned("锂电池 正极材料 ipc:H01M -钠 +回收", None)
+            .unwrap()
+            .unwrap();
+        let labels: Vec<&str> = plan.concepts.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["锂电池", "正极材料"]);
+        // The IPC facet, the required and the excluded word are fixed clauses.
+        assert_eq!(plan.fixed.len(), 3);
+        assert!(!plan.fixed_are_facets);
+        // An OR of words is one concept; an explicit AND is strict.
+        let or = planned("锂电池 (回收 OR 再生)", None).unwrap().unwrap();
+        assert_eq!(or.concepts.len(), 2);
+        assert_eq!(or.concepts[1].label, "回收 OR 再生");
+        let and = planned("锂电池 AND 回收", None).unwrap().unwrap();
+        assert!(and.concepts.is_empty());
+        assert_eq!(and.fixed.len(), 1);
+        // Two-character words are unions of terms (bitset search); longer ones are not.
+        let short = planned("电池 回收", None).unwrap().unwrap();
+        assert!(
+            short
+                .term_groups()
+                .is_some_and(|(g, alone)| g.len() == 2 && alone)
+        );
+        let long = planned("正极材料", None).unwrap().unwrap();
+        assert!(long.term_groups().is_none());
+    }
+
+    #[test]
+    fn aliases_widen_a_word_but_not_a_phrase() {
+        let thesaurus = Thesaurus::new([Ring {
+            terms: vec!["超高分子量聚乙烯".into(), "UHMWPE".into()],
+            origin: Origin::Curated {
+                section: "test".into(),
+                kind: "abbreviation".into(),
+            },
+        }]);
+        let word = planned("UHMWPE 纤维", Some(&thesaurus)).unwrap().unwrap();
+        assert_eq!(word.concepts[0].aliases[0].term, "超高分子量聚乙烯");
+        // Alias terms score at the alias weight.
+        let boosts = Boosts::default();
+        assert!(
+            word.scoring
+                .iter()
+                .any(|(_, w)| (*w - boosts.alias * boosts.abstract_text).abs() < 1e-6)
+        );
+        let phrase = planned("\"UHMWPE\"", Some(&thesaurus)).unwrap().unwrap();
+        assert!(phrase.concepts[0].aliases.is_empty());
+    }
+}
