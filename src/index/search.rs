@@ -415,6 +415,30 @@ pub(super) fn run(
                     ((Count, top.order_by_score()), counter),
                 )?
             }
+            (SortOrder::Newest | SortOrder::Oldest, _) if coordinated => {
+                // Concepts matched first, then the application day (unknown days last).
+                let newest = request.sort == SortOrder::Newest;
+                let attributes = attributes.clone();
+                let keyed = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                    let segment = attributes.get(&segment.segment_id()).cloned();
+                    move |doc: tantivy::DocId, matched: tantivy::Score| -> f64 {
+                        // Days span ±10^6; a concept outweighs any of them.
+                        let day = segment.as_ref().and_then(|a| a.day(doc));
+                        let key = match day {
+                            Some(day) if newest => day as f64,
+                            Some(day) => -(day as f64),
+                            None => -2_000_000.0,
+                        };
+                        f64::from(matched) * 10_000_000.0 + key
+                    }
+                });
+                let ((total, docs), counts) =
+                    collect(searcher, &*query, predicate, ((Count, keyed), counter))?;
+                (
+                    (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect()),
+                    counts,
+                )
+            }
             (SortOrder::Newest | SortOrder::Oldest, _) => {
                 let order = if request.sort == SortOrder::Newest {
                     Order::Desc

@@ -331,3 +331,23 @@ fn thesaurus_aliases_match_at_a_lower_weight_and_are_shown() {
     let plain = library.search(&plain).unwrap();
     assert!(plain.hits.is_empty() && plain.expansions.is_empty());
 }
+
+#[test]
+fn a_relaxed_date_sort_orders_by_concepts_matched_first() {
+    let (_dir, library) = library();
+    library
+        .submit(jsonl("f.jsonl", "清华大学", &fixture()), &Silent)
+        .unwrap();
+    let mut request = SearchRequest::new("电池 回收", 10);
+    request.sort = SortOrder::Newest;
+    let results = library.search(&request).unwrap();
+    assert!(results.relaxed.is_some());
+    let missing: Vec<usize> = results
+        .hits
+        .iter()
+        .map(|h| h.missing_concepts.len())
+        .collect();
+    assert!(missing.windows(2).all(|w| w[0] <= w[1]), "{missing:?}");
+    // The recycling patent (2019) matches both concepts and leads the newer ones.
+    assert_eq!(results.hits[0].application_number, "CN201919000000.1");
+}
