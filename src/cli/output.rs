@@ -88,6 +88,21 @@ pub fn search_results(request: &SearchRequest, results: &SearchResults) {
             format!(" (showing {}–{shown_to})", request.offset + 1)
         }
     );
+    for expansion in &results.expansions {
+        println!(
+            "  also matched {} for {}",
+            expansion.also_matched.join(", "),
+            expansion.concept
+        );
+    }
+    if let Some(relaxed) = &results.relaxed {
+        println!(
+            "  relaxed: no patent matches all {} concepts ({}); hits match at least {}, those matching more first",
+            relaxed.of,
+            results.concepts.join(", "),
+            relaxed.matched
+        );
+    }
     for (i, hit) in results.hits.iter().enumerate() {
         let mut tags = Vec::new();
         if let Some(inst) = &hit.institution {
@@ -120,6 +135,9 @@ pub fn search_results(request: &SearchRequest, results: &SearchResults) {
         );
         if !tags.is_empty() {
             println!("     [{}]  score {:.2}", tags.join(" · "), hit.score);
+        }
+        if !hit.missing_concepts.is_empty() {
+            println!("     missing: {}", hit.missing_concepts.join(", "));
         }
         for field in ["abstract", "claims"] {
             if let Some(h) = hit.snippets.get(field) {
