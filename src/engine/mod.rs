@@ -10,6 +10,7 @@ mod reports;
 mod scores;
 mod shortlist;
 mod submit;
+mod thesaurus;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock};
@@ -32,7 +33,6 @@ use crate::progress::{Progress, Stage};
 use crate::schema;
 use crate::scoring::{ScoreTable, Scorer};
 use crate::store::{Archive, BatchRecord, Catalog, CatalogStats, DataDir, WriteLock};
-use crate::text::{Origin, Ring, Thesaurus};
 
 /// Whether a library is opened for writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,26 +221,6 @@ impl Library {
     /// Returns the data directory.
     pub fn root(&self) -> &Path {
         self.data.root()
-    }
-
-    /// Gives the index the thesaurus query words are expanded with: the curated rings of
-    /// `schema/thesaurus/`.
-    fn load_thesaurus(&self) -> Result<()> {
-        let mut rings = Vec::new();
-        for section in schema::thesaurus::curated()? {
-            for entry in &section.entries {
-                rings.push(Ring {
-                    terms: entry.clone(),
-                    origin: Origin::Curated {
-                        section: section.name.clone(),
-                        kind: section.kind.as_str().to_string(),
-                    },
-                });
-            }
-        }
-        self.index_read()?
-            .set_thesaurus(std::sync::Arc::new(Thesaurus::new(rings)));
-        Ok(())
     }
 
     /// Frees the locks a panic poisoned and drops the index writer's uncommitted changes, so

@@ -59,7 +59,7 @@ impl Library {
         if self.lock_slot()?.is_none() {
             return Err(crate::Error::Busy(self.data.root().to_path_buf()));
         }
-        let catalog = self.catalog()?;
+        let mut catalog = self.catalog()?;
         let rebuild_dir = self.data.index_rebuild();
         if rebuild_dir.exists() {
             fs::remove_dir_all(&rebuild_dir).at(&rebuild_dir)?;
@@ -69,6 +69,7 @@ impl Library {
             .writer_without_merges(self.options.index_threads, self.options.index_memory_bytes)?;
         let batches = catalog.batches()?;
         let mut rows = 0;
+        let mut mined = Vec::with_capacity(batches.len());
         for batch in &batches {
             progress.note(&format!(
                 "batch {} ({}, {})",
@@ -80,6 +81,8 @@ impl Library {
             writer.apply(&patents, &ordinals)?;
             progress.advance(patents.len() as u64);
             rows += patents.len();
+            // Mined aliases are derived from the archive too.
+            mined.push((batch.id, super::thesaurus::mine(&patents)));
         }
         progress.stage(Stage::Committing, None);
         writer.commit(&CommitState {
@@ -105,9 +108,12 @@ impl Library {
         }
         fs::rename(&rebuild_dir, &live).at(&live)?;
         sync_dir(self.data.root())?;
-        let thesaurus = index.thesaurus();
         *index = PatentIndex::open_or_create(&live)?;
-        index.set_thesaurus(thesaurus);
+        catalog.clear_mined_aliases()?;
+        for (batch_id, aliases) in &mined {
+            catalog.put_mined_aliases(*batch_id, aliases)?;
+        }
+        index.set_thesaurus(std::sync::Arc::new(super::thesaurus::thesaurus(&catalog)?));
         if previous.exists() {
             fs::remove_dir_all(&previous).at(&previous)?;
         }

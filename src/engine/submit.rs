@@ -250,6 +250,7 @@ impl Library {
         // Scores are derived: a crash from here on is repaired by rescoring on open.
         progress.stage(Stage::Features, None);
         self.write_features(batch_id, &kept, &ordinals)?;
+        self.record_aliases(batch_id, &kept)?;
         let rescored = self.rescore(progress)?;
         progress.stage(Stage::Done, None);
         Ok(SubmitOutcome {

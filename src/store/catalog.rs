@@ -104,7 +104,31 @@ INSERT INTO submissions_v3(id, institution, source_name, format, upload_file, al
 DROP TABLE submissions;
 ALTER TABLE submissions_v3 RENAME TO submissions;
 ",
+    // Aliases mined from each batch's text (`全称（缩写）` …): derived data, rebuilt by reindex.
+    r"
+CREATE TABLE mined_aliases (
+    batch_id  INTEGER NOT NULL,
+    full      TEXT NOT NULL,
+    short     TEXT NOT NULL,
+    patents   INTEGER NOT NULL,
+    examples  TEXT NOT NULL,
+    PRIMARY KEY (batch_id, full, short)
+);
+",
 ];
+
+/// An alias the library's text defines, summed over batches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MinedAliasRecord {
+    /// The full name.
+    pub full: String,
+    /// The abbreviation or alias.
+    pub short: String,
+    /// Patents whose text defines the pair.
+    pub patents: u32,
+    /// Some of those patents' application numbers.
+    pub examples: Vec<String>,
+}
 
 /// Processing attempts after which an upload that never finished is quarantined on open.
 pub const MAX_ATTEMPTS: i64 = 2;
@@ -638,6 +662,57 @@ impl Catalog {
     /// Returns the quarantined submissions, oldest first.
     pub fn quarantined_submissions(&self) -> Result<Vec<SubmissionRecord>> {
         self.submissions_where("status = 'quarantined'", params![])
+    }
+
+    /// Records the aliases one batch's text defines (replacing what the batch had).
+    pub fn put_mined_aliases(&mut self, batch_id: i64, aliases: &[MinedAliasRecord]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM mined_aliases WHERE batch_id = ?1", [batch_id])?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO mined_aliases(batch_id, full, short, patents, examples) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for alias in aliases {
+                insert.execute(params![
+                    batch_id,
+                    alias.full,
+                    alias.short,
+                    alias.patents,
+                    alias.examples.join(";")
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets every mined alias (before a reindex mines them again).
+    pub fn clear_mined_aliases(&self) -> Result<()> {
+        self.conn.execute("DELETE FROM mined_aliases", [])?;
+        Ok(())
+    }
+
+    /// The mined aliases summed over batches, the most often defined first.
+    pub fn mined_aliases(&self) -> Result<Vec<MinedAliasRecord>> {
+        let mut statement = self.conn.prepare(
+            "SELECT full, short, SUM(patents), GROUP_CONCAT(examples, ';') FROM mined_aliases
+             GROUP BY full, short ORDER BY SUM(patents) DESC, full, short",
+        )?;
+        let rows = statement.query_map([], |r| {
+            let examples: String = r.get(3)?;
+            Ok(MinedAliasRecord {
+                full: r.get(0)?,
+                short: r.get(1)?,
+                patents: r.get::<_, i64>(2)?.clamp(0, i64::from(u32::MAX)) as u32,
+                examples: examples
+                    .split(';')
+                    .filter(|e| !e.is_empty())
+                    .take(5)
+                    .map(str::to_string)
+                    .collect(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Returns one submission.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub use archive::{Archive, sync_dir};
 pub use catalog::{
     BatchRecord, BatchStatus, Catalog, CatalogStats, Finish, Holding, KeyRecord, MAX_ATTEMPTS,
-    NewBatch, SubmissionRecord,
+    MinedAliasRecord, NewBatch, SubmissionRecord,
 };
 pub use columns::{ColumnData, ColumnSource, ColumnTable, write_columns_atomic};
 

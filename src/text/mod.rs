@@ -5,6 +5,7 @@
 //! dictionary of `schema/`; index and query analysis go through the same [`Analyzer`], so what
 //! a query asks for is cut the way the index was.
 
+mod aliases;
 mod bigram;
 mod claims;
 mod normalize;
@@ -12,6 +13,7 @@ mod segmenter;
 mod thesaurus;
 mod tokenizer;
 
+pub use aliases::{MinedAlias, mine_aliases};
 pub use bigram::{BigramTokenizer, bigrams};
 pub use claims::{Claim, ClaimCategory, ClaimSet};
 pub use normalize::{Normalized, normalize, normalize_name};

@@ -351,3 +351,51 @@ fn a_relaxed_date_sort_orders_by_concepts_matched_first() {
     // The recycling patent (2019) matches both concepts and leads the newer ones.
     assert_eq!(results.hits[0].application_number, "CN201919000000.1");
 }
+
+#[test]
+fn aliases_the_library_defines_are_mined_and_survive_a_reindex() {
+    let (dir, library) = library();
+    let mut patents = fixture();
+    patents.push(patent(
+        "CN201919000003.5",
+        "一种终端的网络切换方法",
+        "本发明涉及基于窄带光电互联（ZBGX-9）的终端切换。",
+        "H04W36/00",
+        2019,
+    ));
+    patents.push(patent(
+        "CN201919000004.X",
+        "一种窄带光电互联模组",
+        "窄带光电互联模组的供电电路。",
+        "H04W88/06",
+        2019,
+    ));
+    library
+        .submit(jsonl("f.jsonl", "清华大学", &patents), &Silent)
+        .unwrap();
+    let mined = library.mined_aliases().unwrap();
+    assert!(
+        mined
+            .iter()
+            .any(|a| a.full == "窄带光电互联" && a.short == "ZBGX-9" && a.patents == 1),
+        "{mined:?}"
+    );
+    // The abbreviation finds the patent that only writes the full name.
+    let found_by_abbreviation = |library: &patscreen::engine::Library| {
+        let results = library.search(&SearchRequest::new("ZBGX-9", 10)).unwrap();
+        results
+            .hits
+            .iter()
+            .map(|h| h.application_number.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(found_by_abbreviation(&library).contains(&"CN201919000004.X".to_string()));
+    // Derived data: a reindex mines them again from the archive.
+    library.close().unwrap();
+    drop(library);
+    let (library, _) =
+        patscreen::engine::Library::open_and_reindex(dir.path(), crate::common::small(), &Silent)
+            .unwrap();
+    assert!(!library.mined_aliases().unwrap().is_empty());
+    assert!(found_by_abbreviation(&library).contains(&"CN201919000004.X".to_string()));
+}
