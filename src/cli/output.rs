@@ -139,6 +139,9 @@ pub fn search_results(request: &SearchRequest, results: &SearchResults) {
         if !hit.missing_concepts.is_empty() {
             println!("     missing: {}", hit.missing_concepts.join(", "));
         }
+        if hit.on_topic == Some(false) {
+            println!("     off topic: after the on-topic hits (under half the best relevance)");
+        }
         for field in ["abstract", "claims"] {
             if let Some(h) = hit.snippets.get(field) {
                 println!(

@@ -208,7 +208,15 @@ impl Builder<'_> {
             None => Vec::new(),
         };
         let mut used = Vec::new();
+        let typed = crate::text::normalize(text).to_lowercase();
+        let mut scored: std::collections::HashSet<Term> =
+            scoring.iter().map(|(t, _)| t.clone()).collect();
         for alias in aliases {
+            // An alias holding the word (区块链技术 for 区块链) or held by it finds nothing new.
+            let folded = crate::text::normalize(&alias.term).to_lowercase();
+            if folded.contains(&typed) || typed.contains(&folded) {
+                continue;
+            }
             let Some((alias_matcher, alias_terms)) = self.whole(&alias.term, true) else {
                 continue;
             };
@@ -220,7 +228,14 @@ impl Builder<'_> {
                 }
                 _ => None,
             };
-            scoring.extend(self.word_terms(&alias.term, self.boosts.alias));
+            // Terms the word or an earlier alias already scores by (身份 of 身份验证 for
+            // 身份认证) count once, so a word with many aliases does not outweigh the others.
+            let fresh: Vec<(Term, f32)> = self
+                .word_terms(&alias.term, self.boosts.alias)
+                .into_iter()
+                .filter(|(t, _)| scored.insert(t.clone()))
+                .collect();
+            scoring.extend(fresh);
             used.push(alias);
         }
         let matcher = if alternatives.len() == 1 {

@@ -208,6 +208,10 @@ pub struct Hit {
     /// The query's concepts this hit does not match, when the search was relaxed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_concepts: Vec<String>,
+    /// In a relaxed search sorted by value, industry rank or date: whether the hit is on topic
+    /// (relevance at least half the best match's), which puts it before the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_topic: Option<bool>,
     /// Dense ordinal (internal key of the score table).
     #[serde(skip)]
     pub ordinal: u64,
@@ -338,6 +342,13 @@ pub(super) fn with_filter_groups(text_query: Box<dyn Query>, groups: TermGroups)
     Box::new(BooleanQuery::new(clauses))
 }
 
+/// Half the offset a value or industry-rank key gets when its hit is on topic (keys are -1 to
+/// 100).
+const ON_TOPIC_KEY: f32 = 5_000.0;
+
+/// Half the offset a date key gets when its hit is on topic (days span ±10^6).
+const ON_TOPIC_DAYS: f64 = 5_000_000.0;
+
 /// Runs a search with a text query built by the caller (for example from weighted terms);
 /// the request supplies filters, sort, page, facets and snippets (`request.query` is unused).
 pub fn search_with_query(
@@ -357,7 +368,7 @@ pub fn search_with_query(
         request,
         (query, None),
         scores,
-        false,
+        None,
     )
 }
 
@@ -368,7 +379,7 @@ pub(super) fn run(
     request: &SearchRequest,
     (query, groups): (Box<dyn Query>, Option<TermGroups>),
     scores: Option<&Arc<dyn ScoreLookup>>,
-    coordinated: bool,
+    on_topic: Option<f32>,
 ) -> Result<SearchResults> {
     // No page starts past the last document: the collectors size their heaps by offset + limit.
     let bounded;
@@ -415,29 +426,37 @@ pub(super) fn run(
                     ((Count, top.order_by_score()), counter),
                 )?
             }
-            (SortOrder::Newest | SortOrder::Oldest, _) if coordinated => {
-                // Concepts matched first, then the application day (unknown days last).
+            (SortOrder::Newest | SortOrder::Oldest, _) if on_topic.is_some() => {
+                let on_topic = on_topic.unwrap_or(0.0);
+                // On-topic hits first, then the application day (unknown days last).
                 let newest = request.sort == SortOrder::Newest;
                 let attributes = attributes.clone();
                 let keyed = top.tweak_score(move |segment: &tantivy::SegmentReader| {
                     let segment = attributes.get(&segment.segment_id()).cloned();
-                    move |doc: tantivy::DocId, matched: tantivy::Score| -> f64 {
-                        // Days span ±10^6; a concept outweighs any of them.
+                    move |doc: tantivy::DocId, relevance: tantivy::Score| -> f64 {
+                        // Days span ±10^6; being on topic outweighs any of them.
                         let day = segment.as_ref().and_then(|a| a.day(doc));
                         let key = match day {
                             Some(day) if newest => day as f64,
                             Some(day) => -(day as f64),
                             None => -2_000_000.0,
                         };
-                        f64::from(matched) * 10_000_000.0 + key
+                        let first = if relevance >= on_topic {
+                            ON_TOPIC_DAYS * 2.0
+                        } else {
+                            0.0
+                        };
+                        first + key
                     }
                 });
                 let ((total, docs), counts) =
                     collect(searcher, &*query, predicate, ((Count, keyed), counter))?;
-                (
-                    (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect()),
-                    counts,
-                )
+                // The score is 1 for an on-topic hit (see the hits below).
+                let flagged = docs
+                    .into_iter()
+                    .map(|(key, a)| (if key >= ON_TOPIC_DAYS { 1.0 } else { 0.0 }, a))
+                    .collect();
+                ((total, flagged), counts)
             }
             (SortOrder::Newest | SortOrder::Oldest, _) => {
                 let order = if request.sort == SortOrder::Newest {
@@ -506,13 +525,18 @@ pub(super) fn run(
                     }
                 };
                 match &groups {
-                    // A relaxed search's score is the number of concepts a patent matches:
-                    // patents matching more come first, then by the key.
-                    _ if coordinated => {
+                    // A relaxed search: its on-topic hits first, then by the key.
+                    _ if on_topic.is_some() => {
+                        let on_topic = on_topic.unwrap_or(0.0);
                         let keyed = top.tweak_score(move |segment: &tantivy::SegmentReader| {
                             let key = key_for_segment(segment);
-                            move |doc: tantivy::DocId, matched: tantivy::Score| -> f32 {
-                                matched * 10_000.0 + key(doc)
+                            move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
+                                let first = if relevance >= on_topic {
+                                    ON_TOPIC_KEY * 2.0
+                                } else {
+                                    0.0
+                                };
+                                first + key(doc)
                             }
                         });
                         collect(searcher, &*query, predicate, ((Count, keyed), counter))?
@@ -556,7 +580,22 @@ pub(super) fn run(
         Vec::new()
     };
     let mut hits = Vec::with_capacity(addresses.len());
-    for (score, address) in addresses {
+    for (mut score, address) in addresses {
+        // A relaxed search in another order: its keys put on-topic hits first.
+        let on_topic = on_topic.map(|_| match request.sort {
+            SortOrder::Newest | SortOrder::Oldest => {
+                let on = score > 0.5;
+                score = 0.0;
+                on
+            }
+            _ => {
+                let on = score >= ON_TOPIC_KEY;
+                if on {
+                    score -= ON_TOPIC_KEY * 2.0;
+                }
+                on
+            }
+        });
         let doc: TantivyDocument = searcher.doc(address)?;
         // The whole record is parsed only when asked for, abstract and claims decompressed
         // only for snippets and records.
@@ -618,6 +657,7 @@ pub(super) fn run(
             ordinal,
             address: Some(address),
             missing_concepts: Vec::new(),
+            on_topic,
             record,
             application_number: shown.application_number.to_string(),
             score,

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 
 /// The files, in the order their rings are used (a term's aliases come in file order).
-const FILES: [(&str, &str); 4] = [
+const FILES: [(&str, &str); 8] = [
     (
         "materials.toml",
         include_str!("../../schema/thesaurus/materials.toml"),
@@ -23,6 +23,22 @@ const FILES: [(&str, &str); 4] = [
     (
         "engineering.toml",
         include_str!("../../schema/thesaurus/engineering.toml"),
+    ),
+    (
+        "drafting.toml",
+        include_str!("../../schema/thesaurus/drafting.toml"),
+    ),
+    (
+        "digital.toml",
+        include_str!("../../schema/thesaurus/digital.toml"),
+    ),
+    (
+        "chemicals.toml",
+        include_str!("../../schema/thesaurus/chemicals.toml"),
+    ),
+    (
+        "shortforms.toml",
+        include_str!("../../schema/thesaurus/shortforms.toml"),
     ),
 ];
 

@@ -412,6 +412,55 @@ fn demand_matches_carry_terms_found_in_the_patent_text() {
 }
 
 #[test]
+fn a_demand_meets_patents_through_thesaurus_aliases_and_says_so() {
+    let (_dir, library, made) = hand_made();
+    // The enterprise writes 油缸 and CNN; the patents say 液压缸 and 卷积神经网络.
+    let demand = NewDemand {
+        title: "货梯油缸缓冲装置".into(),
+        description: "寻求大载重货梯的油缸缓冲装置，吸收轿厢冲击。".into(),
+        ..NewDemand::default()
+    };
+    let matches = library.match_demand_text(&demand, 5).unwrap();
+    let elevator = made[3].application_number.as_str();
+    assert_eq!(matches[0].application_number, elevator, "{matches:?}");
+    let reasons = &matches[0].reasons;
+    assert!(
+        reasons
+            .matched_aliases
+            .iter()
+            .any(|a| a.term == "油缸" && a.alias == "液压缸"),
+        "{reasons:?}"
+    );
+    // Every alias reason is in the patent's text, and its term is not.
+    for m in &matches {
+        let text = text_of(&library, &m.application_number).to_lowercase();
+        for a in &m.reasons.matched_aliases {
+            assert!(text.contains(&a.alias.to_lowercase()), "{a:?}");
+            assert!(!text.contains(&a.term), "{a:?}");
+        }
+    }
+    let face = NewDemand {
+        title: "基于CNN的人脸活体检测".into(),
+        description: "识别照片和视频回放攻击。".into(),
+        ..NewDemand::default()
+    };
+    let matches = library.match_demand_text(&face, 5).unwrap();
+    assert_eq!(
+        matches[0].application_number,
+        made[4].application_number.as_str()
+    );
+    assert!(
+        matches[0]
+            .reasons
+            .matched_aliases
+            .iter()
+            .any(|a| a.alias == "卷积神经网络"),
+        "{:?}",
+        matches[0].reasons
+    );
+}
+
+#[test]
 fn the_industry_a_demand_names_shapes_its_reasons() {
     let (_dir, library, made) = hand_made();
     let plain = library

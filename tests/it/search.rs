@@ -1,7 +1,8 @@
 //! Searching in Chinese: phrases, AND/OR/NOT, field prefixes, filters, facets, snippets, and
 //! the CLI's JSON output.
 
-use patscreen::index::{SearchRequest, SortOrder};
+use chrono::Datelike;
+use patscreen::index::{Hit, SearchRequest, SortOrder};
 use patscreen::model::{ApplicationNumber, IpcCode, LegalStatus, Patent};
 use patscreen::progress::Silent;
 
@@ -264,20 +265,24 @@ fn juxtaposed_words_are_concepts_that_all_match_and_relaxation_is_reported() {
         .find(|h| h.application_number == "CN201919000003.5")
         .expect("the gene shares a bigram");
     assert_eq!(gene.missing_concepts, ["锂电池", "正极材料"]);
-    // Value and date sorts order by the concepts matched first.
+    // A relaxed value sort lists the on-topic hits (within half the best relevance) first, by
+    // value, then the others by value: the best match is on topic, the gene is not.
     let mut by_value = SearchRequest::new("锂电池 正极材料", 10);
     by_value.sort = SortOrder::Value;
     let valued = library.search(&by_value).unwrap();
-    let missing_by_value: Vec<usize> = valued
-        .hits
-        .iter()
-        .map(|h| h.missing_concepts.len())
-        .collect();
-    assert!(
-        missing_by_value.windows(2).all(|w| w[0] <= w[1]),
-        "{missing_by_value:?} (relevance: {missing:?})"
-    );
+    assert_on_topic_first(&valued.hits, |h| h.value.unwrap_or(-1.0));
+    let flag = |number: &str| {
+        valued
+            .hits
+            .iter()
+            .find(|h| h.application_number == number)
+            .and_then(|h| h.on_topic)
+    };
+    assert_eq!(flag(&both.hits[0].application_number), Some(true));
+    assert_eq!(flag("CN201919000003.5"), Some(false));
+    assert!(valued.relaxed.expect("relaxed").note.contains("on_topic"));
     assert_eq!(valued.total, both.total);
+    assert!(both.hits.iter().all(|h| h.on_topic.is_none()));
     // Field terms and filters always intersect.
     let scoped = search("ipc:H01M inst:清华大学 回收");
     let numbers: Vec<&str> = scoped
@@ -333,7 +338,7 @@ fn thesaurus_aliases_match_at_a_lower_weight_and_are_shown() {
 }
 
 #[test]
-fn a_relaxed_date_sort_orders_by_concepts_matched_first() {
+fn a_relaxed_date_sort_orders_on_topic_hits_first() {
     let (_dir, library) = library();
     library
         .submit(jsonl("f.jsonl", "清华大学", &fixture()), &Silent)
@@ -342,14 +347,28 @@ fn a_relaxed_date_sort_orders_by_concepts_matched_first() {
     request.sort = SortOrder::Newest;
     let results = library.search(&request).unwrap();
     assert!(results.relaxed.is_some());
-    let missing: Vec<usize> = results
-        .hits
-        .iter()
-        .map(|h| h.missing_concepts.len())
-        .collect();
-    assert!(missing.windows(2).all(|w| w[0] <= w[1]), "{missing:?}");
+    assert_on_topic_first(&results.hits, |h| {
+        h.application_date
+            .map_or(f64::MIN, |d| f64::from(d.num_days_from_ce()))
+    });
     // The recycling patent (2019) matches both concepts and leads the newer ones.
     assert_eq!(results.hits[0].application_number, "CN201919000000.1");
+    assert!(results.hits.iter().any(|h| h.on_topic == Some(false)));
+}
+
+/// Asserts that every hit is flagged, the on-topic ones first, each block in descending `key`.
+fn assert_on_topic_first(hits: &[Hit], key: impl Fn(&Hit) -> f64) {
+    let flags: Vec<bool> = hits.iter().map(|h| h.on_topic.expect("flagged")).collect();
+    assert!(flags.windows(2).all(|w| w[0] || !w[1]), "{flags:?}");
+    assert!(flags.first() == Some(&true), "{flags:?}");
+    for block in [true, false] {
+        let keys: Vec<f64> = hits
+            .iter()
+            .filter(|h| h.on_topic == Some(block))
+            .map(&key)
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] >= w[1]), "{keys:?}");
+    }
 }
 
 #[test]
