@@ -99,6 +99,26 @@ pub fn search(
 ) -> Result<SearchResults> {
     let (plan, filters) = request_plan(fields, request, boosts, thesaurus)?;
     let n = plan.concepts.len();
+    let relaxable = n >= 2 || (n == 1 && !plan.scoring.is_empty());
+    // Strict first: most searches have enough patents matching every concept, and then the
+    // counting pass below (a union of every concept's phrases over the library) is not needed
+    // (10^6 patents, 200 generated queries, one client: median 8.6 → see BENCHMARKS.md).
+    // Its total is exact unless the request asked for the top hits only.
+    if !relaxable || !request.top_only {
+        let query = plan_query(&plan, &filters, n, request.sort);
+        let strict = run(
+            searcher,
+            attributes.clone(),
+            fields,
+            request,
+            query,
+            scores,
+            None,
+        )?;
+        if !relaxable || strict.total >= RELAX_BELOW {
+            return Ok(described(strict, &plan));
+        }
+    }
     let mut need = n;
     if n >= 2 {
         // How many patents match each number of concepts, in one pass.
@@ -164,6 +184,11 @@ pub fn search(
         });
         mark_missing(searcher, &plan, &mut results.hits)?;
     }
+    Ok(described(results, &plan))
+}
+
+/// Results with the plan's concepts and expansions.
+fn described(mut results: SearchResults, plan: &Plan) -> SearchResults {
     results.concepts = plan.concepts.iter().map(|c| c.label.clone()).collect();
     results.expansions = plan
         .concepts
@@ -174,7 +199,7 @@ pub fn search(
             also_matched: c.aliases.iter().map(|a| a.term.clone()).collect(),
         })
         .collect();
-    Ok(results)
+    results
 }
 
 /// Lists on each hit the concepts of `plan` it does not match.
