@@ -237,22 +237,32 @@ impl Plan {
     }
 
     /// The query whose hits match every concept.
+    ///
+    /// A concept that is a union of terms the plan also scores by is required as the union of
+    /// those scoring terms, which then score there and nowhere else: the same matches and
+    /// scores, with each posting list read once.
     pub fn strict(&self) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
             .fixed
             .iter()
             .map(|(o, q)| (*o, q.box_clone()))
             .collect();
+        let mut remaining: Vec<Option<(Term, f32)>> =
+            self.scoring.iter().cloned().map(Some).collect();
         for concept in &self.concepts {
-            let matcher = concept.matcher.box_clone();
-            let clause: Box<dyn Query> = if concept.scored {
-                matcher
-            } else {
-                Box::new(ConstScoreQuery::new(matcher, 0.0))
+            let scored_union = match (&concept.terms, concept.scored) {
+                (Some(terms), false) => take_scoring(&mut remaining, terms),
+                _ => None,
+            };
+            let clause: Box<dyn Query> = match scored_union {
+                Some(union) => union,
+                None if concept.scored => concept.matcher.box_clone(),
+                None => Box::new(ConstScoreQuery::new(concept.matcher.box_clone(), 0.0)),
             };
             clauses.push((Occur::Must, clause));
         }
-        self.with_scoring(clauses)
+        let rest: Vec<(Term, f32)> = remaining.into_iter().flatten().collect();
+        scoring_clauses(&rest, clauses)
     }
 
     /// The query whose hits match at least `least` concepts; each concept matched adds
@@ -322,20 +332,50 @@ impl Plan {
         Some((groups, self.fixed.is_empty()))
     }
 
-    fn with_scoring(&self, mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
-        if !self.scoring.is_empty() {
-            let terms: Vec<(Occur, Box<dyn Query>)> = self
-                .scoring
-                .iter()
-                .map(|(term, weight)| -> (Occur, Box<dyn Query>) {
-                    let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-                    (Occur::Should, weighted(Box::new(q), *weight))
-                })
-                .collect();
-            clauses.push((Occur::Should, Box::new(BooleanQuery::new(terms))));
-        }
-        boolean(clauses).unwrap_or_else(|| Box::new(AllQuery))
+    fn with_scoring(&self, clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+        scoring_clauses(&self.scoring, clauses)
     }
+}
+
+/// `clauses` with the weighted scoring terms as one optional clause.
+fn scoring_clauses(
+    scoring: &[(Term, f32)],
+    mut clauses: Vec<(Occur, Box<dyn Query>)>,
+) -> Box<dyn Query> {
+    if !scoring.is_empty() {
+        clauses.push((
+            Occur::Should,
+            Box::new(BooleanQuery::new(weighted_terms(scoring))),
+        ));
+    }
+    boolean(clauses).unwrap_or_else(|| Box::new(AllQuery))
+}
+
+/// Each term as an optional clause at its weight.
+fn weighted_terms(scoring: &[(Term, f32)]) -> Vec<(Occur, Box<dyn Query>)> {
+    scoring
+        .iter()
+        .map(|(term, weight)| -> (Occur, Box<dyn Query>) {
+            let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+            (Occur::Should, weighted(Box::new(q), *weight))
+        })
+        .collect()
+}
+
+/// When every term of a concept's union is still among the scoring terms, takes them out and
+/// returns their scored union.
+fn take_scoring(remaining: &mut [Option<(Term, f32)>], terms: &[Term]) -> Option<Box<dyn Query>> {
+    let held = |t: &Term| remaining.iter().flatten().any(|(s, _)| s == t);
+    if terms.is_empty() || !terms.iter().all(held) {
+        return None;
+    }
+    let mut taken = Vec::new();
+    for slot in remaining.iter_mut() {
+        if slot.as_ref().is_some_and(|(s, _)| terms.contains(s)) {
+            taken.extend(slot.take());
+        }
+    }
+    Some(Box::new(BooleanQuery::new(weighted_terms(&taken))))
 }
 
 /// Parts combined by `occur` (`Should`: any, `Must`: all).
