@@ -426,11 +426,8 @@ fn alias_words(alias: &str) -> Vec<String> {
 fn aliases_of<'a>(terms: &'a [KeyTerm], thesaurus: &Thesaurus) -> Vec<(&'a KeyTerm, String)> {
     let mut found = Vec::new();
     for term in terms {
-        for alias in thesaurus.aliases(&term.text, ALIASES_PER_TERM) {
-            let folded = normalize(&alias.term).to_lowercase();
-            if !folded.contains(&term.text) && !term.text.contains(&folded) {
-                found.push((term, alias.term));
-            }
+        for alias in thesaurus.distinct_aliases(&term.text, ALIASES_PER_TERM) {
+            found.push((term, alias.term));
         }
     }
     found

@@ -204,19 +204,13 @@ impl Builder<'_> {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, matcher)];
         let mut union = terms;
         let aliases = match self.thesaurus {
-            Some(thesaurus) => thesaurus.aliases(text, MAX_ALIASES),
+            Some(thesaurus) => thesaurus.distinct_aliases(text, MAX_ALIASES),
             None => Vec::new(),
         };
         let mut used = Vec::new();
-        let typed = crate::text::normalize(text).to_lowercase();
         let mut scored: std::collections::HashSet<Term> =
             scoring.iter().map(|(t, _)| t.clone()).collect();
         for alias in aliases {
-            // An alias holding the word (区块链技术 for 区块链) or held by it finds nothing new.
-            let folded = crate::text::normalize(&alias.term).to_lowercase();
-            if folded.contains(&typed) || typed.contains(&folded) {
-                continue;
-            }
             let Some((alias_matcher, alias_terms)) = self.whole(&alias.term, true) else {
                 continue;
             };
@@ -277,30 +271,9 @@ impl Builder<'_> {
             && precise.len() == 1
             && grams.len() > 1
             && search.iter().any(|t| t.text == precise[0].text);
-        if known {
-            let word = &precise[0].text;
-            let terms: Vec<Term> = [
-                fields.title,
-                fields.abstract_text,
-                fields.claims,
-                fields.promotion,
-            ]
-            .into_iter()
-            .map(|f| Term::from_field_text(f, word))
-            .collect();
-            let any: Vec<(Occur, Box<dyn Query>)> = terms
-                .iter()
-                .map(|t| -> (Occur, Box<dyn Query>) {
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic)),
-                    )
-                })
-                .collect();
-            return Some((Box::new(BooleanQuery::new(any)), Some(terms)));
-        }
-        if grams.len() <= 1 && precise.len() == 1 && search.len() == 1 {
-            // One bigram and one word: the concept is their union over every text field.
+        // A two-character word (one bigram, one word) is also held where that bigram is.
+        let short = grams.len() <= 1 && precise.len() == 1 && search.len() == 1;
+        if known || short {
             let word = &precise[0].text;
             let mut terms: Vec<Term> = [
                 fields.title,
@@ -311,7 +284,9 @@ impl Builder<'_> {
             .into_iter()
             .map(|f| Term::from_field_text(f, word))
             .collect();
-            terms.extend(grams);
+            if short {
+                terms.extend(grams);
+            }
             let any: Vec<(Occur, Box<dyn Query>)> = terms
                 .iter()
                 .map(|t| -> (Occur, Box<dyn Query>) {

@@ -130,6 +130,18 @@ impl Thesaurus {
         }
         out
     }
+
+    /// [`Thesaurus::aliases`] less those holding `term` or held by it (区块链技术 for 区块链):
+    /// they find nothing `term` does not.
+    pub fn distinct_aliases(&self, term: &str, limit: usize) -> Vec<Alias> {
+        let typed = super::normalize(term).to_lowercase();
+        let mut aliases = self.aliases(term, limit);
+        aliases.retain(|alias| {
+            let folded = super::normalize(&alias.term).to_lowercase();
+            !folded.contains(&typed) && !typed.contains(&folded)
+        });
+        aliases
+    }
 }
 
 #[cfg(test)]
