@@ -87,6 +87,11 @@ const RELAX_BELOW: usize = 20;
 /// relevance (0.542 when concepts matched came first and nothing else).
 const ON_TOPIC: f32 = 0.5;
 
+/// A strict query's unions are sought clause by clause when some concept occurs in fewer
+/// than this share of the library (see `union.rs`). 10^6 generated patents, 200 harness
+/// queries, one client over HTTP: below 1/32 mean 3.3–3.5 ms, 1/8 3.05–3.1, 1/4 4.5–4.6.
+const SPARSE_BELOW: f64 = 1.0 / 8.0;
+
 /// Runs a search; `scores` enables value and industry filters, sorts and facets.
 pub fn search(
     searcher: &Searcher,
@@ -97,7 +102,10 @@ pub fn search(
     thesaurus: &Thesaurus,
     scores: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<SearchResults> {
-    let (plan, filters) = request_plan(fields, request, boosts, thesaurus)?;
+    let (mut plan, filters) = request_plan(fields, request, boosts, thesaurus)?;
+    plan.sparse_below(SPARSE_BELOW, searcher.num_docs(), |term| {
+        Ok(searcher.doc_freq(term)?)
+    })?;
     let n = plan.concepts.len();
     let relaxable = n >= 2 || (n == 1 && !plan.scoring.is_empty());
     // Strict first: most searches have enough patents matching every concept, and then the

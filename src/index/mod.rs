@@ -22,6 +22,7 @@ mod scores;
 mod search;
 mod snippets;
 mod terms;
+mod union;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -15,6 +15,7 @@ use tantivy::schema::IndexRecordOption;
 use super::fields::PatentFields;
 use super::leaves::{Builder, weighted};
 use super::query::{Node, Scope};
+use super::union::SkipUnion;
 use crate::error::Result;
 use crate::text::{Alias, Analyzer, Thesaurus};
 
@@ -82,6 +83,9 @@ pub struct Plan {
     /// Whether the fixed clauses are facet filters only (which unscored searches can apply as
     /// term groups).
     pub fixed_are_facets: bool,
+    /// Whether few patents can match every concept (see [`Plan::sparse_below`]): the strict
+    /// query's unions are then sought clause by clause ([`SkipUnion`]) rather than buffered.
+    pub sparse: bool,
 }
 
 /// One built clause of a query.
@@ -251,7 +255,7 @@ impl Plan {
             self.scoring.iter().cloned().map(Some).collect();
         for concept in &self.concepts {
             let scored_union = match (&concept.terms, concept.scored) {
-                (Some(terms), false) => take_scoring(&mut remaining, terms),
+                (Some(terms), false) => take_scoring(&mut remaining, terms, self.sparse),
                 _ => None,
             };
             let clause: Box<dyn Query> = match scored_union {
@@ -262,7 +266,30 @@ impl Plan {
             clauses.push((Occur::Must, clause));
         }
         let rest: Vec<(Term, f32)> = remaining.into_iter().flatten().collect();
-        scoring_clauses(&rest, clauses)
+        scoring_clauses(&rest, clauses, self.sparse)
+    }
+
+    /// Marks the plan sparse when some concept is a union of terms that together occur in
+    /// fewer than `share` of the `docs` documents (`doc_freq` gives a term's): its matches,
+    /// and so the strict query's, are at most that many.
+    pub fn sparse_below(
+        &mut self,
+        share: f64,
+        docs: u64,
+        mut doc_freq: impl FnMut(&Term) -> Result<u64>,
+    ) -> Result<()> {
+        let mut least = f64::INFINITY;
+        for concept in &self.concepts {
+            if let Some(terms) = &concept.terms {
+                let mut sum = 0u64;
+                for term in terms {
+                    sum = sum.saturating_add(doc_freq(term)?);
+                }
+                least = least.min(sum as f64);
+            }
+        }
+        self.sparse = docs > 0 && least < share * docs as f64;
+        Ok(())
     }
 
     /// The query whose hits match at least `least` concepts; each concept matched adds
@@ -333,38 +360,53 @@ impl Plan {
     }
 
     fn with_scoring(&self, clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
-        scoring_clauses(&self.scoring, clauses)
+        scoring_clauses(&self.scoring, clauses, false)
     }
 }
 
-/// `clauses` with the weighted scoring terms as one optional clause.
+/// `clauses` with the weighted scoring terms as one optional clause (sought clause by clause
+/// when `sparse` and some clause is required).
 fn scoring_clauses(
     scoring: &[(Term, f32)],
     mut clauses: Vec<(Occur, Box<dyn Query>)>,
+    sparse: bool,
 ) -> Box<dyn Query> {
     if !scoring.is_empty() {
-        clauses.push((
-            Occur::Should,
-            Box::new(BooleanQuery::new(weighted_terms(scoring))),
-        ));
+        let sparse = sparse && clauses.iter().any(|(o, _)| *o == Occur::Must);
+        clauses.push((Occur::Should, union(weighted_terms(scoring), sparse)));
     }
     boolean(clauses).unwrap_or_else(|| Box::new(AllQuery))
 }
 
-/// Each term as an optional clause at its weight.
-fn weighted_terms(scoring: &[(Term, f32)]) -> Vec<(Occur, Box<dyn Query>)> {
+/// Each term as a query at its weight.
+fn weighted_terms(scoring: &[(Term, f32)]) -> Vec<Box<dyn Query>> {
     scoring
         .iter()
-        .map(|(term, weight)| -> (Occur, Box<dyn Query>) {
+        .map(|(term, weight)| {
             let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-            (Occur::Should, weighted(Box::new(q), *weight))
+            weighted(Box::new(q), *weight)
         })
         .collect()
 }
 
+/// The scored union of `queries`: sought clause by clause when `sparse`, else buffered.
+fn union(queries: Vec<Box<dyn Query>>, sparse: bool) -> Box<dyn Query> {
+    if sparse {
+        SkipUnion::boxed(queries)
+    } else {
+        Box::new(BooleanQuery::new(
+            queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))
+    }
+}
+
 /// When every term of a concept's union is still among the scoring terms, takes them out and
 /// returns their scored union.
-fn take_scoring(remaining: &mut [Option<(Term, f32)>], terms: &[Term]) -> Option<Box<dyn Query>> {
+fn take_scoring(
+    remaining: &mut [Option<(Term, f32)>],
+    terms: &[Term],
+    sparse: bool,
+) -> Option<Box<dyn Query>> {
     let held = |t: &Term| remaining.iter().flatten().any(|(s, _)| s == t);
     if terms.is_empty() || !terms.iter().all(held) {
         return None;
@@ -375,7 +417,7 @@ fn take_scoring(remaining: &mut [Option<(Term, f32)>], terms: &[Term]) -> Option
             taken.extend(slot.take());
         }
     }
-    Some(Box::new(BooleanQuery::new(weighted_terms(&taken))))
+    Some(union(weighted_terms(&taken), sparse))
 }
 
 /// Parts combined by `occur` (`Should`: any, `Must`: all).
@@ -490,6 +532,22 @@ mod tests {
         );
         let long = planned("正极材料", None).unwrap().unwrap();
         assert!(long.term_groups().is_none());
+    }
+
+    #[test]
+    fn a_plan_is_sparse_when_some_concept_is_rare() {
+        let mut plan = planned("电池 回收", None).unwrap().unwrap();
+        let rare = plan.concepts[1].terms.clone().unwrap();
+        // 回收's terms occur in 10 of 1,000 documents together; 电池's in 400.
+        let mut freq = |t: &Term| Ok(if rare.contains(t) { 2 } else { 100 });
+        plan.sparse_below(1.0 / 8.0, 1_000, &mut freq).unwrap();
+        assert!(plan.sparse);
+        plan.sparse_below(1.0 / 200.0, 1_000, &mut freq).unwrap();
+        assert!(!plan.sparse);
+        // A phrase is no union of terms: it bounds nothing.
+        let mut phrase = planned("\"锂离子电池正极材料\"", None).unwrap().unwrap();
+        phrase.sparse_below(1.0, 1_000, |_| Ok(0)).unwrap();
+        assert!(!phrase.sparse);
     }
 
     #[test]
