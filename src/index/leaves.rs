@@ -40,6 +40,7 @@ impl Builder<'_> {
                 aliases: Vec::new(),
                 terms: None,
                 facet: false,
+                groups: Vec::new(),
             })),
             Node::Word(scope, text) => self.leaf(*scope, text, false),
             Node::Phrase(scope, text) => self.leaf(*scope, text, true),
@@ -150,6 +151,7 @@ impl Builder<'_> {
                 })
                 .collect();
             return Ok(boolean(words).map(|matcher| Part {
+                groups: Vec::new(),
                 matcher,
                 scored: true,
                 scoring: Vec::new(),
@@ -184,6 +186,7 @@ impl Builder<'_> {
             aliases: Vec::new(),
             terms: None,
             facet: false,
+            groups: Vec::new(),
         })
     }
 
@@ -198,9 +201,23 @@ impl Builder<'_> {
                 aliases: Vec::new(),
                 terms: None,
                 facet: false,
+                groups: Vec::new(),
             });
         }
         let mut scoring = self.word_terms(text, 1.0);
+        // The word's own words and its bigrams score as two alternatives, each alias as one.
+        let bigrams = self.fields.bigrams;
+        let of_field = |bigram: bool| -> Vec<(Term, f32)> {
+            scoring
+                .iter()
+                .filter(|(t, _)| (t.field() == bigrams) == bigram)
+                .cloned()
+                .collect()
+        };
+        let mut groups: Vec<Vec<(Term, f32)>> = [of_field(false), of_field(true)]
+            .into_iter()
+            .filter(|g| !g.is_empty())
+            .collect();
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, matcher)];
         let mut union = terms;
         let aliases = match self.thesaurus {
@@ -229,6 +246,9 @@ impl Builder<'_> {
                 .into_iter()
                 .filter(|(t, _)| scored.insert(t.clone()))
                 .collect();
+            if !fresh.is_empty() {
+                groups.push(fresh.clone());
+            }
             scoring.extend(fresh);
             used.push(alias);
         }
@@ -244,6 +264,7 @@ impl Builder<'_> {
             aliases: used,
             terms: union,
             facet: false,
+            groups,
         })
     }
 
