@@ -303,42 +303,31 @@ fn serve_and_load(dir: &Path, library: &Path, corpus: &corpus::Corpus) -> Value 
     };
     let seconds = arg("--seconds").unwrap_or_else(|| "20".into());
     let max_requests = arg("--max-requests").unwrap_or_else(|| "100000".into());
-    // The page cache was dropped to time the start: one client sends every request of the mix
-    // once first, so the levels measure a warm server (a level of 8 clients alone otherwise
-    // times its first seconds' disk reads as p99). Its figures are reported as `warm_up`.
-    let warm_up = child::run_self(&[
-        "--load-child".into(),
-        "--addr".into(),
-        addr.to_string(),
-        "--mix".into(),
-        mix.display().to_string(),
-        "--clients".into(),
-        "1".into(),
-        "--seconds".into(),
-        "600".into(),
-        "--max-requests".into(),
-        lines.len().to_string(),
-        "--key".into(),
-        key.clone(),
-    ]);
-    eprintln!("warm-up (1 client, each request once, after the cache drop): {warm_up}");
-    let mut levels = Vec::new();
-    for clients in list("--clients", "1,8,32") {
-        let report = child::run_self(&[
+    let load = |clients: &str, seconds: &str, max_requests: &str| {
+        child::run_self(&[
             "--load-child".into(),
             "--addr".into(),
             addr.to_string(),
             "--mix".into(),
             mix.display().to_string(),
             "--clients".into(),
-            clients.to_string(),
+            clients.into(),
             "--seconds".into(),
-            seconds.clone(),
+            seconds.into(),
             "--max-requests".into(),
-            max_requests.clone(),
+            max_requests.into(),
             "--key".into(),
             key.clone(),
-        ]);
+        ])
+    };
+    // The page cache was dropped to time the start: one client sends every request of the mix
+    // once first, so the levels measure a warm server (a level of 8 clients alone otherwise
+    // times its first seconds' disk reads as p99). Its figures are reported as `warm_up`.
+    let warm_up = load("1", "600", &lines.len().to_string());
+    eprintln!("warm-up (1 client, each request once, after the cache drop): {warm_up}");
+    let mut levels = Vec::new();
+    for clients in list("--clients", "1,8,32") {
+        let report = load(&clients.to_string(), &seconds, &max_requests);
         eprintln!("{clients} clients: {report}");
         levels.push(report);
     }

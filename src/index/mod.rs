@@ -18,6 +18,7 @@ mod leaves;
 mod matches;
 mod plan;
 mod query;
+mod saturated;
 mod scores;
 mod search;
 mod snippets;

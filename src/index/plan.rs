@@ -17,7 +17,8 @@ use tantivy::schema::IndexRecordOption;
 use super::fields::PatentFields;
 use super::leaves::{Builder, weighted};
 use super::query::{Node, Scope};
-use super::union::{Saturated, SkipUnion};
+use super::saturated::Saturated;
+use super::union::SkipUnion;
 use crate::error::Result;
 use crate::text::{Alias, Analyzer, Thesaurus};
 
@@ -538,6 +539,17 @@ mod tests {
         )
     }
 
+    /// A thesaurus of one ring: 超高分子量聚乙烯 and its abbreviation UHMWPE.
+    fn uhmwpe() -> Thesaurus {
+        Thesaurus::new([Ring {
+            terms: vec!["超高分子量聚乙烯".into(), "UHMWPE".into()],
+            origin: Origin::Curated {
+                section: "test".into(),
+                kind: "abbreviation".into(),
+            },
+        }])
+    }
+
     #[test]
     fn leaves_build_and_bad_prefixes_fail() {
         for q in [
@@ -591,13 +603,7 @@ mod tests {
 
     #[test]
     fn a_relaxed_search_scores_each_concept_by_its_best_way_of_matching() {
-        let thesaurus = Thesaurus::new([Ring {
-            terms: vec!["超高分子量聚乙烯".into(), "UHMWPE".into()],
-            origin: Origin::Curated {
-                section: "test".into(),
-                kind: "abbreviation".into(),
-            },
-        }]);
+        let thesaurus = uhmwpe();
         let plan = planned("超高分子量聚乙烯 正极涂层", Some(&thesaurus))
             .unwrap()
             .unwrap();
@@ -639,13 +645,7 @@ mod tests {
 
     #[test]
     fn aliases_widen_a_word_but_not_a_phrase() {
-        let thesaurus = Thesaurus::new([Ring {
-            terms: vec!["超高分子量聚乙烯".into(), "UHMWPE".into()],
-            origin: Origin::Curated {
-                section: "test".into(),
-                kind: "abbreviation".into(),
-            },
-        }]);
+        let thesaurus = uhmwpe();
         let word = planned("UHMWPE 纤维", Some(&thesaurus)).unwrap().unwrap();
         assert_eq!(word.concepts[0].aliases[0].term, "超高分子量聚乙烯");
         // Alias terms score at the alias weight.
