@@ -99,6 +99,17 @@ const ON_TOPIC: f32 = 0.6;
 /// queries, one client over HTTP: below 1/32 mean 3.3–3.5 ms, 1/8 3.05–3.1, 1/4 4.5–4.6.
 const SPARSE_BELOW: f64 = 1.0 / 8.0;
 
+/// Hits of a relaxed search by relevance re-ranked by the characters of the concepts they hold
+/// (see [`rerank_by_characters`]). Every dev search set together (dev, dev2, paraphrase; 290
+/// queries), known-item MRR@10 dev / dev2 / paraphrase and topical nDCG@10: without it 0.964 /
+/// 0.982 / 0.744 and 0.939; with 10, 20 or 30 hits and weights 1 to 5, paraphrase 0.80–0.815,
+/// the others within 0.01.
+const RERANK_DEPTH: usize = 20;
+
+/// Weight of the character share in that re-ranking (1: a hit holding every concept's
+/// characters counts double).
+const CHARACTER_WEIGHT: f32 = 1.0;
+
 /// Runs a search; `scores` enables value and industry filters, sorts and facets.
 pub fn search(
     searcher: &Searcher,
@@ -178,8 +189,29 @@ pub fn search(
             Some(best.first().map_or(0.0, |(score, _)| score * ON_TOPIC))
         }
     };
+    // A relaxed search by relevance re-ranks its first hits by how much of each concept's
+    // wording they hold, so every page of it is cut from the same re-ranked list.
+    let rerank = need < n && request.sort == SortOrder::Relevance && request.offset < RERANK_DEPTH;
+    let wide;
+    let run_request = if rerank {
+        wide = SearchRequest {
+            offset: 0,
+            limit: RERANK_DEPTH.max(request.offset + request.limit),
+            records: true,
+            ..request.clone()
+        };
+        &wide
+    } else {
+        request
+    };
     let mut results = run(
-        searcher, attributes, fields, request, query, scores, on_topic,
+        searcher,
+        attributes,
+        fields,
+        run_request,
+        query,
+        scores,
+        on_topic,
     )?;
     if need < n {
         let mut note = if need == 0 {
@@ -204,7 +236,76 @@ pub fn search(
         });
         mark_missing(searcher, &plan, &mut results.hits)?;
     }
+    if rerank {
+        rerank_by_characters(&plan, &mut results.hits);
+        results.hits = results
+            .hits
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|mut hit| {
+                if !request.records {
+                    hit.record = None;
+                }
+                hit
+            })
+            .collect();
+        if request.top_only {
+            results.total = request.offset + results.hits.len();
+        }
+    }
     Ok(described(results, &plan))
+}
+
+/// Multiplies the relevance of the first [`RERANK_DEPTH`] hits of a relaxed search by
+/// `1 + CHARACTER_WEIGHT × c`, where `c` is the mean over the query's concepts of 1 for a
+/// concept the hit matches and otherwise the share of the concept's Chinese characters found
+/// in the hit's title or abstract, then sorts them again. Chinese compounds that name the same
+/// thing in other words share characters (减震 and 避震, 泵体 and 泵壳) where no word, bigram
+/// or alias of them matches.
+fn rerank_by_characters(plan: &Plan, hits: &mut [Hit]) {
+    let depth = hits.len().min(RERANK_DEPTH);
+    let Some(first) = hits.get_mut(..depth) else {
+        return;
+    };
+    let n = plan.concepts.len().max(1) as f32;
+    for hit in first.iter_mut() {
+        let mut text = hit.title.to_lowercase();
+        if let Some(abstract_text) = hit.record.as_ref().and_then(|r| r.abstract_text.as_ref()) {
+            text.push_str(&abstract_text.to_lowercase());
+        }
+        let coverage: f32 = plan
+            .concepts
+            .iter()
+            .map(|concept| {
+                if !hit.missing_concepts.contains(&concept.label) {
+                    return 1.0;
+                }
+                character_share(&concept.label, &text)
+            })
+            .sum::<f32>()
+            / n;
+        hit.score *= 1.0 + CHARACTER_WEIGHT * coverage;
+    }
+    first.sort_by(|a, b| b.score.total_cmp(&a.score));
+}
+
+/// The share of the distinct Chinese characters of `label` that occur in `text` (0 when it
+/// has none: Latin letters and digits occur everywhere).
+fn character_share(label: &str, text: &str) -> f32 {
+    let mut characters: Vec<char> = label.chars().filter(|c| is_han(*c)).collect();
+    characters.sort_unstable();
+    characters.dedup();
+    if characters.is_empty() {
+        return 0.0;
+    }
+    let found = characters.iter().filter(|c| text.contains(**c)).count();
+    found as f32 / characters.len() as f32
+}
+
+/// Whether a character is a CJK unified ideograph.
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
 }
 
 /// Results with the plan's concepts and expansions.
@@ -314,5 +415,20 @@ impl tantivy::collector::SegmentCollector for SegmentLevels {
 
     fn harvest(self) -> Vec<usize> {
         self.counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_shares_count_distinct_chinese_characters_only() {
+        assert_eq!(character_share("避震弹簧", "泵体下方设有减震弹簧"), 0.75);
+        assert_eq!(character_share("弹弹簧", "弹簧秤"), 1.0);
+        assert_eq!(character_share("泵壳", "弹簧秤"), 0.0);
+        // Latin letters and digits say nothing: every text has some.
+        assert_eq!(character_share("UHMWPE", "uhmwpe 纤维"), 0.0);
+        assert_eq!(character_share("5G基站", "基于5g的站点"), 1.0);
     }
 }

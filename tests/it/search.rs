@@ -418,3 +418,49 @@ fn aliases_the_library_defines_are_mined_and_survive_a_reindex() {
     assert!(!library.mined_aliases().unwrap().is_empty());
     assert!(found_by_abbreviation(&library).contains(&"CN201919000004.X".to_string()));
 }
+
+#[test]
+fn a_relaxed_search_ranks_hits_holding_more_of_each_concepts_characters_first() {
+    let (_dir, library) = library();
+    // Neither patent holds 避震弹簧 or 泵壳 whole; both share the word 弹簧. The scale holds it
+    // more often and in its title, the pump holds it once, but also 震 and 泵: it says the
+    // same thing in other words (减震弹簧, 泵体).
+    let patents = vec![
+        patent(
+            "CN201919000000.1",
+            "一种弹簧秤弹簧",
+            "弹簧秤的弹簧用于称重。",
+            "G01G3/02",
+            2019,
+        ),
+        patent(
+            "CN201919000003.5",
+            "一种水泵",
+            "泵体下方设有减震弹簧，运行平稳。",
+            "F04D29/66",
+            2019,
+        ),
+    ];
+    library
+        .submit(jsonl("r.jsonl", "清华大学", &patents), &Silent)
+        .unwrap();
+    let mut request = SearchRequest::new("避震弹簧 泵壳", 10);
+    request.expand = false;
+    let results = library.search(&request).unwrap();
+    assert!(results.relaxed.is_some());
+    let numbers: Vec<&str> = results
+        .hits
+        .iter()
+        .map(|h| h.application_number.as_str())
+        .collect();
+    assert_eq!(numbers, ["CN201919000003.5", "CN201919000000.1"]);
+    assert!(results.hits.iter().all(|h| h.record.is_none()));
+    assert_eq!(results.total, 2);
+    // Every page is cut from the same re-ranked list.
+    request.offset = 1;
+    request.limit = 1;
+    let second = library.search(&request).unwrap();
+    assert_eq!(second.hits.len(), 1);
+    assert_eq!(second.hits[0].application_number, "CN201919000000.1");
+    assert_eq!(second.total, 2);
+}
