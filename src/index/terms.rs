@@ -26,9 +26,15 @@ impl PatentIndex {
         Ok(best)
     }
 
-    /// Searches for weighted analysed terms (any of them), each over title, abstract, claims
-    /// and promotion text with the usual field boosts times its weight; `request` supplies
+    /// Searches for weighted analysed terms (any of them), each over title, abstract and
+    /// promotion text with the usual field boosts times its weight; `request` supplies
     /// filters, sort, page, facets and snippets (`request.query` is unused).
+    ///
+    /// Claims are not searched: the terms come from a demand or a patent's title and abstract,
+    /// which say what a patent solves, and claims restate its abstract at length in legal
+    /// form. Their postings were the longest of the union: at 10^6 generated patents, one
+    /// client over HTTP, matchmaking p50 9.7 → 7.2 ms and similar patents 12.1 → 9.1 ms. No dev
+    /// judgment moved (offers carry no claims).
     ///
     /// Compounds are not also matched as character sequences on the bigram field: for
     /// matchmaking that phrase part cost three quarters of the time at 10^6 patents (similar
@@ -44,7 +50,6 @@ impl PatentIndex {
         let targets = [
             (f.title, b.title),
             (f.abstract_text, b.abstract_text),
-            (f.claims, b.claims),
             (f.promotion, b.promotion),
         ];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
