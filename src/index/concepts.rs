@@ -223,6 +223,11 @@ pub fn search(
                 "fewer than {RELAX_BELOW} patents match all {n} concepts: hits match at least {need}, ranked by the concepts they match and their relevance; missing_concepts says what each lacks"
             )
         };
+        if rerank {
+            note.push_str(&format!(
+                "; the first {RERANK_DEPTH} are ranked again by how much of each concept's Chinese characters they hold"
+            ));
+        }
         if on_topic.is_some() {
             note.push_str(&format!(
                 "; in this order the on-topic hits (relevance at least {:.0}% of the best match's, on_topic) come first",
