@@ -14,6 +14,7 @@ mod facets;
 mod fields;
 mod filter;
 mod guard;
+mod halves;
 mod leaves;
 mod matches;
 mod plan;
