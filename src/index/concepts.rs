@@ -273,20 +273,25 @@ fn rerank_by_characters(plan: &Plan, hits: &mut [Hit]) {
     let Some(first) = hits.get_mut(..depth) else {
         return;
     };
-    let n = plan.concepts.len().max(1) as f32;
+    let concepts: Vec<(&str, Vec<char>)> = plan
+        .concepts
+        .iter()
+        .map(|c| (c.label.as_str(), han_characters(&c.label)))
+        .collect();
+    let n = concepts.len().max(1) as f32;
     for hit in first.iter_mut() {
-        let mut text = hit.title.clone();
-        if let Some(abstract_text) = hit.record.as_ref().and_then(|r| r.abstract_text.as_ref()) {
-            text.push_str(abstract_text);
-        }
-        let coverage: f32 = plan
-            .concepts
+        let abstract_text = hit
+            .record
+            .as_ref()
+            .and_then(|r| r.abstract_text.as_deref())
+            .unwrap_or_default();
+        let coverage: f32 = concepts
             .iter()
-            .map(|concept| {
-                if !hit.missing_concepts.contains(&concept.label) {
+            .map(|(label, characters)| {
+                if !hit.missing_concepts.iter().any(|m| m == label) {
                     return 1.0;
                 }
-                character_share(&concept.label, &text)
+                share_found(characters, &[&hit.title, abstract_text])
             })
             .sum::<f32>()
             / n;
@@ -295,16 +300,24 @@ fn rerank_by_characters(plan: &Plan, hits: &mut [Hit]) {
     first.sort_by(|a, b| b.score.total_cmp(&a.score));
 }
 
-/// The share of the distinct Chinese characters of `label` that occur in `text` (0 when it
-/// has none: Latin letters and digits occur everywhere).
-fn character_share(label: &str, text: &str) -> f32 {
+/// The distinct Chinese characters of a label (Latin letters and digits say nothing: every
+/// text has some).
+fn han_characters(label: &str) -> Vec<char> {
     let mut characters: Vec<char> = label.chars().filter(|c| is_han(*c)).collect();
     characters.sort_unstable();
     characters.dedup();
+    characters
+}
+
+/// The share of `characters` that occur in any of `texts` (0 when there are none).
+fn share_found(characters: &[char], texts: &[&str]) -> f32 {
     if characters.is_empty() {
         return 0.0;
     }
-    let found = characters.iter().filter(|c| text.contains(**c)).count();
+    let found = characters
+        .iter()
+        .filter(|c| texts.iter().any(|t| t.contains(**c)))
+        .count();
     found as f32 / characters.len() as f32
 }
 
@@ -427,6 +440,10 @@ impl tantivy::collector::SegmentCollector for SegmentLevels {
 mod tests {
     use super::*;
 
+    fn character_share(label: &str, text: &str) -> f32 {
+        share_found(&han_characters(label), &[text])
+    }
+
     #[test]
     fn character_shares_count_distinct_chinese_characters_only() {
         assert_eq!(character_share("避震弹簧", "泵体下方设有减震弹簧"), 0.75);
@@ -435,5 +452,7 @@ mod tests {
         // Latin letters and digits say nothing: every text has some.
         assert_eq!(character_share("UHMWPE", "uhmwpe 纤维"), 0.0);
         assert_eq!(character_share("5G基站", "基于5g的站点"), 1.0);
+        // Title and abstract are read apart.
+        assert_eq!(share_found(&han_characters("泵壳"), &["水泵", "外壳"]), 1.0);
     }
 }
