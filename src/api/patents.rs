@@ -37,9 +37,12 @@ impl LimitParams {
     }
 }
 
-/// Parses an application number from the path.
-pub fn number(raw: &str) -> ApiResult<ApplicationNumber> {
-    ApplicationNumber::parse(raw).map_err(|e| ApiError::bad("application_number", e.to_string()))
+/// The application number of the patent the path names by any of its numbers (application
+/// number with or without check digit, `ZL` number, or A/B publication number).
+async fn number(state: &AppState, raw: &str) -> ApiResult<ApplicationNumber> {
+    let library = state.library.clone();
+    let raw = raw.to_string();
+    Ok(spawn_cpu(move || library.resolve("application_number", &raw)).await??)
 }
 
 /// The patent record and its score card.
@@ -51,7 +54,7 @@ pub async fn patent(
     ApiPath(raw): ApiPath<String>,
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
-    let number = number(&raw)?;
+    let number = number(&state, &raw).await?;
     let library = state.library.clone();
     let (patent, card) = spawn_cpu(move || -> crate::Result<_> {
         let patent = library.patent(&number)?;
@@ -73,7 +76,7 @@ pub async fn withdraw(
     ApiPath(raw): ApiPath<String>,
 ) -> ApiResult<impl IntoResponse> {
     auth.any_key()?;
-    let number = number(&raw)?;
+    let number = number(&state, &raw).await?;
     let library = state.library.clone();
     let owner = {
         let number = number.clone();
@@ -114,12 +117,13 @@ pub async fn similar(
     ApiQuery(params): ApiQuery<LimitParams>,
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
-    let number = number(&raw)?;
+    let number = number(&state, &raw).await?;
     let limit = params.get(&state)?;
     let library = state.library.clone();
+    let number_text = number.to_string();
     let similar = spawn_heavy(move || library.similar(&number, limit)).await??;
     Ok(Json(
-        serde_json::json!({ "application_number": raw, "similar": similar }),
+        serde_json::json!({ "application_number": number_text, "similar": similar }),
     ))
 }
 
@@ -133,11 +137,12 @@ pub async fn demands(
     ApiQuery(params): ApiQuery<LimitParams>,
 ) -> ApiResult<impl IntoResponse> {
     auth.any_key()?;
-    let number = number(&raw)?;
+    let number = number(&state, &raw).await?;
     let limit = params.get(&state)?;
     let library = state.library.clone();
+    let number_text = number.to_string();
     let demands = spawn_heavy(move || library.demands_for_patent(&number, limit)).await??;
     Ok(Json(
-        serde_json::json!({ "application_number": raw, "demands": demands }),
+        serde_json::json!({ "application_number": number_text, "demands": demands }),
     ))
 }

@@ -14,7 +14,7 @@ use patscreen::engine::{Access, Library, LibraryOptions, ShortlistRequest, Submi
 use patscreen::generate::{Generator, GeneratorConfig};
 use patscreen::index::{Filters, SearchRequest, SortOrder};
 use patscreen::ingest::{self, Format, HeaderLanguage};
-use patscreen::model::{ApplicationNumber, LegalStatus, PatentType};
+use patscreen::model::{LegalStatus, PatentType};
 
 /// Screening, scoring and search for a joint high-value university patent library.
 #[derive(Debug, Parser)]
@@ -438,9 +438,8 @@ fn search(data_dir: &Path, args: SearchArgs, progress: &progress::Bars) -> Resul
 }
 
 fn show(data_dir: &Path, args: ShowArgs, progress: &progress::Bars) -> Result<ExitCode> {
-    let number = ApplicationNumber::parse(&args.application_number)
-        .with_context(|| format!("invalid application number '{}'", args.application_number))?;
     let library = open(data_dir, Access::ReadOnly, progress)?;
+    let number = library.resolve("application number", &args.application_number)?;
     let patent = library.patent(&number)?;
     let card = library.card(&number).ok();
     match args.format {

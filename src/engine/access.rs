@@ -288,7 +288,7 @@ impl Library {
             std::fs::read(&path).at(&path),
             Format::parse(&record.format),
         ) {
-            (Ok(bytes), Some(format)) => self.submit(
+            (Ok(bytes), Some(format)) => self.submit_queued(
                 Submission {
                     source_name: record.source_name.clone(),
                     bytes,
@@ -296,6 +296,7 @@ impl Library {
                     institution: record.institution.clone(),
                     all_or_nothing: record.all_or_nothing,
                 },
+                Some(record.id),
                 progress,
             ),
             (Err(e), _) => Err(e),

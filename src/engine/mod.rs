@@ -203,6 +203,40 @@ impl Library {
             })
     }
 
+    /// The application number of the patent a user names by any of its numbers: the
+    /// application number (with or without its check digit, `CN`, `ZL` or bare) or the number
+    /// of its A or B publication (`CN110165321B`). Not in the library: `NotFound`; neither
+    /// kind of number: `InvalidInput` naming `parameter`.
+    pub fn resolve(&self, parameter: &str, raw: &str) -> Result<ApplicationNumber> {
+        let parsed = ApplicationNumber::parse(raw);
+        let index = self.index_read()?;
+        if let Ok(number) = &parsed
+            && index.ordinal(number)?.is_some()
+        {
+            return Ok(number.clone());
+        }
+        let stem = crate::model::publication_stem(raw);
+        if let Some(stem) = &stem
+            && let Some(number) = index.find_publication(stem)?
+        {
+            return Ok(number);
+        }
+        match (parsed, stem) {
+            (Ok(number), _) => Err(Error::NotFound {
+                what: "patent",
+                key: number.to_string(),
+            }),
+            (Err(_), Some(stem)) => Err(Error::NotFound {
+                what: "patent with publication",
+                key: stem,
+            }),
+            (Err(e), None) => Err(Error::invalid(
+                parameter,
+                format!("{e}, nor a publication number such as CN110165321B"),
+            )),
+        }
+    }
+
     /// Returns every batch in acceptance order.
     pub fn batches(&self) -> Result<Vec<BatchRecord>> {
         self.catalog()?.batches()

@@ -67,9 +67,19 @@ impl Library {
     /// writer's uncommitted changes are dropped, the library's locks are freed for the next
     /// batch, and the batch fails with an error naming the panic.
     pub fn submit(&self, submission: Submission, progress: &dyn Progress) -> Result<SubmitOutcome> {
+        self.submit_queued(submission, None, progress)
+    }
+
+    /// [`Library::submit`] for the queued upload `queued` (its id becomes the batch's id).
+    pub(crate) fn submit_queued(
+        &self,
+        submission: Submission,
+        queued: Option<i64>,
+        progress: &dyn Progress,
+    ) -> Result<SubmitOutcome> {
         let source_name = submission.source_name.clone();
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.submit_unguarded(submission, progress)
+            self.submit_unguarded(submission, queued, progress)
         })) {
             Ok(outcome) => outcome,
             Err(panic) => {
@@ -90,6 +100,7 @@ impl Library {
     fn submit_unguarded(
         &self,
         submission: Submission,
+        queued: Option<i64>,
         progress: &dyn Progress,
     ) -> Result<SubmitOutcome> {
         let institution = Error::institution("institution", &submission.institution)?.into_string();
@@ -221,6 +232,7 @@ impl Library {
             source_hash: &source_hash,
             archive_file: &archive_file,
             report,
+            submission: queued,
         };
         let accepted = self
             .catalog()

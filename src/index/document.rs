@@ -7,7 +7,7 @@ use tantivy::schema::{Facet, Value};
 
 use super::fields::PatentFields;
 use crate::error::{Error, Result};
-use crate::model::{ApplicationNumber, LegalStatus, Patent, PatentType};
+use crate::model::{ApplicationNumber, LegalStatus, Patent, PatentType, publication_stem};
 
 /// Days since 1970-01-01.
 pub fn epoch_day(date: NaiveDate) -> i64 {
@@ -42,6 +42,13 @@ pub fn to_document(
         fields.application_number,
         patent.application_number.as_str(),
     );
+    for stem in patent
+        .publication_numbers
+        .iter()
+        .filter_map(|n| publication_stem(n))
+    {
+        doc.add_text(fields.publication_number, stem);
+    }
     doc.add_u64(fields.ordinal, ordinal);
     doc.add_text(fields.title, &patent.title);
     doc.add_text(fields.bigrams, &patent.title);

@@ -13,6 +13,9 @@ pub struct PatentFields {
     pub schema: Schema,
     /// Canonical application number: exact term, stored; the delete key.
     pub application_number: Field,
+    /// Publication numbers without their kind code (`CN110165321`): exact terms, for
+    /// looking a patent up by the number on its A or B publication.
+    pub publication_number: Field,
     /// Dense patent ordinal from the catalog (fast field; keys the score table).
     pub ordinal: Field,
     /// 标题, analysed and stored.
@@ -92,6 +95,7 @@ impl PatentFields {
         );
         let mut b = Schema::builder();
         let application_number = b.add_text_field(names::APPLICATION_NUMBER, STRING | STORED);
+        let publication_number = b.add_text_field("publication_number", STRING);
         let ordinal = b.add_u64_field(names::ORDINAL, FAST | STORED);
         let title = b.add_text_field("title", text_stored);
         let abstract_text = b.add_text_field("abstract", text.clone());
@@ -119,6 +123,7 @@ impl PatentFields {
         PatentFields {
             schema: b.build(),
             application_number,
+            publication_number,
             ordinal,
             title,
             abstract_text,

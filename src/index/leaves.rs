@@ -9,6 +9,7 @@
 use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -18,7 +19,7 @@ use super::guard::Guarded;
 use super::plan::{Boosts, MAX_ALIASES, Part, boolean, combine};
 use super::query::{Node, Scope, ipc_prefix_facet};
 use crate::error::{Error, Result};
-use crate::model::{ApplicationNumber, LegalStatus, PatentType};
+use crate::model::{ApplicationNumber, LegalStatus, PatentType, publication_stem};
 use crate::text::{Analyzer, SegmentMode, Thesaurus};
 
 /// Builds the parts of a query.
@@ -125,13 +126,30 @@ impl Builder<'_> {
                 return Ok(Some(Part::facet(facet_term(fields.legal_status, &facet))));
             }
             Scope::ApplicationNumber => {
-                let number = ApplicationNumber::parse(text)
-                    .map_err(|e| Error::invalid("query", format!("an:{text}: {e}")))?;
-                let term = Term::from_field_text(fields.application_number, number.as_str());
-                let query = ConstScoreQuery::new(
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                    1.0,
-                );
+                // Any of a patent's numbers: its application number (with or without check
+                // digit) or the stem of its A or B publication number.
+                let number = ApplicationNumber::parse(text);
+                let stem = publication_stem(text);
+                let mut terms = Vec::new();
+                if let Ok(number) = &number {
+                    terms.push(Term::from_field_text(
+                        fields.application_number,
+                        number.as_str(),
+                    ));
+                }
+                if let Some(stem) = &stem {
+                    terms.push(Term::from_field_text(fields.publication_number, stem));
+                }
+                if terms.is_empty() {
+                    let reason = number.err().map(|e| e.to_string()).unwrap_or_default();
+                    return Err(Error::invalid(
+                        "query",
+                        format!(
+                            "an:{text}: {reason}, nor a publication number such as CN110165321B"
+                        ),
+                    ));
+                }
+                let query = ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 1.0);
                 return Ok(Some(Part::facet(Box::new(query))));
             }
         };

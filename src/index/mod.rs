@@ -231,6 +231,28 @@ impl PatentIndex {
         }
     }
 
+    /// Returns the application number of the indexed patent one of whose publications has this
+    /// stem (see [`crate::model::publication_stem`]).
+    pub fn find_publication(&self, stem: &str) -> Result<Option<ApplicationNumber>> {
+        use tantivy::schema::Value;
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.publication_number, stem);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let Some((_, address)) = top.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        let number = doc
+            .get_first(self.fields.application_number)
+            .and_then(|v| v.as_str())
+            .and_then(|n| ApplicationNumber::parse(n).ok());
+        Ok(number)
+    }
+
     /// Returns the indexed patent with this number (without its description).
     pub fn get(&self, number: &ApplicationNumber) -> Result<Option<Patent>> {
         let searcher = self.reader.searcher();

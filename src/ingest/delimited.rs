@@ -135,6 +135,40 @@ fn first_invalid(bytes: &[u8]) -> usize {
     }
 }
 
+/// Counts the lines before byte offsets that only grow, as an editor numbers them (from 1).
+struct RowCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    row: usize,
+}
+
+impl<'a> RowCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            at: 0,
+            row: 1,
+        }
+    }
+
+    /// The row of the record read from byte `offset` on (blank lines before it are skipped, as
+    /// the reader skips them); offsets must not go back.
+    fn row_at(&mut self, offset: u64) -> usize {
+        let mut offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        while matches!(self.bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        if offset > self.at {
+            let passed = self.bytes.get(self.at..offset).unwrap_or_default();
+            self.row += passed.iter().filter(|&&b| b == b'\n').count();
+            self.at = offset;
+        }
+        self.row
+    }
+}
+
 fn line_of(bytes: &[u8], at: usize) -> usize {
     bytes
         .get(..at.min(bytes.len()))
@@ -188,14 +222,17 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
         .position(|f| *f == Some(RecordField::ApplicationNumber));
     let mut records = Vec::new();
     let mut read_errors = Vec::new();
+    // Row numbers come from byte offsets: the csv crate's own line count is off after blank
+    // lines and with CRLF endings, and users look rows up in the file as an editor numbers them.
+    let mut rows = RowCounter::new(text.as_bytes());
     for result in reader.records() {
         let record = result.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
+            let line = e.position().map_or(0, |p| rows.row_at(p.byte()));
             Error::malformed(source_name, format!("row {line}: {e}"))
         })?;
         let row = record
             .position()
-            .map_or(records.len() + 2, |p| p.line() as usize);
+            .map_or(records.len() + 2, |p| rows.row_at(p.byte()));
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -224,7 +261,8 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
                 columns.fields[column].map(|field| RawCell {
                     field,
                     column,
-                    value: Value::String(cell.to_string()),
+                    // Our own CSV exports neutralise formula-like cells; read them as written.
+                    value: Value::String(super::write::restore(cell).to_string()),
                 })
             })
             .collect();
@@ -310,6 +348,19 @@ mod tests {
         assert_eq!(gb18030.encoding.as_deref(), Some("GB18030"));
         assert_eq!(utf8.records[0].row, 2);
         assert_eq!(utf8.records[0].cells.len(), 3);
+    }
+
+    #[test]
+    fn crlf_and_lf_files_report_the_same_row_numbers() {
+        let lf = "申请号,标题\nCN202110123456.7,甲\n\nCN202110123457.1,\"乙\n丙\"\nCN2021,丁,多\n";
+        let crlf = lf.replace('\n', "\r\n");
+        for text in [lf.to_string(), crlf] {
+            let table = read("a.csv", text.as_bytes()).unwrap();
+            let rows: Vec<usize> = table.records.iter().map(|r| r.row).collect();
+            assert_eq!(rows, [2, 4], "{text:?}");
+            let errors: Vec<usize> = table.read_errors.iter().map(|e| e.row).collect();
+            assert_eq!(errors, [6], "{text:?}");
+        }
     }
 
     #[test]

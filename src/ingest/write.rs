@@ -1,6 +1,7 @@
 //! Writers for JSONL, CSV (English or Chinese headers, optional UTF-8 BOM for Excel) and XLSX
 //! in the record contract. Parquet writing lives beside its reader.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
@@ -122,7 +123,9 @@ pub fn write_table_csv<W: Write>(
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(headers).map_err(csv_error)?;
     for row in rows {
-        writer.write_record(row).map_err(csv_error)?;
+        writer
+            .write_record(row.iter().map(|cell| neutralise(cell).into_owned()))
+            .map_err(csv_error)?;
     }
     writer
         .into_inner()
@@ -134,6 +137,31 @@ pub fn append_csv<W: Write>(out: W, patents: &[Patent]) -> Result<W> {
     csv_rows(csv::Writer::from_writer(out), patents)
 }
 
+/// The characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell as a spreadsheet will show it and never run it: text that starts like a formula
+/// (`=HYPERLINK(…)`, `+1`, `@SUM`) gets a leading `'`, which Excel and LibreOffice read as
+/// "text follows" and hide. Plain numbers such as `-0.5` are left alone. [`restore`] undoes it
+/// when such a file is read back.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    let formula = cell.starts_with(FORMULA_STARTS) && cell.trim().parse::<f64>().is_err();
+    // A cell that already reads as neutralised gets a second `'`, so reading back is exact.
+    if formula || restore(cell).len() < cell.len() {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Undoes [`neutralise`]: a cell read from CSV that is `'` before a formula start loses the `'`.
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 fn csv_error(e: csv::Error) -> Error {
     Error::io("csv output", std::io::Error::other(e))
 }
@@ -142,11 +170,10 @@ fn csv_rows<W: Write>(mut writer: csv::Writer<W>, patents: &[Patent]) -> Result<
     let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
     for patent in patents {
         writer
-            .write_record(
-                fields
-                    .iter()
-                    .map(|f| cell_text(patent, *f, "；").unwrap_or_default()),
-            )
+            .write_record(fields.iter().map(|f| {
+                let text = cell_text(patent, *f, "；").unwrap_or_default();
+                neutralise(&text).into_owned()
+            }))
             .map_err(csv_error)?;
     }
     writer
@@ -234,10 +261,12 @@ mod tests {
             note: None,
         }];
         a.patent_type = Some(crate::model::PatentType::Invention);
+        // A title that a spreadsheet would run as a formula.
         let mut b = Patent::new(
             ApplicationNumber::parse("CN201919000001.6").unwrap(),
-            "一种测试方法",
+            "=HYPERLINK(\"http://a.example\",\"一种测试方法\")",
         );
+        b.abstract_text = Some("-本发明，@所述".into());
         b.patent_type = Some(crate::model::PatentType::Invention);
         vec![a, b]
     }
@@ -262,6 +291,11 @@ mod tests {
                 crate::ingest::write_parquet(Vec::new(), &patents, &[]).unwrap(),
             ),
         ];
+        for (_, bytes) in files.iter().filter(|(f, _)| *f == Format::Csv) {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(text.contains("\"'=HYPERLINK("), "{text}");
+            assert!(text.contains("'-本发明"), "{text}");
+        }
         for (format, bytes) in files {
             let batch = read_batch("x", bytes, format, today).unwrap();
             assert!(
@@ -271,5 +305,25 @@ mod tests {
             );
             assert_eq!(batch.patents, patents, "{format:?}");
         }
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_are_not() {
+        let rows = vec![vec![
+            "=1+1".to_string(),
+            "+86 10".to_string(),
+            "@SUM(A1)".to_string(),
+            "-0.5".to_string(),
+            "一种=方法".to_string(),
+            "'=已是文本".to_string(),
+        ]];
+        let out =
+            write_table_csv(Vec::new(), &["a", "b", "c", "d", "e", "f"], &rows, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert_eq!(line, "'=1+1,'+86 10,'@SUM(A1),-0.5,一种=方法,''=已是文本");
+        assert_eq!(restore("''=已是文本"), "'=已是文本");
+        assert_eq!(restore("'=1+1"), "=1+1");
+        assert_eq!(restore("'普通"), "'普通");
     }
 }

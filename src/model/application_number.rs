@@ -1,7 +1,8 @@
 //! `ApplicationNumber`: a CNIPA application number, parsed once, check digit verified.
 //!
 //! `CN202110123456.7`, `202110123456.7`, `2021101234567`, `ZL 2021 1 0123456.7` and full-width
-//! digits all name the same patent and parse to the canonical `CN202110123456.7`. Both the
+//! digits all name the same patent and parse to the canonical `CN202110123456.7`; so does the
+//! body without its check digit (`202110123456`), which implies it. Both the
 //! 12-digit form (since October 2003) and the older 8-digit form are accepted.
 
 use std::fmt;
@@ -37,9 +38,8 @@ pub enum ApplicationNumberError {
 impl ApplicationNumber {
     /// Parses and normalises an application number, verifying its check digit.
     ///
-    /// A 12- or 8-digit body without its check digit is accepted only when no check digit is
-    /// given at all and the body is complete (`202110123456` alone is ambiguous with a missing
-    /// digit, so it is rejected).
+    /// A 12- or 8-digit body without its check digit (`202110123456`, `ZL202110123456`) gets
+    /// the check digit it implies.
     pub fn parse(raw: &str) -> Result<ApplicationNumber, ApplicationNumberError> {
         let mut cleaned = String::with_capacity(raw.len());
         for c in raw.chars() {
@@ -64,6 +64,14 @@ impl ApplicationNumber {
                     return Err(shape());
                 };
                 (digits, c)
+            }
+            // A whole body without its check digit (as some exports and users write it): the
+            // check digit follows from the body. 12 and 8 digits cannot be confused with a
+            // number that has one (13 and 9 characters).
+            None if (body.len() == 12 || body.len() == 8)
+                && body.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                (body, check_digit(body))
             }
             None => {
                 // The check digit written without a dot: the last of 13 or 9 characters.
@@ -135,6 +143,36 @@ pub fn check_digit(digits: &str) -> char {
     }
 }
 
+/// The publication number `raw` without its kind code, e.g. `CN110165321` for `CN110165321B`,
+/// `CN 110165321 A` or `110165321B`, or `None` when it is not a CN publication number.
+///
+/// An application's A and B publications share this stem (since 1993 inventions keep the
+/// publication serial on grant), so it names the application whichever of them a user has.
+pub fn publication_stem(raw: &str) -> Option<String> {
+    let cleaned: String = raw
+        .chars()
+        .map(full_width_to_ascii)
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let body = cleaned.strip_prefix("CN").unwrap_or(&cleaned);
+    let digits_end = body
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(body.len());
+    let (digits, kind) = body.split_at(digits_end);
+    // Serials have 7 to 9 digits; the kind code is a letter and at most one digit (A, B, U,
+    // S, C, Y, B1, A8 …).
+    let mut kind_chars = kind.chars();
+    let kind_ok = match (kind_chars.next(), kind_chars.next(), kind_chars.next()) {
+        (None, _, _) => true,
+        (Some(letter), digit, None) => {
+            letter.is_ascii_uppercase() && digit.is_none_or(|d| d.is_ascii_digit())
+        }
+        _ => false,
+    };
+    ((7..=9).contains(&digits.len()) && kind_ok).then(|| format!("CN{digits}"))
+}
+
 fn full_width_to_ascii(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -203,6 +241,51 @@ mod tests {
     }
 
     #[test]
+    fn numbers_without_their_check_digit_get_it() {
+        let full = ApplicationNumber::parse("CN202110123456.7").unwrap();
+        for bare in [
+            "202110123456",
+            "CN202110123456",
+            "ZL 2021 1 0123456",
+            "ＣＮ２０２１１０１２３４５６",
+        ] {
+            assert_eq!(ApplicationNumber::parse(bare).unwrap(), full, "{bare}");
+        }
+        let check = check_digit("98123456");
+        assert_eq!(
+            ApplicationNumber::parse("98123456").unwrap().as_str(),
+            format!("CN98123456.{check}")
+        );
+    }
+
+    #[test]
+    fn publication_numbers_reduce_to_their_stem() {
+        for raw in [
+            "CN110165321B",
+            "CN110165321A",
+            "cn 110165321 b",
+            "110165321B",
+            "CN110165321",
+        ] {
+            assert_eq!(
+                publication_stem(raw).as_deref(),
+                Some("CN110165321"),
+                "{raw}"
+            );
+        }
+        assert_eq!(publication_stem("CN2678901Y").as_deref(), Some("CN2678901"));
+        for bad in [
+            "CN202110123456.7",
+            "CN11016B",
+            "CN110165321BB",
+            "清华大学",
+            "",
+        ] {
+            assert_eq!(publication_stem(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn old_eight_digit_numbers_parse() {
         let check = check_digit("98123456");
         let n = ApplicationNumber::parse(&format!("98123456.{check}")).unwrap();
@@ -225,7 +308,7 @@ mod tests {
             "CN2021",
             "PCT/CN2020/123456",
             "CN20211012345A.7",
-            "202110123456",
+            "20211012345",
         ] {
             assert!(ApplicationNumber::parse(bad).is_err(), "{bad}");
         }

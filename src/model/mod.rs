@@ -9,7 +9,9 @@ mod institution;
 mod ipc;
 mod patent;
 
-pub use application_number::{ApplicationNumber, ApplicationNumberError, check_digit};
+pub use application_number::{
+    ApplicationNumber, ApplicationNumberError, check_digit, publication_stem,
+};
 pub use demand::{Demand, NewDemand};
 pub use institution::{Institution, InstitutionError};
 pub use ipc::{IpcCode, IpcCodeError};

@@ -20,7 +20,7 @@ const STOPWORDS: &str = include_str!("../../schema/stopwords.txt");
 
 /// Version of the analysis code (normalisation and tokenizer); bump it when their behaviour
 /// changes so that [`fingerprint`] changes too.
-const ANALYSIS_CODE_VERSION: u32 = 2;
+const ANALYSIS_CODE_VERSION: u32 = 3;
 
 /// One field of the record contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]

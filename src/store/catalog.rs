@@ -196,6 +196,10 @@ pub struct NewBatch<'a> {
     pub archive_file: &'a str,
     /// The report.
     pub report: &'a BatchReport,
+    /// The queued submission (an HTTP upload) this batch comes from; its id becomes the
+    /// batch's id. `None` (the CLI) records a finished submission for it, so a batch has one id
+    /// in the CLI, the API and the catalog.
+    pub submission: Option<i64>,
 }
 
 /// Who holds an application number in the library.
@@ -277,6 +281,16 @@ pub struct CatalogStats {
 /// The catalog connection.
 pub struct Catalog {
     conn: Connection,
+}
+
+/// The next id for a submission and its batch: after every id either table has used, so an
+/// upload's batch can take its submission's id.
+fn next_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT max(coalesce((SELECT max(id) FROM submissions), 0), coalesce((SELECT max(id) FROM batches), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 fn now() -> String {
@@ -375,10 +389,30 @@ impl Catalog {
         )?;
         let report = batch.report;
         let updated = patents.len() - report.withdrawals - patents_new;
+        // A queued upload's id is its batch's id, unless a batch of a library from before
+        // ids were shared took that number.
+        let taken = |id: i64| -> Result<bool> {
+            Ok(tx
+                .query_row("SELECT 1 FROM batches WHERE id = ?1", [id], |_| Ok(()))
+                .optional()?
+                .is_some())
+        };
+        let (batch_id, own_submission) = match batch.submission {
+            Some(id) if !taken(id)? => (id, None),
+            _ => {
+                let id = next_id(&tx)?;
+                tx.execute(
+                    "INSERT INTO submissions(id, institution, source_name, format, upload_file, all_or_nothing, status, submitted_at, finished_at)
+                     VALUES (?1, ?2, ?3, ?4, '', 0, 'accepted', ?5, ?5)",
+                    params![id, batch.institution, batch.source_name, report.format, submitted_at],
+                )?;
+                (id, batch.submission.is_none().then_some(id))
+            }
+        };
         tx.execute(
-            "INSERT INTO batches(institution_id, source_name, source_hash, format, archive_file, status,
+            "INSERT INTO batches(id, institution_id, source_name, source_hash, format, archive_file, status,
                  rows_total, rows_accepted, rows_rejected, patents_new, patents_updated, withdrawals, report, submitted_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'accepted', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             VALUES (?14, ?1, ?2, ?3, ?4, ?5, 'accepted', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 institution_id,
                 batch.source_name,
@@ -393,9 +427,12 @@ impl Catalog {
                 report.withdrawals as i64,
                 serde_json::to_string(report)?,
                 submitted_at,
+                batch_id,
             ],
         )?;
-        let batch_id = tx.last_insert_rowid();
+        if let Some(id) = own_submission {
+            tx.execute("UPDATE submissions SET batch_id = ?1 WHERE id = ?1", [id])?;
+        }
         let mut ordinals = Vec::with_capacity(patents.len());
         {
             let mut upsert = tx.prepare_cached(
@@ -595,12 +632,13 @@ impl Catalog {
         upload_file: &str,
         all_or_nothing: bool,
     ) -> Result<i64> {
+        let id = next_id(&self.conn)?;
         self.conn.execute(
-            "INSERT INTO submissions(institution, source_name, format, upload_file, all_or_nothing, status, submitted_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)",
-            params![institution, source_name, format, upload_file, all_or_nothing, now()],
+            "INSERT INTO submissions(id, institution, source_name, format, upload_file, all_or_nothing, status, submitted_at)
+             VALUES (?7, ?1, ?2, ?3, ?4, ?5, 'queued', ?6)",
+            params![institution, source_name, format, upload_file, all_or_nothing, now(), id],
         )?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(id)
     }
 
     /// Takes the oldest queued submission and marks it processing.
@@ -926,6 +964,7 @@ mod tests {
             source_hash: "h1",
             archive_file: "f1.parquet",
             report: &report,
+            submission: None,
         };
         let (id1, ordinals1) = catalog.accept(&new, &first, 2).unwrap();
         // New patents take the ordinals after the largest in use, in batch order (what a
@@ -945,6 +984,24 @@ mod tests {
         };
         let (id2, ordinals2) = catalog.accept(&new2, &second, 0).unwrap();
         assert!(id2 > id1);
+        // One id per batch: a CLI batch is a finished submission of the same id, and a queued
+        // upload (numbered after every batch) gives its batch its own id.
+        assert_eq!(catalog.submission(id1).unwrap().batch_id, Some(id1));
+        let queued = catalog
+            .insert_submission("清华大学", "b.csv", "csv", "u.csv", false)
+            .unwrap();
+        assert!(queued > id2);
+        let upload = NewBatch {
+            source_hash: "h3",
+            submission: Some(queued),
+            ..new.clone()
+        };
+        assert_eq!(catalog.accept(&upload, &[], 0).unwrap().0, queued);
+        let cli = NewBatch {
+            source_hash: "h4",
+            ..new.clone()
+        };
+        assert_eq!(catalog.accept(&cli, &[], 0).unwrap().0, queued + 1);
         assert_eq!(ordinals2[0], ordinals1[1]);
         let holdings = catalog
             .holdings(["CN201919000000.1", "CN201919000001.6"])
@@ -957,7 +1014,7 @@ mod tests {
                 patents: 1,
                 withdrawn: 1,
                 institutions: 1,
-                batches: 2
+                batches: 4
             }
         );
         assert_eq!(
@@ -969,7 +1026,7 @@ mod tests {
             id1
         );
         assert!(catalog.find_by_source("北京大学", "h1").unwrap().is_none());
-        assert_eq!(catalog.unindexed().unwrap().len(), 2);
+        assert_eq!(catalog.unindexed().unwrap().len(), 4);
         catalog.mark_indexed(id1).unwrap();
         assert_eq!(catalog.unindexed().unwrap()[0].id, id2);
         assert_eq!(catalog.ordinals(&first).unwrap(), ordinals1);

@@ -322,7 +322,11 @@ pub fn write_columns_atomic(
         }
     }
     let properties = properties.build();
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    // A bare file name has the empty path as its parent: that is the current directory.
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
     fs::create_dir_all(dir).at(dir)?;
     let partial = path.with_extension("parquet.partial");
     let written = write_row_groups(source, &schema, properties, &partial);

@@ -528,11 +528,24 @@ async fn batches_are_queued_processed_and_reported() {
         .sum();
     assert_eq!(tiers, 15);
     assert!(report["data_gaps"].is_object());
+    // One id per batch: the fixture's batch (submitted through the engine, as the CLI does)
+    // is this one's previous batch, under the id the CLI printed for it.
+    let engine_batches = app.library.batches().unwrap();
+    let previous = engine_batches
+        .iter()
+        .filter(|b| b.institution == "清华大学" && b.id != id)
+        .map(|b| b.id)
+        .max()
+        .unwrap();
     assert_eq!(
-        report["diff"],
-        Value::Null,
-        "the first API batch has no previous one"
+        report["diff"]["previous_id"], previous,
+        "{}",
+        report["diff"]
     );
+    assert_eq!(report["diff"]["added"].as_array().unwrap().len(), 15);
+    let previous_status = get(&app, &format!("/v1/batches/{previous}"), Some(&app.thu)).await;
+    assert_eq!(previous_status.status, StatusCode::OK);
+    assert_eq!(previous_status.json()["status"], "accepted");
     // A second batch for the same institution is compared with the first.
     let more = patents(33, 5, "清华大学", 310_000);
     let second = call(
@@ -792,7 +805,7 @@ async fn malformed_requests_get_4xx_problems_never_5xx() {
             vec![],
         ),
         ("GET", "/v1/batches/-1".into(), None, vec![]),
-        ("GET", "/v1/batches/1/report".into(), None, vec![]),
+        ("GET", "/v1/batches/999/report".into(), None, vec![]),
         (
             "GET",
             "/v1/demands/1/matches?limit=100000".into(),

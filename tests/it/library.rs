@@ -384,3 +384,56 @@ fn an_index_built_under_other_analysis_rules_is_refused_until_reindexed() {
     let number = ApplicationNumber::parse(&found(&library, "*")[0]).unwrap();
     assert!(library.patent(&number).is_ok());
 }
+
+#[test]
+fn a_patent_is_found_by_any_of_its_numbers() {
+    let (dir, library) = library();
+    let batch = patents(41, 30, "清华大学", 0);
+    library
+        .submit(jsonl("a.jsonl", "清华大学", &batch), &Silent)
+        .unwrap();
+    let patent = batch
+        .iter()
+        .find(|p| p.publication_numbers.len() == 2)
+        .expect("the generator gives granted inventions an A and a B publication");
+    let number = &patent.application_number;
+    let body = number.as_str().trim_start_matches("CN");
+    let (digits, _) = body.split_once('.').unwrap();
+    let stem = patent.publication_numbers[0]
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() && !c.is_ascii_digit());
+    for raw in [
+        number.to_string(),
+        digits.to_string(),
+        format!("ZL{body}"),
+        patent.publication_numbers[0].clone(),
+        patent.publication_numbers[1].clone(),
+        patent.publication_numbers[1].to_lowercase(),
+        stem.to_string(),
+    ] {
+        assert_eq!(&library.resolve("number", &raw).unwrap(), number, "{raw}");
+        assert_eq!(
+            found(&library, &format!("an:{raw}")),
+            [number.to_string()],
+            "an:{raw}"
+        );
+    }
+    // A well-formed number of no patent here is not found; a malformed one names the field.
+    let missing = library.resolve("number", "CN999999999B").unwrap_err();
+    assert_eq!(missing.kind(), patscreen::ErrorKind::NotFound, "{missing}");
+    let bad = library.resolve("number", "CN12").unwrap_err();
+    assert_eq!(bad.kind(), patscreen::ErrorKind::InvalidInput);
+    assert!(bad.to_string().contains("invalid number"), "{bad}");
+    drop(library);
+    // The CLI's `show` takes the publication number too.
+    let shown = crate::common::cli(
+        dir.path(),
+        &["show", &patent.publication_numbers[1], "--format", "json"],
+    );
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(json["patent"]["application_number"], number.as_str());
+}

@@ -196,6 +196,19 @@ fn shortlists_export_to_excel_csv_and_parquet_with_every_row() {
             String::from_utf8_lossy(&run.stderr)
         );
     }
+    // A bare file name is written to the current directory.
+    let bare = std::process::Command::new(env!("CARGO_BIN_EXE_patscreen"))
+        .current_dir(dir.path())
+        .args(["--data-dir", "data", "--quiet", "shortlist"])
+        .args(["--industry", "集成电路", "--out", "bare.parquet"])
+        .output()
+        .unwrap();
+    assert!(
+        bare.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bare.stderr)
+    );
+    assert!(dir.path().join("bare.parquet").is_file());
     let json = cli(
         &data,
         &["shortlist", "--industry", "集成电路", "--format", "json"],

@@ -88,9 +88,9 @@ pub(super) fn values(out: &mut Vec<BadSample>) {
             "is not a CN application number",
         ),
         case(
-            "number_without_check.csv",
+            "number_digit_missing.csv",
             "申请号",
-            "202110123456",
+            "20211012345",
             "is not a CN application number",
         ),
         case(
