@@ -4,7 +4,7 @@ use anyhow::Result;
 use patscreen::engine::{RescoreStats, Shortlist, SubmitOutcome};
 use patscreen::index::{SearchRequest, SearchResults};
 use patscreen::model::Patent;
-use patscreen::scoring::{Check, ScoreCard};
+use patscreen::scoring::{Check, ScoreCard, Tier};
 use patscreen::store::{BatchRecord, CatalogStats};
 use serde::Serialize;
 
@@ -103,6 +103,9 @@ pub fn search_results(request: &SearchRequest, results: &SearchResults) {
             relaxed.matched
         );
     }
+    if let Some(note) = &results.unscored_note {
+        println!("  note: {note}");
+    }
     for (i, hit) in results.hits.iter().enumerate() {
         let mut tags = Vec::new();
         if let Some(inst) = &hit.institution {
@@ -115,10 +118,14 @@ pub fn search_results(request: &SearchRequest, results: &SearchResults) {
             tags.push(date.to_string());
         }
         if let Some(status) = hit.legal_status {
-            tags.push(status.as_str().to_string());
+            tags.push(status.label_zh().to_string());
         }
-        if let (Some(value), Some(tier)) = (hit.value, &hit.tier) {
-            tags.push(format!("价值 {value:.1} · {tier}"));
+        match (hit.value, hit.tier.as_deref().and_then(Tier::parse)) {
+            (_, Some(Tier::Unscored)) => tags.push(Tier::Unscored.role_zh().to_string()),
+            (Some(value), Some(tier)) => {
+                tags.push(format!("价值 {value:.1} · {}", tier.label_zh()));
+            }
+            _ => {}
         }
         if !hit.industries.is_empty() {
             tags.push(hit.industries.join("/"));
@@ -260,15 +267,24 @@ fn check_mark(check: Check) -> &'static str {
 
 /// Prints a score card.
 pub fn card(c: &ScoreCard) {
-    println!(
-        "\n  价值 {:.2} / 100（{}级 · {}；第 {} 百分位；置信度 {} {:.2}）",
-        c.value,
-        c.tier.as_str(),
-        c.tier_role,
-        (c.value_percentile * 100.0).round(),
-        c.confidence_level,
-        c.confidence
-    );
+    match (c.value, c.value_percentile, &c.unscored) {
+        (Some(value), Some(percentile), _) => println!(
+            "\n  价值 {value:.2} / 100（{}；第 {} 百分位；置信度 {} {:.2}）",
+            if c.tier.is_promotion() {
+                format!("{}级 · {}", c.tier.as_str(), c.tier_role)
+            } else {
+                c.tier_role.to_string()
+            },
+            (percentile * 100.0).round(),
+            c.confidence_level,
+            c.confidence
+        ),
+        (_, _, Some(unscored)) => {
+            println!("\n  {}", unscored.reason);
+            println!("  缺少：{}", zh_fields(&unscored.missing_inputs));
+        }
+        _ => println!("\n  {}", c.tier_role),
+    }
     println!("  队列：{}，n = {}", c.cohort, c.cohort_size);
     for d in &c.dimensions {
         let score = d.score.map_or("未计算".to_string(), |s| format!("{s:.2}"));
@@ -334,8 +350,8 @@ pub fn rescore(s: &RescoreStats) {
         s.save_seconds
     );
     println!(
-        "  tiers: A {} · B {} · C {} · D {}",
-        s.tiers[0], s.tiers[1], s.tiers[2], s.tiers[3]
+        "  tiers: A {} · B {} · C {} · D {} · lapsed {} · unscored {}",
+        s.tiers[0], s.tiers[1], s.tiers[2], s.tiers[3], s.tiers[4], s.tiers[5]
     );
     let industries: Vec<String> = s
         .industries
@@ -353,6 +369,12 @@ pub fn shortlist(list: &Shortlist) {
         list.total,
         list.rows.len()
     );
+    if list.unscored > 0 {
+        println!(
+            "  另有 {} 项专利属于本产业但未评分（数据不足），不参与排序",
+            list.unscored
+        );
+    }
     for r in &list.rows {
         println!(
             "{:>4}. {}  {}  [{} · 价值 {:.1} · {} · 契合 {:.2}]",
@@ -361,11 +383,25 @@ pub fn shortlist(list: &Shortlist) {
             r.title,
             r.institution,
             r.value,
-            r.tier.as_str(),
+            r.tier.label_zh(),
             r.fit
         );
         if let Some(reason) = r.reasons.first() {
             println!("      {reason}");
         }
     }
+}
+
+/// Record-contract field names in Chinese, joined for a sentence.
+fn zh_fields(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| {
+            patscreen::schema::RecordField::ALL
+                .into_iter()
+                .find(|field| field.as_str() == *f)
+                .map_or(*f, |field| field.header_zh())
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }

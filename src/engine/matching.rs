@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::Library;
 use crate::error::{Error, Result};
 use crate::index::{Hit, MAX_LIMIT, PatentIndex, ScoreLookup, SearchRequest};
-use crate::model::{ApplicationNumber, Demand, NewDemand, Patent};
+use crate::model::{ApplicationNumber, Demand, LegalStatus, NewDemand, Patent};
 use crate::text::{Analyzer, SegmentMode, Thesaurus, normalize, parts_of_speech};
 
 /// Why a patent matches a demand (or a demand a patent).
@@ -69,10 +69,29 @@ pub struct PatentMatch {
     /// Value 0–100, when scored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// Legal status, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legal_status: Option<LegalStatus>,
+    /// Years of term left (in force or pending patents).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining_years: Option<f64>,
+    /// Set when the patent is lapsed, expired or invalidated: what that means to an enterprise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lapsed: Option<String>,
     /// Industries of the patent.
     pub industries: Vec<String>,
     /// Why it matches.
     pub reasons: MatchReasons,
+}
+
+/// What a patent that is no longer in force means to an enterprise, or `None` while it lives.
+pub fn lapsed_note(status: Option<LegalStatus>) -> Option<String> {
+    let status = status.filter(|s| !s.is_alive())?;
+    Some(format!(
+        "该专利已{}（{}），不再受专利保护：可作技术参考或联系发明人合作，但无专利权可转让或许可",
+        status.label_zh(),
+        status.as_str()
+    ))
 }
 
 /// A demand matched to a patent.
@@ -665,6 +684,9 @@ impl Library {
                 institution: hit.institution,
                 score,
                 value: hit.value,
+                legal_status: hit.legal_status,
+                remaining_years: hit.remaining_years,
+                lapsed: lapsed_note(hit.legal_status),
                 industries: hit.industries,
             })
             .collect())

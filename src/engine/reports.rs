@@ -12,7 +12,7 @@ use crate::ingest::RowIssue;
 use crate::scoring::{ScoreRow, ScoreTable, Tier};
 use crate::store::BatchRecord;
 
-/// Counts per tier, A to D.
+/// Counts per tier, A to D, and of the patents without one (lapsed, unscored).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TierCounts {
     /// Tier A.
@@ -27,6 +27,10 @@ pub struct TierCounts {
     /// Tier D.
     #[serde(rename = "D")]
     pub d: usize,
+    /// Lapsed, expired or invalidated: valued, not promoted (失效).
+    pub lapsed: usize,
+    /// Too few observed signals for a value (未评分 · 数据不足).
+    pub unscored: usize,
 }
 
 impl TierCounts {
@@ -36,6 +40,8 @@ impl TierCounts {
             Tier::B => self.b += 1,
             Tier::C => self.c += 1,
             Tier::D => self.d += 1,
+            Tier::Lapsed => self.lapsed += 1,
+            Tier::Unscored => self.unscored += 1,
         }
     }
 }

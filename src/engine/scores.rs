@@ -30,8 +30,8 @@ pub struct RescoreStats {
     pub score_seconds: f64,
     /// Seconds spent writing the table.
     pub save_seconds: f64,
-    /// Patents per tier (A, B, C, D).
-    pub tiers: [usize; 4],
+    /// Patents per tier (A, B, C, D), then lapsed and unscored.
+    pub tiers: [usize; 6],
     /// Patents labelled per industry.
     pub industries: Vec<(String, usize)>,
     /// Table revision.
@@ -134,9 +134,9 @@ impl Library {
         let started = Instant::now();
         table.save(&self.data.scores())?;
         let save_seconds = started.elapsed().as_secs_f64();
-        let mut tiers = [0usize; 4];
+        let mut tiers = [0usize; 6];
         for row in table.rows() {
-            tiers[crate::scoring::Tier::ALL
+            tiers[crate::scoring::Tier::STATES
                 .iter()
                 .position(|t| *t == row.tier)
                 .unwrap_or(3)] += 1;

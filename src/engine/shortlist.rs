@@ -11,7 +11,7 @@ use super::Library;
 use crate::error::{Error, Result};
 use crate::index::ScoreLookup;
 use crate::ingest;
-use crate::model::{ApplicationNumber, Institution};
+use crate::model::{ApplicationNumber, Institution, LegalStatus};
 use crate::scoring::{TableMeta, Tier};
 use crate::store::{ColumnData, ColumnTable};
 
@@ -79,6 +79,9 @@ pub struct Shortlist {
     pub industry: String,
     /// Patents matching the filters (before any limit).
     pub total: usize,
+    /// The industry's patents (of the institutions asked for) left out because they are
+    /// unscored: too few observed signals to rank them.
+    pub unscored: usize,
     /// The rows (all of them unless a limit was asked for).
     pub rows: Vec<ShortlistRow>,
     /// The scores' provenance.
@@ -105,9 +108,14 @@ impl Library {
             .tiers
             .iter()
             .map(|t| {
-                Tier::parse(t).ok_or_else(|| {
-                    Error::invalid("tier", format!("'{t}' is not a tier (A, B, C or D)"))
-                })
+                Tier::parse(t)
+                    .filter(|t| *t != Tier::Unscored)
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "tier",
+                            format!("'{t}' is not a tier of a shortlist (A, B, C, D or lapsed)"),
+                        )
+                    })
             })
             .collect::<Result<Vec<_>>>()?;
         let institutions: Vec<String> = request
@@ -126,7 +134,7 @@ impl Library {
                 && (tiers.is_empty()
                     || scores
                         .tier(o)
-                        .and_then(|t| Tier::ALL.get(t))
+                        .and_then(|t| Tier::STATES.get(t))
                         .is_some_and(|t| tiers.contains(t)))
                 && request
                     .min_value
@@ -147,6 +155,15 @@ impl Library {
                 }
             }
         }
+        let unscored = scores
+            .unscored(industry)
+            .filter(|o| {
+                institutions.is_empty()
+                    || scores
+                        .get(*o)
+                        .is_some_and(|r| institutions.iter().any(|i| **i == *r.institution))
+            })
+            .count();
         let mut rows = Vec::with_capacity(listed.len());
         for (i, row) in listed.into_iter().filter_map(|o| scores.get(o)).enumerate() {
             let number = ApplicationNumber::parse(&row.application_number)
@@ -189,6 +206,7 @@ impl Library {
         Ok(Shortlist {
             industry: scores.industries[industry].clone(),
             total,
+            unscored,
             rows,
             provenance: scores.meta.clone(),
         })
@@ -221,12 +239,15 @@ fn cells(row: &ShortlistRow) -> Vec<String> {
         row.title.clone(),
         row.institution.clone(),
         format!("{:.2}", row.value),
-        row.tier.as_str().to_string(),
+        row.tier.label_zh().to_string(),
         format!("{:.2}", row.confidence),
         format!("{:.2}", row.fit),
         format!("{:.2}", row.rank_score),
         row.industries.join("；"),
-        row.legal_status.clone(),
+        LegalStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == row.legal_status)
+            .map_or_else(|| row.legal_status.clone(), |s| s.label_zh().to_string()),
         row.application_date.clone(),
         row.remaining_years
             .map(|y| format!("{y:.1}"))

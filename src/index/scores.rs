@@ -10,9 +10,9 @@ use crate::error::{Error, Result};
 pub trait ScoreLookup: Send + Sync {
     /// Value 0–100.
     fn value(&self, ordinal: u64) -> Option<f64>;
-    /// Tier index (0 = A … 3 = D).
+    /// Tier index (0 = A … 3 = D, then the states without a promotion tier: lapsed, unscored).
     fn tier(&self, ordinal: u64) -> Option<usize>;
-    /// Tier names, best first.
+    /// Tier codes, best first (`A` … `D`, `lapsed`, `unscored`).
     fn tier_names(&self) -> &[&'static str];
     /// Industry names.
     fn industries(&self) -> &[String];
@@ -25,6 +25,10 @@ pub trait ScoreLookup: Send + Sync {
     /// The industries that label a patent (fit at or above the label threshold), as bits (bit
     /// `i` for industry `i`).
     fn labels(&self, ordinal: u64) -> u32;
+    /// Years of term left (in force or pending only).
+    fn remaining_years(&self, _ordinal: u64) -> Option<f64> {
+        None
+    }
     /// Distinct for every table built in this process: keys what is derived from the table
     /// (the value of each document of a segment).
     fn id(&self) -> u64;
@@ -54,7 +58,10 @@ impl ScoreFilter {
                     .iter()
                     .position(|n| n.eq_ignore_ascii_case(t.trim()))
                     .ok_or_else(|| {
-                        Error::invalid("tier", format!("'{t}' is not a tier (A, B, C or D)"))
+                        Error::invalid(
+                            "tier",
+                            format!("'{t}' is not a tier ({})", lookup.tier_names().join(", ")),
+                        )
                     })
             })
             .collect::<Result<_>>()?;

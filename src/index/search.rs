@@ -197,9 +197,12 @@ pub struct Hit {
     /// Value 0–100, when scores exist.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
-    /// Tier, when scores exist.
+    /// Tier (`A`–`D`, or `lapsed` / `unscored`), when scores exist.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
+    /// Years of term left, to a tenth (in force or pending patents only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_years: Option<f64>,
     /// Industries with a fit at or above the label threshold.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub industries: Vec<String>,
@@ -246,6 +249,9 @@ pub struct SearchResults {
     /// Thesaurus aliases a concept also matched (never for quoted phrases or `expand=false`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expansions: Vec<Expansion>,
+    /// Set when a value or industry-rank sort shows unscored hits: what their order means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unscored_note: Option<String>,
 }
 
 /// How a search was relaxed.
@@ -637,6 +643,10 @@ pub(super) fn run(
             }
         }
         let ordinal = super::document::ordinal(fields, &doc).unwrap_or(u64::MAX);
+        let remaining_years = lookup
+            .as_ref()
+            .and_then(|l| l.remaining_years(ordinal))
+            .map(|y| (y * 10.0).round() / 10.0);
         let (value, tier, industries) = match &lookup {
             Some(l) => (
                 l.value(ordinal),
@@ -673,11 +683,27 @@ pub(super) fn run(
             application_date: shown.application_date,
             value,
             tier,
+            remaining_years,
             industries,
             snippets,
         });
     }
     let facets = counts.map(|c| facet_counts(c, lookup.as_ref()));
+    let unscored = hits
+        .iter()
+        .filter(|h| h.tier.as_deref() == Some("unscored"))
+        .count();
+    let unscored_note = (unscored > 0
+        && matches!(
+            request.sort,
+            SortOrder::Value | SortOrder::IndustryRank | SortOrder::Blended
+        ))
+    .then(|| {
+        format!(
+            "{unscored} of these {} hits are unscored (未评分 · 数据不足: too few observed signals for a value); value sorts list them after every scored patent, so their order here says nothing about value",
+            hits.len()
+        )
+    });
     Ok(SearchResults {
         total,
         hits,
@@ -685,6 +711,7 @@ pub(super) fn run(
         concepts: Vec::new(),
         relaxed: None,
         expansions: Vec::new(),
+        unscored_note,
     })
 }
 

@@ -98,6 +98,22 @@ impl LegalStatus {
             LegalStatus::Invalidated => "invalidated",
         }
     }
+
+    /// Returns the Chinese name (审中, 有效, 失效, 期限届满, 无效).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            LegalStatus::Pending => "审中",
+            LegalStatus::InForce => "有效",
+            LegalStatus::Lapsed => "失效",
+            LegalStatus::Expired => "期限届满",
+            LegalStatus::Invalidated => "无效",
+        }
+    }
+
+    /// Whether the patent is still alive (pending or in force), so it may be promoted.
+    pub fn is_alive(self) -> bool {
+        matches!(self, LegalStatus::Pending | LegalStatus::InForce)
+    }
 }
 
 /// The kinds of legal and market events a patent can carry.

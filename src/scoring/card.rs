@@ -60,14 +60,17 @@ pub struct ScoreCard {
     pub title: String,
     /// Owning institution.
     pub institution: String,
-    /// Value 0–100 (the sum of the dimension points).
-    pub value: f64,
-    /// Percentile of the value in the library.
-    pub value_percentile: f64,
-    /// Tier and its role.
+    /// Value 0–100 (the sum of the dimension points); `None` when unscored.
+    pub value: Option<f64>,
+    /// Percentile of the value among the library's scored patents; `None` when unscored.
+    pub value_percentile: Option<f64>,
+    /// Tier (`A`–`D`), or `lapsed` / `unscored`.
     pub tier: Tier,
-    /// 重点推广 / 推广 / 储备 / 评估是否维持.
+    /// 重点推广 / 推广 / 储备 / 评估是否维持 / 已失效 · 不推广 / 未评分 · 数据不足.
     pub tier_role: &'static str,
+    /// Why the patent has no value, when it is unscored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unscored: Option<Unscored>,
     /// Confidence 0–1.
     pub confidence: f64,
     /// 高 / 中 / 低.
@@ -92,6 +95,36 @@ pub struct ScoreCard {
     pub data_gaps: Vec<String>,
     /// Model, taxonomy and as-of date of the scores.
     pub provenance: TableMeta,
+}
+
+/// Why a patent is unscored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unscored {
+    /// The reason, in Chinese.
+    pub reason: String,
+    /// The inputs that would give it a value (record-contract field names).
+    pub missing_inputs: Vec<&'static str>,
+}
+
+/// The reason and missing inputs of an unscored row.
+fn unscored(row: &ScoreRow) -> Unscored {
+    let mut missing = Vec::new();
+    if row.gaps & gaps::CITATIONS != 0 {
+        missing.push("forward_citations");
+    }
+    if row.gaps & gaps::CLAIMS != 0 {
+        missing.push("claims");
+    }
+    if row.gaps & gaps::LEGAL_STATUS != 0 {
+        missing.push("legal_status");
+    }
+    if row.gaps & gaps::FAMILY != 0 {
+        missing.push("family_countries");
+    }
+    Unscored {
+        reason: "未评分 · 数据不足：被引、权利要求、法律状态与同族信息均未提供，无法可靠计算价值；补充其中任一项后重新提交即可评分（产业匹配仍按文本计算）".into(),
+        missing_inputs: missing,
+    }
 }
 
 fn pct(p: f64) -> u32 {
@@ -207,7 +240,8 @@ pub fn card(
             text,
         ));
     }
-    if let Some(v) = row.claim1_features {
+    // No technical feature found in claim 1 means it was not parsed, not a broad claim.
+    if let Some(v) = row.claim1_features.filter(|v| v.raw > 0.0) {
         let breadth = 1.0 - v.percentile;
         reasons.push((
             share(1) * scope.claim1_features / scope_total * (breadth - 0.5),
@@ -337,10 +371,11 @@ pub fn card(
         application_number: patent.application_number.to_string(),
         title: patent.title.clone(),
         institution: row.institution.to_string(),
-        value: row.value,
-        value_percentile: row.value_percentile,
+        value: (row.tier != Tier::Unscored).then_some(row.value),
+        value_percentile: (row.tier != Tier::Unscored).then_some(row.value_percentile),
         tier: row.tier,
         tier_role: row.tier.role_zh(),
+        unscored: (row.tier == Tier::Unscored).then(|| unscored(row)),
         confidence: row.confidence,
         confidence_level: if row.confidence >= model.confidence.high {
             "高"
@@ -410,7 +445,13 @@ fn policy_lines(
                         foreign
                             .iter()
                             .map(|s| s.as_str())
-                            .chain(patent.family_countries.iter().map(String::as_str))
+                            .chain(
+                                patent
+                                    .family_countries
+                                    .iter()
+                                    .map(String::as_str)
+                                    .filter(|c| *c != "CN"),
+                            )
                             .collect::<Vec<_>>()
                             .join("、")
                     )

@@ -2,7 +2,7 @@
 //! ranks), laid out densely so filters, facets and sorting never touch a full score row.
 
 use super::table::tier_code;
-use super::value::ScoreRow;
+use super::value::{ScoreRow, Tier};
 
 /// No tier (the ordinal has no row).
 const NO_TIER: u8 = u8::MAX;
@@ -35,7 +35,11 @@ impl Columns {
             if o >= len {
                 continue;
             }
-            columns.value[o] = row.value;
+            // An unscored patent has no value: it sorts after every valued one and no minimum
+            // value admits it.
+            if row.tier != Tier::Unscored {
+                columns.value[o] = row.value;
+            }
             columns.tier[o] = tier_code(row.tier);
             columns.available[o] = row.available;
             columns.labels[o] = row
@@ -58,7 +62,7 @@ impl Columns {
         (!v.is_nan()).then_some(v)
     }
 
-    /// Tier index (0 = A … 3 = D).
+    /// Tier index in [`Tier::STATES`] (0 = A … 3 = D, 4 lapsed, 5 unscored).
     pub(super) fn tier(&self, ordinal: u64) -> Option<usize> {
         let t = *self.tier.get(usize::try_from(ordinal).ok()?)?;
         (t != NO_TIER).then_some(usize::from(t))

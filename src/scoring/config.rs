@@ -247,6 +247,16 @@ pub struct Tiers {
     pub a_min_confidence: f64,
 }
 
+/// When a patent is unscored (未评分 · 数据不足) instead of valued.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnscoredRule {
+    /// A patent gets a value only when the dimensions observed for it carry at least this
+    /// share of the total weight. Market evidence does not count toward it: no event recorded
+    /// is not evidence that there was none.
+    pub min_observed_weight: f64,
+}
+
 /// Confidence levels.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -301,6 +311,8 @@ pub struct ModelConfig {
     pub tiers: Tiers,
     /// Confidence levels.
     pub confidence: ConfidenceLevels,
+    /// When a patent has too few observed signals to get a value.
+    pub unscored: UnscoredRule,
     /// Industry ranking.
     pub industry_rank: IndustryRanking,
     /// Policy checklist.
@@ -345,6 +357,9 @@ impl ModelConfig {
             {
                 return bad(&format!("market_events: unknown event kind '{kind}'"));
             }
+        }
+        if !(0.0..=1.0).contains(&model.unscored.min_observed_weight) {
+            return bad("unscored.min_observed_weight must be between 0 and 1");
         }
         if model.cohort_min_size == 0 {
             return bad("cohort_min_size must be at least 1");

@@ -359,4 +359,84 @@ mod tests {
         let a_share = table.rows().iter().filter(|r| r.tier == Tier::A).count() as f64 / 200.0;
         assert!(a_share <= 0.11, "{a_share}");
     }
+
+    #[test]
+    fn thin_records_are_unscored_and_lapsed_ones_are_not_promoted() {
+        use crate::index::ScoreLookup;
+        use crate::model::LegalStatus;
+        let scorer = Scorer::embedded().unwrap();
+        let mut patents: Vec<Patent> = Generator::new(GeneratorConfig {
+            seed: 5,
+            count: 120,
+            with_claims: true,
+            institution: None,
+            first_serial: 0,
+        })
+        .collect();
+        // A record as the CCF batch has it: title, abstract and applicant only.
+        let full = patents[0].clone();
+        // A number no generated patent cites (citations found in the library are observed).
+        let body = "202599999999";
+        let number = crate::model::ApplicationNumber::parse(&format!(
+            "CN{body}.{}",
+            crate::model::check_digit(body)
+        ))
+        .unwrap();
+        let mut thin = Patent::new(number, &full.title);
+        thin.abstract_text = full.abstract_text.clone();
+        thin.applicants = full.applicants.clone();
+        patents[0] = thin.clone();
+        let lapsed = patents
+            .iter()
+            .position(|p| p.legal_status == Some(LegalStatus::Lapsed))
+            .unwrap();
+        let ordinals: Vec<u64> = (1..=patents.len() as u64).collect();
+        let features = scorer.features(&patents, &ordinals);
+        let table = scorer.score(&features, as_of(), 1, 1, true);
+
+        let row = table.get(1).unwrap();
+        assert_eq!(row.tier, Tier::Unscored);
+        assert_eq!(table.value(1), None, "no value to sort or filter by");
+        assert!(row.ranks.iter().all(|r| r.is_nan()), "no industry rank");
+        assert!(
+            table
+                .industries
+                .iter()
+                .enumerate()
+                .all(|(i, _)| !table.ranked(i).contains(&1)),
+            "never in a shortlist's ranking"
+        );
+        let card = scorer.card(&thin, row, &table.meta);
+        assert_eq!((card.value, card.value_percentile), (None, None));
+        let why = card.unscored.unwrap();
+        assert!(why.reason.contains("未评分"), "{}", why.reason);
+        assert!(
+            why.missing_inputs.contains(&"claims"),
+            "{:?}",
+            why.missing_inputs
+        );
+        // Its industry fit still comes from its text.
+        assert_eq!(row.fits, features[0].fits);
+        // Tier names: the lookup's index of the row's tier names it.
+        let t = table.tier(1).unwrap();
+        assert_eq!(table.tier_names()[t], "unscored");
+
+        let dead = table.get(ordinals[lapsed]).unwrap();
+        assert_eq!(dead.tier, Tier::Lapsed);
+        assert!(
+            table.value(ordinals[lapsed]).is_some(),
+            "a lapsed patent keeps its value"
+        );
+        // Every other patent has a value and a tier that follows it.
+        let promoted = table
+            .rows()
+            .iter()
+            .filter(|r| r.tier.is_promotion())
+            .count();
+        let lapsed_count = patents
+            .iter()
+            .filter(|p| p.legal_status.is_some_and(|s| !s.is_alive()))
+            .count();
+        assert_eq!(promoted, patents.len() - 1 - lapsed_count);
+    }
 }

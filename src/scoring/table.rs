@@ -61,7 +61,8 @@ impl PartialEq for ScoreTable {
 
 const NO_ROW: u32 = u32::MAX;
 
-const TIER_NAMES: [&str; 4] = ["A", "B", "C", "D"];
+/// The codes of [`Tier::STATES`], in order (the tier index of [`crate::index::ScoreLookup`]).
+const TIER_NAMES: [&str; 6] = ["A", "B", "C", "D", "lapsed", "unscored"];
 
 impl crate::index::ScoreLookup for ScoreTable {
     fn id(&self) -> u64 {
@@ -78,6 +79,10 @@ impl crate::index::ScoreLookup for ScoreTable {
 
     fn labels(&self, ordinal: u64) -> u32 {
         self.columns.labels(ordinal)
+    }
+
+    fn remaining_years(&self, ordinal: u64) -> Option<f64> {
+        self.get(ordinal).and_then(|r| r.remaining_years)
     }
 
     fn tier_names(&self) -> &[&'static str] {
@@ -166,9 +171,11 @@ impl ScoreTable {
                 self.get(u64::from(o))
                     .map(|r| r.application_number.as_str())
             };
+            // Unscored patents have no rank: they are counted apart, never ranked.
             let mut ordinals: Vec<(f64, u32)> = self
                 .labelled(industry)
                 .map(|o| (rank(o as u32), o as u32))
+                .filter(|(r, _)| !r.is_nan())
                 .collect();
             ordinals.sort_unstable_by(|a, b| {
                 b.0.total_cmp(&a.0)
@@ -176,6 +183,12 @@ impl ScoreTable {
             });
             ordinals.into_iter().map(|(_, o)| o).collect()
         })
+    }
+
+    /// The unscored patents an industry labels (they have no rank).
+    pub fn unscored(&self, industry: usize) -> impl Iterator<Item = u64> + '_ {
+        self.labelled(industry)
+            .filter(|o| self.columns.tier(*o) == Some(usize::from(tier_code(Tier::Unscored))))
     }
 
     /// Whether the patent is in force or pending (`false` when it has no row).
@@ -217,7 +230,7 @@ impl ScoreTable {
 }
 
 pub(super) fn tier_code(t: Tier) -> u8 {
-    Tier::ALL.iter().position(|x| *x == t).unwrap_or(3) as u8
+    Tier::STATES.iter().position(|x| *x == t).unwrap_or(3) as u8
 }
 
 fn check_code(c: Check) -> u8 {
@@ -484,7 +497,7 @@ fn from_columns(table: &ColumnTable) -> Result<ScoreTable> {
                 back(dims[3].0[r]),
             ],
             value_percentile: value_percentile[r],
-            tier: Tier::ALL
+            tier: Tier::STATES
                 .get(usize::from(tier[r]))
                 .copied()
                 .unwrap_or(Tier::D),

@@ -18,7 +18,8 @@ use super::features::PatentFeatures;
 use super::percentile::{Cohorts, assign, label, mid_rank};
 use crate::model::{EventKind, LegalStatus, PatentType};
 
-/// Value tiers (分层).
+/// Value tiers (分层), and the two states of a patent that has none: unscored (too few
+/// observed signals for a value) and lapsed (no longer in force, so not promoted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Tier {
     /// ≥ P90: 重点推广.
@@ -29,19 +30,37 @@ pub enum Tier {
     C,
     /// < P50: 评估是否维持.
     D,
+    /// Lapsed, expired or invalidated: valued, but given no promotion tier (失效).
+    #[serde(rename = "lapsed")]
+    Lapsed,
+    /// Too few observed signals for a value (未评分 · 数据不足): no value, no tier.
+    #[serde(rename = "unscored")]
+    Unscored,
 }
 
 impl Tier {
-    /// All tiers, best first.
+    /// The promotion tiers, best first.
     pub const ALL: [Tier; 4] = [Tier::A, Tier::B, Tier::C, Tier::D];
 
-    /// The letter.
+    /// Every state a patent's tier can be in: the promotion tiers, then lapsed and unscored.
+    pub const STATES: [Tier; 6] = [
+        Tier::A,
+        Tier::B,
+        Tier::C,
+        Tier::D,
+        Tier::Lapsed,
+        Tier::Unscored,
+    ];
+
+    /// The stable code: the letter, `lapsed` or `unscored`.
     pub fn as_str(self) -> &'static str {
         match self {
             Tier::A => "A",
             Tier::B => "B",
             Tier::C => "C",
             Tier::D => "D",
+            Tier::Lapsed => "lapsed",
+            Tier::Unscored => "unscored",
         }
     }
 
@@ -52,14 +71,35 @@ impl Tier {
             Tier::B => "推广",
             Tier::C => "储备",
             Tier::D => "评估是否维持",
+            Tier::Lapsed => "已失效 · 不推广",
+            Tier::Unscored => "未评分 · 数据不足",
         }
     }
 
-    /// Parses a letter.
+    /// The Chinese label shown to users: `A 重点推广` …, `失效`, `未评分`.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Tier::A => "A 重点推广",
+            Tier::B => "B 推广",
+            Tier::C => "C 储备",
+            Tier::D => "D 评估是否维持",
+            Tier::Lapsed => "失效",
+            Tier::Unscored => "未评分",
+        }
+    }
+
+    /// Whether this is a promotion tier (A–D), not lapsed or unscored.
+    pub fn is_promotion(self) -> bool {
+        Tier::ALL.contains(&self)
+    }
+
+    /// Parses a code (`A`, `lapsed`, `unscored`, any case) or a Chinese label (`失效`,
+    /// `未评分`).
     pub fn parse(s: &str) -> Option<Tier> {
-        Tier::ALL
+        let s = s.trim();
+        Tier::STATES
             .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
+            .find(|t| t.as_str().eq_ignore_ascii_case(s) || t.label_zh() == s || t.role_zh() == s)
     }
 }
 
@@ -529,6 +569,14 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
                 .map(|k| 1.0 - model.market_events.get(k.as_str()).copied().unwrap_or(0.0))
                 .product::<f64>();
         let dims = [d1, d2, d3, Some(market)];
+        // Enough observed to value it? Market evidence does not count (see UnscoredRule).
+        let evidence_weight: f64 = dims[..3]
+            .iter()
+            .zip(weights)
+            .filter(|(v, _)| v.is_some())
+            .map(|(_, w)| w)
+            .sum();
+        let scored = evidence_weight >= model.unscored.min_observed_weight * total_weight;
         let observed_weight: f64 = dims
             .iter()
             .zip(weights)
@@ -538,7 +586,7 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
         let mut contributions = [0.0; 4];
         let mut value_hundredths = 0i64;
         for (k, dim) in dims.iter().enumerate() {
-            if let Some(v) = dim {
+            if let (true, Some(v)) = (scored, dim) {
                 let c = hundredths(100.0 * weights[k] * v / observed_weight);
                 contributions[k] = c as f64 / 100.0;
                 value_hundredths += c;
@@ -582,7 +630,7 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
             contributions,
             dimensions: dims,
             value_percentile: 0.0,
-            tier: Tier::D,
+            tier: if scored { Tier::D } else { Tier::Unscored },
             confidence,
             citations,
             claim1_chars,
@@ -610,8 +658,13 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
         shared.into_iter().enumerate().map(row_of).collect()
     };
 
-    // Library-wide: value percentile, tier, industry ranks.
-    let mut sorted: Vec<f64> = rows.iter().map(|r| r.value).collect();
+    // Library-wide: value percentile, tier, industry ranks. Percentiles are among the scored
+    // patents; an unscored one has neither percentile nor tier nor industry rank.
+    let mut sorted: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.tier != Tier::Unscored)
+        .map(|r| r.value)
+        .collect();
     if par {
         sorted.par_sort_unstable_by(f64::total_cmp);
     } else {
@@ -620,9 +673,16 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
     let tiers = &model.tiers;
     let ir = &model.industry_rank;
     let finish = |row: &mut ScoreRow| {
+        if row.tier == Tier::Unscored {
+            row.ranks = vec![f32::NAN; row.fits.len()];
+            return;
+        }
         row.value_percentile = mid_rank(&sorted, row.value);
         let p = row.value_percentile;
-        row.tier = if p >= tiers.a && row.confidence >= tiers.a_min_confidence {
+        row.tier = if !row.available {
+            // Lapsed, expired or invalidated: valued, never promoted.
+            Tier::Lapsed
+        } else if p >= tiers.a && row.confidence >= tiers.a_min_confidence {
             Tier::A
         } else if p >= tiers.b {
             Tier::B

@@ -522,11 +522,11 @@ async fn batches_are_queued_processed_and_reported() {
     let report = get(&app, &format!("/v1/batches/{id}/report"), Some(&app.thu)).await;
     assert_eq!(report.status, StatusCode::OK);
     let report = report.json();
-    let tiers: u64 = ["A", "B", "C", "D"]
+    let tiers: u64 = ["A", "B", "C", "D", "lapsed", "unscored"]
         .iter()
         .map(|t| report["tiers"][t].as_u64().unwrap())
         .sum();
-    assert_eq!(tiers, 15);
+    assert_eq!(tiers, 15, "{}", report["tiers"]);
     assert!(report["data_gaps"].is_object());
     // One id per batch: the fixture's batch (submitted through the engine, as the CLI does)
     // is this one's previous batch, under the id the CLI printed for it.

@@ -745,3 +745,51 @@ fn bad_matchmaking_inputs_give_error_kinds() {
         assert!(library.match_demand_text(&vague, 10).unwrap().is_empty());
     }
 }
+
+#[test]
+fn lapsed_patents_are_flagged_in_matches_and_promoted_in_no_tier() {
+    let (_dir, library) = library();
+    let batch = patents(61, 200, "清华大学", 0);
+    library
+        .submit(jsonl("a.jsonl", "清华大学", &batch), &Silent)
+        .unwrap();
+    let dead = batch
+        .iter()
+        .find(|p| p.legal_status == Some(patscreen::model::LegalStatus::Lapsed))
+        .unwrap();
+    let card = library.card(&dead.application_number).unwrap();
+    assert_eq!(card.tier, patscreen::scoring::Tier::Lapsed);
+    assert!(card.value.is_some(), "valued, just not promoted");
+    // A demand written from the lapsed patent's own title finds it, flagged.
+    let matches = library
+        .match_demand_text(
+            &NewDemand {
+                title: dead.title.clone(),
+                description: dead.abstract_text.clone().unwrap_or_default(),
+                ..NewDemand::default()
+            },
+            20,
+        )
+        .unwrap();
+    let found = matches
+        .iter()
+        .find(|m| m.application_number == dead.application_number.as_str())
+        .expect("the demand finds the patent it was written from");
+    assert_eq!(found.legal_status, dead.legal_status);
+    assert!(
+        found.lapsed.as_deref().is_some_and(|n| n.contains("失效")),
+        "{found:?}"
+    );
+    assert_eq!(found.reasons.tier.as_deref(), Some("lapsed"));
+    // Living patents carry their remaining term and no lapse note.
+    for m in matches
+        .iter()
+        .filter(|m| m.legal_status.is_some_and(|s| s.is_alive()))
+    {
+        assert!(m.lapsed.is_none());
+    }
+    assert!(matches.iter().any(
+        |m| m.legal_status == Some(patscreen::model::LegalStatus::InForce)
+            && m.remaining_years.is_some()
+    ));
+}

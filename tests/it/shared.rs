@@ -97,6 +97,39 @@ fn real_batches_ingest_every_row_and_dev_queries_reach_the_targets() {
     eprintln!("dev search: known-item MRR@10 {mrr:.3}, topical nDCG@10 {ndcg:.3}");
     assert!(mrr >= 0.90, "MRR@10 {mrr:.3} < 0.90");
     assert!(ndcg >= 0.80, "nDCG@10 {ndcg:.3} < 0.80");
+
+    // Title, abstract and applicant only: every CCF patent is unscored with a reason, never
+    // valued 0, and value sorts and shortlists say so instead of ranking by number.
+    let mut request = SearchRequest::new("电池", 20);
+    request.sort = patscreen::index::SortOrder::Value;
+    let by_value = library.search(&request).unwrap();
+    assert!(!by_value.hits.is_empty());
+    assert!(
+        by_value
+            .hits
+            .iter()
+            .all(|h| h.value.is_none() && h.tier.as_deref() == Some("unscored")),
+        "{:?}",
+        by_value.hits[0]
+    );
+    assert!(by_value.unscored_note.is_some());
+    let first = &by_value.hits[0].application_number;
+    let card = library
+        .card(&patscreen::model::ApplicationNumber::parse(first).unwrap())
+        .unwrap();
+    assert_eq!(card.value, None);
+    assert!(card.unscored.is_some());
+    let shortlist = library
+        .shortlist(&patscreen::engine::ShortlistRequest {
+            industry: "新能源智能汽车".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(shortlist.total, 0);
+    assert!(
+        shortlist.unscored > 0,
+        "the shortlist counts what it left out"
+    );
 }
 
 #[test]
