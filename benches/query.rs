@@ -64,6 +64,7 @@ fn prepare(dir: &std::path::Path, count: u64) -> (Library, Vec<String>) {
                 format: Format::Jsonl,
                 institution: "基准大学".into(),
                 all_or_nothing: true,
+                replace: false,
             },
             &Silent,
         )

@@ -124,6 +124,7 @@ pub fn ingest(library: &Path, file: &Path, institution: &str) -> Value {
                 format: Format::Jsonl,
                 institution: institution.into(),
                 all_or_nothing: true,
+                replace: false,
             },
             &clock,
         )

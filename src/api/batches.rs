@@ -29,6 +29,9 @@ pub struct SubmitParams {
     /// Reject the whole batch if any row is bad.
     #[serde(default)]
     pub all_or_nothing: bool,
+    /// `merge` (default): a row of a patent already in the library updates the columns the
+    /// file has and keeps the others (an empty cell clears its field); `replace`: whole records.
+    pub mode: Option<String>,
 }
 
 /// The answer to an accepted upload.
@@ -104,6 +107,16 @@ pub async fn submit(
             ApiError::bad("Content-Type", format!("'{content_type}' names no batch format: use text/csv, application/x-ndjson, the XLSX or Parquet media type, or ?format="))
         })?,
     };
+    let replace = match params.mode.as_deref() {
+        None | Some("merge") => false,
+        Some("replace") => true,
+        Some(other) => {
+            return Err(ApiError::bad(
+                "mode",
+                format!("'{other}' is not merge or replace"),
+            ));
+        }
+    };
     let source_name = match params.source_name {
         Some(name) => crate::engine::check_source_name(&name)?,
         None => format!("upload.{}", format.as_str()),
@@ -142,6 +155,7 @@ pub async fn submit(
         format,
         institution,
         all_or_nothing: params.all_or_nothing,
+        replace,
     };
     let id = tokio::task::spawn_blocking(move || library.enqueue_upload(submission))
         .await

@@ -93,6 +93,7 @@ pub async fn withdraw(
         format: Format::Jsonl,
         institution: owner,
         all_or_nothing: true,
+        replace: false,
     };
     let library = state.library.clone();
     let id = tokio::task::spawn_blocking(move || library.enqueue(submission))

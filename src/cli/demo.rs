@@ -72,6 +72,7 @@ pub fn run(dir: &Path, listen: &str, no_serve: bool, progress: &Bars) -> Result<
                 format,
                 institution: institution.to_string(),
                 all_or_nothing: false,
+                replace: false,
             },
             progress,
         );

@@ -149,6 +149,11 @@ struct IngestArgs {
     /// Reject the whole batch if any row is rejected.
     #[arg(long)]
     all_or_nothing: bool,
+    /// Replace whole records of patents already in the library. Without it a row is a
+    /// correction: it updates the columns the file has and keeps the others (an empty cell
+    /// clears its field).
+    #[arg(long)]
+    replace: bool,
     /// Output format of the report.
     #[arg(long, value_enum, default_value = "text")]
     format: OutputFormat,
@@ -367,6 +372,7 @@ fn ingest(data_dir: &Path, args: IngestArgs, progress: &progress::Bars) -> Resul
         format,
         institution: args.institution,
         all_or_nothing: args.all_or_nothing,
+        replace: args.replace,
     };
     let outcome = library.submit(submission, progress);
     progress.finish();

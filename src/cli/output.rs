@@ -44,6 +44,41 @@ pub fn submit_report(outcome: &SubmitOutcome) {
     if let Some(encoding) = &report.encoding {
         println!("  encoding: {encoding}");
     }
+    if !report.changes.is_empty() {
+        println!(
+            "  {} patents changed ({}):",
+            report.changes.len(),
+            if report.replaced {
+                "whole records replaced"
+            } else {
+                "corrections merged: columns the file lacks were kept"
+            }
+        );
+        let shown = |value: Option<f64>, tier: &Option<String>| match (value, tier.as_deref()) {
+            (Some(v), Some(t)) => format!("{v:.2} {}", Tier::parse(t).map_or(t, |t| t.label_zh())),
+            _ => Tier::Unscored.label_zh().to_string(),
+        };
+        for change in report.changes.iter().take(LISTED) {
+            let cleared = if change.cleared.is_empty() {
+                String::new()
+            } else {
+                format!("; cleared {}", zh_fields_owned(&change.cleared))
+            };
+            println!(
+                "    {}: {}{cleared}; 价值 {} → {}",
+                change.application_number,
+                zh_fields_owned(&change.fields),
+                shown(change.value_before, &change.tier_before),
+                shown(change.value_after, &change.tier_after)
+            );
+        }
+        if report.changes.len() > LISTED {
+            println!(
+                "    … and {} more (use --format json for all)",
+                report.changes.len() - LISTED
+            );
+        }
+    }
     if !report.errors.is_empty() {
         println!("  rejected rows:");
         for issue in report.errors.iter().take(LISTED) {
@@ -390,6 +425,10 @@ pub fn shortlist(list: &Shortlist) {
             println!("      {reason}");
         }
     }
+}
+
+fn zh_fields_owned(fields: &[String]) -> String {
+    zh_fields(&fields.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// Record-contract field names in Chinese, joined for a sentence.

@@ -97,6 +97,8 @@ pub struct Upload {
     pub institution: String,
     /// Reject the whole batch if any row is rejected.
     pub all_or_nothing: bool,
+    /// Replace whole records instead of merging corrections.
+    pub replace: bool,
 }
 
 /// Checks the file name a submitter gives a batch: it is shown in reports and listings, so it
@@ -229,6 +231,7 @@ impl Library {
             format: submission.format,
             institution: submission.institution,
             all_or_nothing: submission.all_or_nothing,
+            replace: submission.replace,
         })
     }
 
@@ -269,6 +272,7 @@ impl Library {
             upload.format.as_str(),
             &name,
             upload.all_or_nothing,
+            upload.replace,
         )
     }
 
@@ -295,6 +299,7 @@ impl Library {
                     format,
                     institution: record.institution.clone(),
                     all_or_nothing: record.all_or_nothing,
+                    replace: record.replace,
                 },
                 Some(record.id),
                 progress,

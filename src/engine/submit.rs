@@ -7,10 +7,15 @@ use serde::Serialize;
 use super::Library;
 use crate::error::{Error, Result};
 use crate::index::{CommitState, PatentWriter};
-use crate::ingest::{self, BatchReport, Format, RowIssue};
+use std::collections::{HashMap, HashSet};
+
+use crate::ingest::{self, BatchReport, FieldSet, Format, PatentChange, RowIssue};
 use crate::model::Patent;
 use crate::progress::{Progress, Stage};
 use crate::schema;
+use crate::schema::RecordField;
+use crate::scoring::{ScoreRow, Tier};
+use crate::store::Holding;
 use crate::store::{BatchRecord, NewBatch};
 
 /// A batch file as submitted.
@@ -26,6 +31,10 @@ pub struct Submission {
     pub institution: String,
     /// Reject the whole batch if any row is rejected.
     pub all_or_nothing: bool,
+    /// Replace whole records (`--replace`, `mode=replace`). Without it a row of a patent
+    /// already in the library is a correction: it updates the fields its file carries and
+    /// keeps the others (an explicit empty cell clears a field).
+    pub replace: bool,
 }
 
 /// The result of a submission.
@@ -138,7 +147,9 @@ impl Library {
         let mut held = Vec::with_capacity(parsed.patents.len());
         let mut patents_new = 0;
         let mut ownership_errors = Vec::new();
-        for (patent, row) in parsed.patents.drain(..).zip(parsed.rows.drain(..)) {
+        let mut supplied = Vec::with_capacity(parsed.patents.len());
+        let rows_and_fields = parsed.rows.drain(..).zip(parsed.supplied.drain(..));
+        for (patent, (row, fields)) in parsed.patents.drain(..).zip(rows_and_fields) {
             let holding = holdings.get(patent.application_number.as_str());
             let problem = match holding {
                 Some(h) if h.institution != institution => Some(format!(
@@ -167,11 +178,24 @@ impl Library {
                 patents_new += 1;
             }
             held.push(holding.is_some());
+            supplied.push(fields);
             let mut patent = patent;
             patent.institution = Some(institution.clone());
             kept.push(patent);
         }
         let report = &mut parsed.report;
+        report.replaced = submission.replace;
+        report.changes =
+            self.apply_corrections(&mut kept, &supplied, &holdings, submission.replace)?;
+        if !report.changes.is_empty() {
+            // Data gaps are those of the patents as they now stand, corrections merged.
+            report.gaps.clear();
+            for patent in kept.iter().filter(|p| !p.withdrawn) {
+                for field in ingest::gaps(patent) {
+                    *report.gaps.entry(field.as_str().to_string()).or_default() += 1;
+                }
+            }
+        }
         report.errors.extend(ownership_errors);
         report.errors.sort_by_key(|e| e.row);
         report.rows_accepted = kept.len();
@@ -264,12 +288,110 @@ impl Library {
         self.write_features(batch_id, &kept, &ordinals)?;
         self.record_aliases(batch_id, &kept)?;
         let rescored = self.rescore(progress)?;
+        if !report.changes.is_empty() {
+            // How each changed patent's value and tier moved, now that it is rescored.
+            if let Some(scores) = self.scores() {
+                for change in &mut report.changes {
+                    let row = holdings
+                        .get(change.application_number.as_str())
+                        .and_then(|h| scores.get(h.ordinal));
+                    change.value_after = row.and_then(value_of);
+                    change.tier_after = row.map(|r| r.tier.as_str().to_string());
+                }
+            }
+            self.catalog()?.update_report(batch_id, report)?;
+        }
         progress.stage(Stage::Done, None);
         Ok(SubmitOutcome {
             batch: self.catalog()?.batch(batch_id)?,
             already_submitted: false,
             scoring_seconds: rescored.load_seconds + rescored.score_seconds + rescored.save_seconds,
         })
+    }
+}
+
+/// The value a score row shows (`None` when unscored).
+fn value_of(row: &ScoreRow) -> Option<f64> {
+    (row.tier != Tier::Unscored).then_some(row.value)
+}
+
+impl Library {
+    /// Turns the rows of patents the library holds into corrections (unless `replace`): each
+    /// takes the current version and updates the fields its row carried. Returns what changed
+    /// for each held patent, with its value and tier before the batch.
+    fn apply_corrections(
+        &self,
+        kept: &mut [Patent],
+        supplied: &[FieldSet],
+        holdings: &HashMap<String, Holding>,
+        replace: bool,
+    ) -> Result<Vec<PatentChange>> {
+        let wanted: Vec<&str> = kept
+            .iter()
+            .filter(|p| !p.withdrawn && holdings.contains_key(p.application_number.as_str()))
+            .map(|p| p.application_number.as_str())
+            .collect();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let versions = self.catalog()?.current_versions(wanted.iter().copied())?;
+        // Each archive file holding a current version is read once.
+        let mut files: HashMap<(&str, &str), HashSet<&str>> = HashMap::new();
+        for (number, (file, institution)) in &versions {
+            files
+                .entry((file.as_str(), institution.as_str()))
+                .or_default()
+                .insert(number.as_str());
+        }
+        let mut previous: HashMap<String, Patent> = HashMap::new();
+        for ((file, institution), numbers) in files {
+            for patent in self.archive.read(file, institution)? {
+                if numbers.contains(patent.application_number.as_str()) {
+                    previous.insert(patent.application_number.to_string(), patent);
+                }
+            }
+        }
+        let scores = self.scores();
+        let mut changes = Vec::new();
+        for (patent, fields) in kept.iter_mut().zip(supplied) {
+            let Some(old) = previous.get(patent.application_number.as_str()) else {
+                continue;
+            };
+            if !replace {
+                let institution = patent.institution.take();
+                *patent = ingest::merge(old, patent, *fields);
+                patent.institution = institution;
+            }
+            let changed: Vec<RecordField> = ingest::changed_fields(old, patent)
+                .into_iter()
+                .filter(|f| *f != RecordField::Institution)
+                .collect();
+            if changed.is_empty() {
+                continue;
+            }
+            let cleared = changed
+                .iter()
+                .filter(|f| {
+                    ingest::cell_text(old, **f, "；").is_some()
+                        && ingest::cell_text(patent, **f, "；").is_none()
+                })
+                .map(|f| f.as_str().to_string())
+                .collect();
+            let before = scores.as_ref().and_then(|s| {
+                holdings
+                    .get(patent.application_number.as_str())
+                    .and_then(|h| s.get(h.ordinal))
+            });
+            changes.push(PatentChange {
+                application_number: patent.application_number.to_string(),
+                fields: changed.iter().map(|f| f.as_str().to_string()).collect(),
+                cleared,
+                value_before: before.and_then(value_of),
+                tier_before: before.map(|r| r.tier.as_str().to_string()),
+                ..PatentChange::default()
+            });
+        }
+        Ok(changes)
     }
 }
 

@@ -9,6 +9,7 @@
 mod biff;
 mod delimited;
 mod jsonl;
+mod merge;
 mod parquet;
 mod raw;
 mod report;
@@ -24,7 +25,9 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 pub use self::parquet::{canonical_schema, write as write_parquet};
+pub use merge::{FieldSet, changed_fields, merge};
 pub use raw::{Columns, RawCell, RawRecord};
+pub use report::PatentChange;
 pub use report::{BatchReport, RowIssue};
 pub use validate::gaps;
 pub use write::{
@@ -124,6 +127,9 @@ pub struct ParsedBatch {
     pub patents: Vec<Patent>,
     /// The row each accepted patent came from (`rows[i]` for `patents[i]`).
     pub rows: Vec<usize>,
+    /// The fields each accepted row carried (`supplied[i]` for `patents[i]`): the columns of a
+    /// CSV, XLSX or Parquet file, the keys of a JSONL line. A correction merges only these.
+    pub supplied: Vec<FieldSet>,
     /// The report: counts, row errors, warnings, data gaps, columns.
     pub report: BatchReport,
 }
@@ -194,6 +200,19 @@ pub fn validate_table(
         encoding,
     } = table;
     let mut records = records;
+    let header_fields: FieldSet = columns.fields.iter().flatten().copied().collect();
+    let supplied_by_row: HashMap<usize, FieldSet> = records
+        .iter()
+        .map(|r| {
+            let fields = match format {
+                // A JSON line carries its own keys (`null` among them: that clears a field).
+                Format::Jsonl => r.cells.iter().map(|c| c.field).collect(),
+                // A table carries its columns; an empty cell clears its field.
+                _ => header_fields,
+            };
+            (r.row, fields)
+        })
+        .collect();
     // Control characters are removed from every value first, each removal a warning of its
     // row: text is shown in terminals, browsers and spreadsheets, where an escape sequence
     // or a NUL would act instead of being read, and a stray one is no reason to lose a patent.
@@ -243,6 +262,7 @@ pub fn validate_table(
     }
     let mut patents = Vec::with_capacity(outcomes.len());
     let mut accepted_rows = Vec::with_capacity(outcomes.len());
+    let mut supplied = Vec::with_capacity(outcomes.len());
     for (row, outcome) in outcomes {
         report.errors.extend(outcome.errors);
         let Some(patent) = outcome.patent else {
@@ -277,6 +297,7 @@ pub fn validate_table(
         }
         patents.push(patent);
         accepted_rows.push(row);
+        supplied.push(supplied_by_row.get(&row).copied().unwrap_or(FieldSet::ALL));
     }
     report.errors.sort_by_key(|e| e.row);
     report.warnings.sort_by_key(|e| e.row);
@@ -285,6 +306,7 @@ pub fn validate_table(
     ParsedBatch {
         patents,
         rows: accepted_rows,
+        supplied,
         report,
     }
 }

@@ -37,7 +37,7 @@ impl fmt::Display for RowIssue {
 }
 
 /// The report of one batch read.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchReport {
     /// The file name as submitted.
     pub source_name: String,
@@ -64,6 +64,34 @@ pub struct BatchReport {
     pub columns: Vec<(String, String)>,
     /// Column headers that match no field of the contract (ignored).
     pub unknown_columns: Vec<String>,
+    /// Whether the batch replaced whole records (`--replace`) instead of merging corrections.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replaced: bool,
+    /// Patents already in the library that this batch changed: which fields, and how their
+    /// value and tier moved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<PatentChange>,
+}
+
+/// How a batch changed a patent already in the library.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PatentChange {
+    /// Application number.
+    pub application_number: String,
+    /// The fields whose values changed (contract names).
+    pub fields: Vec<String>,
+    /// Fields the previous version had that this one lacks: cleared by an empty cell, or
+    /// dropped by a replacing batch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cleared: Vec<String>,
+    /// Value before the batch (`None`: unscored).
+    pub value_before: Option<f64>,
+    /// Value after it.
+    pub value_after: Option<f64>,
+    /// Tier before (`A`–`D`, `lapsed`, `unscored`).
+    pub tier_before: Option<String>,
+    /// Tier after.
+    pub tier_after: Option<String>,
 }
 
 impl BatchReport {

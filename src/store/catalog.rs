@@ -115,6 +115,10 @@ CREATE TABLE mined_aliases (
     PRIMARY KEY (batch_id, full, short)
 );
 ",
+    // A queued upload that replaces whole records instead of merging corrections.
+    r"
+ALTER TABLE submissions ADD COLUMN replace_records INTEGER NOT NULL DEFAULT 0;
+",
 ];
 
 /// An alias the library's text defines, summed over batches.
@@ -251,6 +255,8 @@ pub struct SubmissionRecord {
     pub upload_file: String,
     /// All or nothing.
     pub all_or_nothing: bool,
+    /// Replace whole records instead of merging corrections.
+    pub replace: bool,
     /// queued, processing, accepted, rejected, failed or quarantined.
     pub status: String,
     /// Times processing started.
@@ -457,6 +463,38 @@ impl Catalog {
         Ok((batch_id, ordinals))
     }
 
+    /// For each of `numbers` in the library, the archive file holding its current version and
+    /// the institution that submitted it.
+    pub fn current_versions<'a>(
+        &self,
+        numbers: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, (String, String)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT b.archive_file, i.name FROM patents p
+             JOIN batches b ON b.id = p.batch_id JOIN institutions i ON i.id = b.institution_id
+             WHERE p.application_number = ?1 AND p.withdrawn = 0",
+        )?;
+        let mut out = HashMap::new();
+        for number in numbers {
+            if let Some(found) = statement
+                .query_row([number], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+            {
+                out.insert(number.to_string(), found);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Replaces the stored report of a batch (its changes, once rescored).
+    pub fn update_report(&self, batch_id: i64, report: &BatchReport) -> Result<()> {
+        self.conn.execute(
+            "UPDATE batches SET report = ?2 WHERE id = ?1",
+            params![batch_id, serde_json::to_string(report)?],
+        )?;
+        Ok(())
+    }
+
     /// Returns the largest ordinal in use (0 for an empty library): the next new patent
     /// gets the one after it.
     pub fn max_ordinal(&self) -> Result<u64> {
@@ -631,12 +669,13 @@ impl Catalog {
         format: &str,
         upload_file: &str,
         all_or_nothing: bool,
+        replace: bool,
     ) -> Result<i64> {
         let id = next_id(&self.conn)?;
         self.conn.execute(
-            "INSERT INTO submissions(id, institution, source_name, format, upload_file, all_or_nothing, status, submitted_at)
-             VALUES (?7, ?1, ?2, ?3, ?4, ?5, 'queued', ?6)",
-            params![institution, source_name, format, upload_file, all_or_nothing, now(), id],
+            "INSERT INTO submissions(id, institution, source_name, format, upload_file, all_or_nothing, status, submitted_at, replace_records)
+             VALUES (?7, ?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?8)",
+            params![institution, source_name, format, upload_file, all_or_nothing, now(), id, replace],
         )?;
         Ok(id)
     }
@@ -787,7 +826,7 @@ impl Catalog {
         values: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<SubmissionRecord>> {
         let sql = format!(
-            "SELECT id, institution, source_name, format, upload_file, all_or_nothing, status, batch_id, error, submitted_at, finished_at, attempts
+            "SELECT id, institution, source_name, format, upload_file, all_or_nothing, status, batch_id, error, submitted_at, finished_at, attempts, replace_records
              FROM submissions WHERE {condition} ORDER BY id"
         );
         let mut statement = self.conn.prepare(&sql)?;
@@ -805,6 +844,7 @@ impl Catalog {
                 submitted_at: r.get(9)?,
                 finished_at: r.get(10)?,
                 attempts: r.get(11)?,
+                replace: r.get::<_, i64>(12)? != 0,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -988,7 +1028,7 @@ mod tests {
         // upload (numbered after every batch) gives its batch its own id.
         assert_eq!(catalog.submission(id1).unwrap().batch_id, Some(id1));
         let queued = catalog
-            .insert_submission("清华大学", "b.csv", "csv", "u.csv", false)
+            .insert_submission("清华大学", "b.csv", "csv", "u.csv", false, false)
             .unwrap();
         assert!(queued > id2);
         let upload = NewBatch {

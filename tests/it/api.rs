@@ -839,6 +839,12 @@ async fn malformed_requests_get_4xx_problems_never_5xx() {
         ),
         (
             "POST",
+            "/v1/batches?mode=overwrite".into(),
+            Some("text/csv"),
+            b"a".to_vec(),
+        ),
+        (
+            "POST",
             "/v1/batches?format=docx".into(),
             Some("text/csv"),
             b"a".to_vec(),
@@ -982,6 +988,7 @@ async fn shutdown_finishes_the_batch_in_progress_and_interrupted_batches_are_req
         format: patscreen::ingest::Format::Jsonl,
         institution: "清华大学".into(),
         all_or_nothing: false,
+        replace: false,
     });
     let second = second.unwrap();
     assert_eq!(app.library.requeue_interrupted().unwrap(), 0);

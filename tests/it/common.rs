@@ -49,6 +49,7 @@ pub fn jsonl(name: &str, institution: &str, patents: &[Patent]) -> Submission {
         format: Format::Jsonl,
         institution: institution.to_string(),
         all_or_nothing: false,
+        replace: false,
     }
 }
 

@@ -86,6 +86,7 @@ fn samples_in_every_format_read_back_as_generated_and_ingest_whole() {
                     format,
                     institution: institution.into(),
                     all_or_nothing: false,
+                    replace: false,
                 },
                 &Silent,
             )
@@ -122,6 +123,7 @@ fn every_refused_kind_of_bad_input_is_an_input_error_naming_the_fault_and_change
                     format,
                     institution: sample.institution.clone(),
                     all_or_nothing: false,
+                    replace: false,
                 },
                 &Silent,
             )
@@ -158,6 +160,7 @@ fn gb18030_csv_with_chinese_headers_ingests() {
                 format: Format::Csv,
                 institution: "北京大学".into(),
                 all_or_nothing: false,
+                replace: false,
             },
             &Silent,
         )
@@ -280,6 +283,7 @@ fn resubmitting_the_same_file_is_idempotent_and_all_or_nothing_holds() {
         format: Format::Jsonl,
         institution: "清华大学".into(),
         all_or_nothing: true,
+        replace: false,
     };
     let message = library.submit(strict, &Silent).unwrap_err().to_string();
     assert!(
@@ -294,6 +298,7 @@ fn resubmitting_the_same_file_is_idempotent_and_all_or_nothing_holds() {
         format: Format::Jsonl,
         institution: "清华大学".into(),
         all_or_nothing: false,
+        replace: false,
     };
     let outcome = library.submit(lenient, &Silent).unwrap();
     assert_eq!(
@@ -436,4 +441,85 @@ fn a_patent_is_found_by_any_of_its_numbers() {
     );
     let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
     assert_eq!(json["patent"]["application_number"], number.as_str());
+}
+
+#[test]
+fn a_correction_sheet_merges_and_replace_replaces_whole_records() {
+    let (_dir, library) = library();
+    let first = patents(12, 60, "清华大学", 0);
+    library
+        .submit(jsonl("full.jsonl", "清华大学", &first), &Silent)
+        .unwrap();
+    let target = first
+        .iter()
+        .find(|p| p.claims.is_some() && p.forward_citations.is_some() && !p.ipc.is_empty())
+        .unwrap();
+    let number = &target.application_number;
+    let card_before = library.card(number).unwrap();
+    // A correction sheet: a new title, and an explicitly empty 被引证次数 cell.
+    let csv = format!("申请号,标题,被引证次数\n{number},一种改进的校正方法,\n");
+    let submit = |name: &str, replace: bool| {
+        library
+            .submit(
+                Submission {
+                    source_name: name.into(),
+                    bytes: csv.clone().into_bytes(),
+                    format: Format::Csv,
+                    institution: "清华大学".into(),
+                    all_or_nothing: true,
+                    replace,
+                },
+                &Silent,
+            )
+            .unwrap()
+    };
+    let merged = submit("fix.csv", false);
+    let patent = library.patent(number).unwrap();
+    assert_eq!(patent.title, "一种改进的校正方法");
+    assert_eq!(patent.forward_citations, None, "an empty cell clears");
+    assert_eq!(
+        patent.claims, target.claims,
+        "columns the sheet lacks are kept"
+    );
+    assert_eq!(patent.ipc, target.ipc);
+    assert_eq!(patent.events, target.events);
+    let report = &merged.batch.report;
+    assert!(!report.replaced);
+    let change = &report.changes[0];
+    assert_eq!(change.application_number, number.as_str());
+    assert_eq!(change.fields, ["title", "forward_citations"]);
+    assert_eq!(change.cleared, ["forward_citations"]);
+    assert_eq!(change.value_before, card_before.value);
+    assert_eq!(change.value_after, library.card(number).unwrap().value);
+    // The change is in the stored report too.
+    let stored = library
+        .batches()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.id == merged.batch.id)
+        .unwrap();
+    assert_eq!(stored.report.changes, report.changes);
+    // The same sheet with --replace replaces the whole record, and says what it dropped.
+    let csv2 = csv.replace("一种改进的校正方法", "一种再次改进的校正方法");
+    let replaced = library
+        .submit(
+            Submission {
+                source_name: "replace.csv".into(),
+                bytes: csv2.into_bytes(),
+                format: Format::Csv,
+                institution: "清华大学".into(),
+                all_or_nothing: true,
+                replace: true,
+            },
+            &Silent,
+        )
+        .unwrap();
+    let patent = library.patent(number).unwrap();
+    assert_eq!(patent.claims, None);
+    assert!(patent.ipc.is_empty());
+    let change = &replaced.batch.report.changes[0];
+    assert!(replaced.batch.report.replaced);
+    assert!(change.cleared.contains(&"claims".to_string()), "{change:?}");
+    assert_ne!(change.value_before, change.value_after, "{change:?}");
+    assert_eq!(change.value_after, library.card(number).unwrap().value);
 }

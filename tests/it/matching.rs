@@ -31,6 +31,7 @@ fn submit_offers(library: &Library, shared: &Path) {
                 format: Format::Jsonl,
                 institution: "51jishu".into(),
                 all_or_nothing: false,
+                replace: false,
             },
             &Silent,
         )

@@ -421,6 +421,7 @@ fn an_upload_that_took_the_process_down_twice_is_quarantined_not_requeued() {
         format: Format::Jsonl,
         institution: "清华大学".into(),
         all_or_nothing: false,
+        replace: false,
     };
     let killer = library.enqueue(submission("killer.jsonl", 93, 0)).unwrap();
     let survivor = library
@@ -853,6 +854,7 @@ fn pandas_parquet_reads_timestamps_as_dates_and_reports_non_finite_counts() {
                 format: Format::Parquet,
                 institution: "清华大学".into(),
                 all_or_nothing: false,
+                replace: false,
             },
             &Silent,
         )

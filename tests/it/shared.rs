@@ -27,6 +27,7 @@ fn submit_real(
                 format: Format::Jsonl,
                 institution: institution.into(),
                 all_or_nothing: true,
+                replace: false,
             },
             &Silent,
         )

@@ -1,0 +1,152 @@
+//! Corrections merge: a newer row of a patent already in the library updates the fields its
+//! file carries and keeps the ones it lacks; an explicit empty cell (or JSON `null`) clears
+//! a field. Which fields a row carries is a [`FieldSet`].
+
+use crate::model::Patent;
+use crate::schema::RecordField;
+
+use super::write::cell_text;
+
+/// A set of record fields, as bits in [`RecordField::ALL`] order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct FieldSet(u32);
+
+impl FieldSet {
+    /// Every field.
+    pub const ALL: FieldSet = FieldSet((1 << RecordField::ALL.len()) - 1);
+
+    fn bit(field: RecordField) -> u32 {
+        RecordField::ALL
+            .iter()
+            .position(|f| *f == field)
+            .map_or(0, |i| 1 << i)
+    }
+
+    /// Adds a field.
+    pub fn insert(&mut self, field: RecordField) {
+        self.0 |= Self::bit(field);
+    }
+
+    /// Whether the set holds `field`.
+    pub fn contains(self, field: RecordField) -> bool {
+        self.0 & Self::bit(field) != 0
+    }
+
+    /// The fields, in contract order.
+    pub fn fields(self) -> impl Iterator<Item = RecordField> {
+        RecordField::ALL
+            .into_iter()
+            .filter(move |f| self.contains(*f))
+    }
+}
+
+impl FromIterator<RecordField> for FieldSet {
+    fn from_iter<I: IntoIterator<Item = RecordField>>(fields: I) -> Self {
+        let mut set = FieldSet::default();
+        for field in fields {
+            set.insert(field);
+        }
+        set
+    }
+}
+
+/// Copies one field of `from` into `to`.
+fn copy_field(to: &mut Patent, from: &Patent, field: RecordField) {
+    match field {
+        // The number is the key: both already have it.
+        RecordField::ApplicationNumber => {}
+        RecordField::PublicationNumbers => {
+            to.publication_numbers = from.publication_numbers.clone()
+        }
+        RecordField::PatentType => to.patent_type = from.patent_type,
+        RecordField::Institution => to.institution = from.institution.clone(),
+        RecordField::Title => to.title = from.title.clone(),
+        RecordField::Abstract => to.abstract_text = from.abstract_text.clone(),
+        RecordField::Claims => to.claims = from.claims.clone(),
+        RecordField::Description => to.description = from.description.clone(),
+        RecordField::Ipc => to.ipc = from.ipc.clone(),
+        RecordField::Applicants => to.applicants = from.applicants.clone(),
+        RecordField::CurrentAssignees => to.current_assignees = from.current_assignees.clone(),
+        RecordField::Inventors => to.inventors = from.inventors.clone(),
+        RecordField::ApplicationDate => to.application_date = from.application_date,
+        RecordField::PublicationDate => to.publication_date = from.publication_date,
+        RecordField::GrantDate => to.grant_date = from.grant_date,
+        RecordField::LegalStatus => to.legal_status = from.legal_status,
+        RecordField::Events => to.events = from.events.clone(),
+        RecordField::CitedPatents => to.cited_patents = from.cited_patents.clone(),
+        RecordField::ForwardCitations => to.forward_citations = from.forward_citations,
+        RecordField::FamilyMembers => to.family_members = from.family_members.clone(),
+        RecordField::FamilyCountries => to.family_countries = from.family_countries.clone(),
+        RecordField::Maturity => to.maturity = from.maturity.clone(),
+        RecordField::ProblemSolved => to.problem_solved = from.problem_solved.clone(),
+        RecordField::Advantages => to.advantages = from.advantages.clone(),
+        RecordField::LicenceTerms => to.licence_terms = from.licence_terms.clone(),
+        RecordField::Withdrawn => to.withdrawn = from.withdrawn,
+    }
+}
+
+/// The fields whose values differ between two versions of a patent.
+pub fn changed_fields(old: &Patent, new: &Patent) -> Vec<RecordField> {
+    RecordField::ALL
+        .into_iter()
+        .filter(|f| cell_text(old, *f, "\u{1f}") != cell_text(new, *f, "\u{1f}"))
+        .collect()
+}
+
+/// `old` updated with the fields of `new` that its row carried (`supplied`); the other fields
+/// keep their values. A supplied field that is empty in `new` is cleared.
+pub fn merge(old: &Patent, new: &Patent, supplied: FieldSet) -> Patent {
+    let mut merged = old.clone();
+    for field in supplied.fields() {
+        copy_field(&mut merged, new, field);
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{Generator, GeneratorConfig};
+
+    fn sample() -> Patent {
+        Generator::new(GeneratorConfig {
+            seed: 9,
+            count: 1,
+            with_claims: true,
+            institution: None,
+            first_serial: 0,
+        })
+        .next()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_partial_row_updates_what_it_carries_and_keeps_the_rest() {
+        let old = sample();
+        let mut new = Patent::new(old.application_number.clone(), "新的标题");
+        new.forward_citations = Some(99);
+        // The row carried title, forward citations and claims (empty: cleared).
+        let supplied: FieldSet = [
+            RecordField::ApplicationNumber,
+            RecordField::Title,
+            RecordField::ForwardCitations,
+            RecordField::Claims,
+        ]
+        .into_iter()
+        .collect();
+        let merged = merge(&old, &new, supplied);
+        assert_eq!(merged.title, "新的标题");
+        assert_eq!(merged.forward_citations, Some(99));
+        assert_eq!(merged.claims, None, "an explicit empty cell clears");
+        assert_eq!(merged.abstract_text, old.abstract_text);
+        assert_eq!(merged.ipc, old.ipc);
+        assert_eq!(merged.events, old.events);
+        let changed = changed_fields(&old, &merged);
+        assert!(changed.contains(&RecordField::Title));
+        assert!(changed.contains(&RecordField::Claims));
+        assert!(!changed.contains(&RecordField::Abstract));
+        // Every field supplied is a whole replacement.
+        assert_eq!(merge(&old, &new, FieldSet::ALL), new);
+        assert_eq!(FieldSet::ALL.fields().count(), RecordField::ALL.len());
+    }
+}
