@@ -47,6 +47,15 @@ pub struct Queued {
     pub report_url: String,
 }
 
+/// Query of `GET /v1/batches/{id}/report`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportParams {
+    /// `json` (default): the summary; `csv` or `xlsx`: every patent of the batch with its
+    /// value, tier, industries and what the batch changed, as a spreadsheet.
+    pub format: Option<String>,
+}
+
 /// Query of `GET /v1/batches/{id}`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -328,17 +337,25 @@ pub async fn status(
 
 /// The screening report of an accepted batch: tiers, industries, duplicates, data gaps,
 /// expiring patents and the difference from the institution's previous batch.
-#[utoipa::path(get, path = "/v1/batches/{id}/report", tag = "batches", params(("id" = i64, Path, description = "batch id")),
+#[utoipa::path(get, path = "/v1/batches/{id}/report", tag = "batches", params(("id" = i64, Path, description = "batch id"), ReportParams),
     responses((status = 200, description = "the screening report"), (status = 400, body = super::Problem), (status = 404, body = super::Problem)))]
 pub async fn report(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<impl IntoResponse> {
+    ApiQuery(params): ApiQuery<ReportParams>,
+) -> ApiResult<axum::response::Response> {
     let caller = auth.any_key()?.clone();
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::bad("id", format!("'{id}' is not a batch id")))?;
+    let format = params.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "csv" | "xlsx") {
+        return Err(ApiError::bad(
+            "format",
+            format!("'{format}' is not json, csv or xlsx"),
+        ));
+    }
     let library = state.library.clone();
     let status = tokio::task::spawn_blocking({
         let library = library.clone();
@@ -347,6 +364,39 @@ pub async fn report(
     .await
     .map_err(ApiError::internal)??;
     visible(&caller, &status.submission.institution)?;
-    let report = super::spawn_heavy(move || library.batch_screening(id)).await??;
-    Ok(Json(report))
+    if format == "json" {
+        let report = super::spawn_heavy(move || library.batch_screening(id)).await??;
+        return Ok(Json(report).into_response());
+    }
+    let xlsx = format == "xlsx";
+    let (bytes, rows) = super::spawn_heavy(move || -> crate::Result<(Vec<u8>, usize)> {
+        let rows = library.screening_rows(id)?;
+        let bytes = if xlsx {
+            crate::engine::screening_xlsx(&rows)?
+        } else {
+            crate::engine::screening_csv(&rows)?
+        };
+        Ok((bytes, rows.len()))
+    })
+    .await??;
+    let (media_type, name) = if xlsx {
+        (super::XLSX_MEDIA_TYPE, format!("batch-{id}.xlsx"))
+    } else {
+        ("text/csv; charset=utf-8", format!("batch-{id}.csv"))
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (
+                header::HeaderName::from_static("x-row-count"),
+                rows.to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -65,10 +65,10 @@ pub async fn shortlist(
 ) -> ApiResult<Response> {
     auth.read(&state)?;
     let format = params.format.clone().unwrap_or_else(|| "json".into());
-    if !matches!(format.as_str(), "json" | "csv" | "parquet") {
+    if !matches!(format.as_str(), "json" | "csv" | "xlsx" | "parquet") {
         return Err(ApiError::bad(
             "format",
-            format!("'{format}' is not json, csv or parquet"),
+            format!("'{format}' is not json, csv, xlsx or parquet"),
         ));
     }
     let request = ShortlistRequest {
@@ -117,6 +117,21 @@ pub async fn shortlist(
                     ),
                 ],
                 body,
+            )
+                .into_response();
+            Ok(counted(response, rows, total))
+        }
+        "xlsx" => {
+            let bytes = spawn_heavy(move || list.write_xlsx()).await??;
+            let response = (
+                [
+                    (header::CONTENT_TYPE, super::XLSX_MEDIA_TYPE),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"shortlist.xlsx\"",
+                    ),
+                ],
+                held(bytes, permit),
             )
                 .into_response();
             Ok(counted(response, rows, total))

@@ -332,6 +332,10 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
 /// How long open connections may take to finish their requests once a shutdown begins.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The media type of an XLSX workbook.
+pub(crate) const XLSX_MEDIA_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// Serves `router` on `listener` until `shutdown` resolves, then lets open connections finish
 /// (for at most 30 s) and the batch worker finish the batch in progress.
 ///

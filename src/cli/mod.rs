@@ -49,6 +49,9 @@ enum Command {
     Shortlist(ShortlistArgs),
     /// List the batches and library counts.
     Batches(FormatArg),
+    /// A batch's screening report: tiers, industries, gaps; `--out` writes every patent of
+    /// it (value, tier, industries, what changed) to .csv or .xlsx.
+    Report(ReportArgs),
     /// Rebuild the index from the batch archive.
     Reindex,
     /// Write a seeded synthetic corpus.
@@ -60,6 +63,18 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The batch id (as `ingest` and `batches` print it).
+    batch: i64,
+    /// Write every patent of the batch to this file (.csv or .xlsx).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -320,6 +335,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Score(args) => score(&cli.data_dir, args, &progress),
         Command::Shortlist(args) => shortlist(&cli.data_dir, args, &progress),
         Command::Batches(args) => batches(&cli.data_dir, args, &progress),
+        Command::Report(args) => report(&cli.data_dir, args, &progress),
         Command::Reindex => reindex(&cli.data_dir, &progress),
         Command::Generate(args) => generate(args, &progress),
         Command::Demo(args) => demo::run(&args.demo_dir, &args.listen, args.no_serve, &progress),
@@ -500,7 +516,12 @@ fn shortlist(data_dir: &Path, args: ShortlistArgs, progress: &progress::Bars) ->
                 std::io::Write::flush(&mut out)?;
             }
             Some("parquet") => list.write_parquet(path)?,
-            _ => bail!("--out must end in .csv or .parquet: {}", path.display()),
+            Some("xlsx") => std::fs::write(path, list.write_xlsx()?)
+                .with_context(|| format!("writing {}", path.display()))?,
+            _ => bail!(
+                "--out must end in .csv, .xlsx or .parquet: {}",
+                path.display()
+            ),
         }
         eprintln!(
             "wrote {} of {} patents to {}",
@@ -513,6 +534,31 @@ fn shortlist(data_dir: &Path, args: ShortlistArgs, progress: &progress::Bars) ->
         OutputFormat::Json => output::json(&list)?,
         OutputFormat::Text if args.out.is_none() => output::shortlist(&list),
         OutputFormat::Text => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(data_dir: &Path, args: ReportArgs, progress: &progress::Bars) -> Result<ExitCode> {
+    let library = open(data_dir, Access::ReadOnly, progress)?;
+    let screening = library.batch_screening(args.batch)?;
+    if let Some(path) = &args.out {
+        let rows = library.screening_rows(args.batch)?;
+        let bytes = match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => patscreen::engine::screening_csv(&rows)?,
+            Some("xlsx") => patscreen::engine::screening_xlsx(&rows)?,
+            _ => bail!("--out must end in .csv or .xlsx: {}", path.display()),
+        };
+        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote {} patents to {}", rows.len(), path.display());
+    }
+    match args.format {
+        OutputFormat::Json => output::json(&screening)?,
+        OutputFormat::Text => output::screening(&screening),
     }
     Ok(ExitCode::SUCCESS)
 }

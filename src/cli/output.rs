@@ -1,7 +1,7 @@
 //! Human-readable and JSON output of the subcommands.
 
 use anyhow::Result;
-use patscreen::engine::{RescoreStats, Shortlist, SubmitOutcome};
+use patscreen::engine::{BatchScreening, RescoreStats, Shortlist, SubmitOutcome};
 use patscreen::index::{SearchRequest, SearchResults};
 use patscreen::model::Patent;
 use patscreen::scoring::{Check, ScoreCard, Tier};
@@ -394,6 +394,39 @@ pub fn rescore(s: &RescoreStats) {
         .map(|(n, c)| format!("{n} {c}"))
         .collect();
     println!("  industries (fit ≥ 0.5): {}", industries.join(", "));
+}
+
+/// Prints a batch's screening report.
+pub fn screening(s: &BatchScreening) {
+    println!(
+        "batch {} for {}: {} rows, {} accepted, {} rejected; {} new, {} updated, {} withdrawn",
+        s.id,
+        s.institution,
+        s.rows_total,
+        s.rows_accepted,
+        s.rows_rejected,
+        s.patents_new,
+        s.patents_updated,
+        s.withdrawals
+    );
+    let t = &s.tiers;
+    println!(
+        "  等级：A {} · B {} · C {} · D {} · 失效 {} · 未评分 {}",
+        t.a, t.b, t.c, t.d, t.lapsed, t.unscored
+    );
+    let industries: Vec<String> = s
+        .industries
+        .iter()
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect();
+    println!(
+        "  产业：{}；未归入产业 {}",
+        industries.join("、"),
+        s.no_industry
+    );
+    if !s.expiring.is_empty() {
+        println!("  两年内到期：{} 项", s.expiring.len());
+    }
 }
 
 /// Prints a shortlist.

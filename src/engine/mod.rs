@@ -8,6 +8,7 @@ mod os;
 mod reindex;
 mod reports;
 mod scores;
+mod screening;
 mod shortlist;
 mod submit;
 mod thesaurus;
@@ -23,6 +24,7 @@ pub use reports::{
     BatchDiff, BatchScreening, DemandHit, Expiring, IndustrySummary, InstitutionReport, TierCounts,
 };
 pub use scores::RescoreStats;
+pub use screening::{SCREENING_HEADERS, ScreeningRow, screening_csv, screening_xlsx};
 pub use shortlist::{SHORTLIST_HEADERS, Shortlist, ShortlistRequest, ShortlistRow};
 pub use submit::{Submission, SubmitOutcome};
 

@@ -232,6 +232,20 @@ pub const SHORTLIST_HEADERS: [&str; 15] = [
     "主要理由",
 ];
 
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(31)
+        .collect();
+    if cleaned.is_empty() {
+        "清单".into()
+    } else {
+        cleaned
+    }
+}
+
 fn cells(row: &ShortlistRow) -> Vec<String> {
     vec![
         row.rank.to_string(),
@@ -262,6 +276,12 @@ impl Shortlist {
     pub fn write_csv<W: Write>(&self, out: W) -> Result<W> {
         let rows: Vec<Vec<String>> = self.rows.iter().map(cells).collect();
         ingest::write_table_csv(out, &SHORTLIST_HEADERS, &rows, true)
+    }
+
+    /// Writes an XLSX workbook (one sheet named after the industry, Chinese headers).
+    pub fn write_xlsx(&self) -> Result<Vec<u8>> {
+        let rows: Vec<Vec<String>> = self.rows.iter().map(cells).collect();
+        ingest::write_table_xlsx(&sheet_name(&self.industry), &SHORTLIST_HEADERS, &rows)
     }
 
     /// Writes Parquet (typed columns) to `path`.

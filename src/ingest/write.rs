@@ -181,6 +181,44 @@ fn csv_rows<W: Write>(mut writer: csv::Writer<W>, patents: &[Patent]) -> Result<
         .map_err(|e| Error::io("csv output", std::io::Error::other(e.to_string())))
 }
 
+/// Writes a plain table as an XLSX workbook with one sheet named `sheet`: a bold, frozen
+/// header row, cells that are plain numbers as numbers, the rest as text (so nothing in it is
+/// ever run as a formula).
+pub fn write_table_xlsx(
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>> {
+    let xlsx_error =
+        |e: rust_xlsxwriter::XlsxError| Error::io("xlsx output", std::io::Error::other(e));
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name).map_err(xlsx_error)?;
+    let bold = CellFormat::new().set_bold();
+    for (col, header) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *header, &bold)
+            .map_err(xlsx_error)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+    for (i, row) in rows.iter().enumerate() {
+        let r = (i + 1) as u32;
+        for (col, cell) in row.iter().enumerate() {
+            let col = col as u16;
+            match cell.parse::<f64>() {
+                Ok(number) if number.is_finite() && !cell.starts_with('+') => {
+                    sheet.write_number(r, col, number).map_err(xlsx_error)?;
+                }
+                _ if cell.is_empty() => {}
+                _ => {
+                    sheet.write_string(r, col, cell).map_err(xlsx_error)?;
+                }
+            }
+        }
+    }
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
 /// Writes an XLSX workbook with one sheet, Chinese headers, real date and number cells.
 pub fn write_xlsx(patents: &[Patent]) -> Result<Vec<u8>> {
     let xlsx_error =

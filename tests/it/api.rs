@@ -543,6 +543,30 @@ async fn batches_are_queued_processed_and_reported() {
         report["diff"]
     );
     assert_eq!(report["diff"]["added"].as_array().unwrap().len(), 15);
+    // The report as a spreadsheet: one row per patent of the batch.
+    for format in ["xlsx", "csv"] {
+        let sheet = get(
+            &app,
+            &format!("/v1/batches/{id}/report?format={format}"),
+            Some(&app.thu),
+        )
+        .await;
+        assert_eq!(sheet.status, StatusCode::OK, "{format}");
+        assert_eq!(sheet.headers["x-row-count"], "15", "{format}");
+        if format == "xlsx" {
+            assert!(sheet.body.starts_with(b"PK"), "a ZIP container");
+        } else {
+            let text = String::from_utf8(sheet.body[3..].to_vec()).unwrap();
+            assert_eq!(text.lines().count(), 16);
+        }
+    }
+    let bad = get(
+        &app,
+        &format!("/v1/batches/{id}/report?format=pdf"),
+        Some(&app.thu),
+    )
+    .await;
+    assert_eq!(bad.json()["parameter"], "format");
     let previous_status = get(&app, &format!("/v1/batches/{previous}"), Some(&app.thu)).await;
     assert_eq!(previous_status.status, StatusCode::OK);
     assert_eq!(previous_status.json()["status"], "accepted");

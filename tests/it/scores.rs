@@ -196,6 +196,54 @@ fn shortlists_export_to_excel_csv_and_parquet_with_every_row() {
             String::from_utf8_lossy(&run.stderr)
         );
     }
+    // XLSX: a workbook that opens, a header row and one row per patent; the screening
+    // report of the batch likewise, as XLSX and CSV.
+    let xlsx = dir.path().join("ic.xlsx");
+    let report_xlsx = dir.path().join("batch.xlsx");
+    let report_csv = dir.path().join("batch.csv");
+    for args in [
+        vec![
+            "shortlist",
+            "--industry",
+            "集成电路",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+        vec!["report", "1", "--out", report_xlsx.to_str().unwrap()],
+        vec!["report", "1", "--out", report_csv.to_str().unwrap()],
+    ] {
+        let run = cli(&data, &args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let sheet_rows = |path: &std::path::Path| {
+        use calamine::Reader;
+        let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+        let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+        let header: Vec<String> = range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        (range.height(), header)
+    };
+    let (height, header) = sheet_rows(&xlsx);
+    assert_eq!(header[1], "申请号");
+    let listed = csv::Reader::from_path(&csv).unwrap().records().count();
+    assert_eq!(height, listed + 1);
+    let (height, header) = sheet_rows(&report_xlsx);
+    assert_eq!(header[..4], ["申请号", "标题", "价值分", "等级"]);
+    assert_eq!(height, 400 + 1, "every patent of the batch");
+    let text = String::from_utf8(std::fs::read(&report_csv).unwrap()[3..].to_vec()).unwrap();
+    assert_eq!(
+        csv::Reader::from_reader(text.as_bytes()).records().count(),
+        400
+    );
     // A bare file name is written to the current directory.
     let bare = std::process::Command::new(env!("CARGO_BIN_EXE_patscreen"))
         .current_dir(dir.path())
