@@ -8,7 +8,7 @@ use super::report::RowIssue;
 use super::{MAX_COLUMNS, RawTable};
 use crate::error::{Error, Result};
 use crate::model::ApplicationNumber;
-use crate::schema::RecordField;
+use crate::schema::{RecordField, contract};
 
 /// Decodes `bytes` to text, naming the encoding found. Invalid bytes reject the file.
 pub fn decode(source_name: &str, bytes: &[u8]) -> Result<(String, &'static str)> {
@@ -143,11 +143,11 @@ struct RowCounter<'a> {
 }
 
 impl<'a> RowCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    fn new(bytes: &'a [u8], first_row: usize) -> Self {
         Self {
             bytes,
             at: 0,
-            row: 1,
+            row: first_row,
         }
     }
 
@@ -169,6 +169,48 @@ impl<'a> RowCounter<'a> {
     }
 }
 
+/// Lines above the header that an export may have, at most.
+const LINES_ABOVE_HEADER: usize = 10;
+
+fn delimiter_of(line: &str) -> u8 {
+    if line.matches('\t').count() > line.matches(',').count() {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// The header line: the number of lines above it and its byte offset. It is the first of the
+/// first lines that has a cell naming the application number, or else the first line.
+fn header_line(text: &str) -> (usize, usize) {
+    let mut offset = 0;
+    for (skipped, line) in text
+        .split_inclusive('\n')
+        .take(LINES_ABOVE_HEADER + 1)
+        .enumerate()
+    {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter_of(line))
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(line.as_bytes());
+        let names_number = reader
+            .records()
+            .next()
+            .and_then(|r| r.ok())
+            .is_some_and(|cells| {
+                cells.iter().any(|cell| {
+                    contract().resolve_header(cell.trim()) == Some(RecordField::ApplicationNumber)
+                })
+            });
+        if names_number {
+            return (skipped, offset);
+        }
+        offset += line.len();
+    }
+    (0, 0)
+}
+
 fn line_of(bytes: &[u8], at: usize) -> usize {
     bytes
         .get(..at.min(bytes.len()))
@@ -183,12 +225,12 @@ fn line_of(bytes: &[u8], at: usize) -> usize {
 pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
     let (text, encoding) = decode(source_name, bytes)?;
     let text = text.trim_start_matches('\u{feff}');
+    // An export may put a title, the search query or a note above the header: the header is
+    // the first line (of the first few) naming the application number.
+    let (skipped, start) = header_line(text);
+    let text = text.get(start..).unwrap_or(text);
     let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches('\t').count() > first_line.matches(',').count() {
-        b'\t'
-    } else {
-        b','
-    };
+    let delimiter = delimiter_of(first_line);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -196,21 +238,27 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::malformed(source_name, format!("row 1: unreadable header: {e}")))?
+        .map_err(|e| {
+            Error::malformed(
+                source_name,
+                format!("row {}: unreadable header: {e}", skipped + 1),
+            )
+        })?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
     if headers.iter().all(String::is_empty) {
         return Err(Error::malformed(
             source_name,
-            "row 1: the header row is empty",
+            format!("row {}: the header row is empty", skipped + 1),
         ));
     }
     if headers.len() > MAX_COLUMNS {
         return Err(Error::malformed(
             source_name,
             format!(
-                "row 1: the header has {} columns; a batch has at most {MAX_COLUMNS}",
+                "row {}: the header has {} columns; a batch has at most {MAX_COLUMNS}",
+                skipped + 1,
                 headers.len()
             ),
         ));
@@ -224,7 +272,7 @@ pub fn read(source_name: &str, bytes: &[u8]) -> Result<RawTable> {
     let mut read_errors = Vec::new();
     // Row numbers come from byte offsets: the csv crate's own line count is off after blank
     // lines and with CRLF endings, and users look rows up in the file as an editor numbers them.
-    let mut rows = RowCounter::new(text.as_bytes());
+    let mut rows = RowCounter::new(text.as_bytes(), skipped + 1);
     for result in reader.records() {
         let record = result.map_err(|e| {
             let line = e.position().map_or(0, |p| rows.row_at(p.byte()));
@@ -361,6 +409,18 @@ mod tests {
             let errors: Vec<usize> = table.read_errors.iter().map(|e| e.row).collect();
             assert_eq!(errors, [6], "{text:?}");
         }
+    }
+
+    #[test]
+    fn title_and_query_lines_above_the_header_are_skipped() {
+        let text = "专利检索结果导出\n检索式：TI=(电池),,\n\n申请号,标题\nCN202110123456.7,甲\n";
+        let table = read("a.csv", text.as_bytes()).unwrap();
+        assert_eq!(table.columns.headers, ["申请号", "标题"]);
+        let rows: Vec<usize> = table.records.iter().map(|r| r.row).collect();
+        assert_eq!(rows, [5], "rows keep the numbers the file shows");
+        // No line names the number: the first line is the header, and says what it lacks.
+        let error = read("b.csv", "标题,摘要\n甲,乙\n".as_bytes()).unwrap_err();
+        assert!(error.to_string().contains("申请号"), "{error}");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::RawTable;
 use super::raw::{Columns, RawCell, RawRecord, float_value};
 use super::report::RowIssue;
 use crate::error::{Error, Result};
-use crate::schema::contract;
+use crate::schema::{RecordField, contract};
 
 /// Most columns a sheet may use: a value in a later column refuses the file (Excel allows
 /// 16,384).
@@ -193,10 +193,38 @@ fn first_sheet(names: Vec<String>) -> std::result::Result<String, String> {
         .ok_or_else(|| "the workbook has no sheet".to_string())
 }
 
-/// Turns the sparse rows of a sheet into a raw table: the first non-empty row is the header.
+/// Rows above the header that an export may have (a title, the query, a note), at most.
+const ROWS_ABOVE_HEADER: usize = 10;
+
+/// Turns the sparse rows of a sheet into a raw table. The header is the first non-empty row
+/// that names the application number (incoPat and PatSnap exports may put a title or the
+/// search query above it), or else the first non-empty row.
 fn table(source_name: &str, sheet: Sheet) -> Result<RawTable> {
     let Sheet { name, rows } = sheet;
-    let mut rows = rows.into_iter();
+    let mut rows = rows.into_iter().peekable();
+    let names_number = |cells: &[(u32, Data)]| {
+        cells.iter().any(|(_, cell)| {
+            contract().resolve_header(&cell_text(cell)) == Some(RecordField::ApplicationNumber)
+        })
+    };
+    let mut above = Vec::new();
+    while above.len() < ROWS_ABOVE_HEADER {
+        match rows.peek() {
+            Some((_, cells)) if !names_number(cells) => {
+                if let Some(row) = rows.next() {
+                    above.push(row);
+                }
+            }
+            _ => break,
+        }
+    }
+    // No row names the number: the first non-empty row is the header (and says what lacks).
+    let mut rows: Box<dyn Iterator<Item = (u32, Vec<(u32, Data)>)>> =
+        if rows.peek().is_some_and(|(_, cells)| names_number(cells)) {
+            Box::new(rows)
+        } else {
+            Box::new(above.into_iter().chain(rows))
+        };
     let Some((header_row, header_cells)) = rows.next() else {
         return Err(Error::malformed(
             source_name,
@@ -315,5 +343,31 @@ mod tests {
         );
         let message = read("b.xlsx", b"plain text").unwrap_err().to_string();
         assert!(message.contains("XLSX, XLSB or XLS"), "{message}");
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_skipped() {
+        let rows = vec![
+            vec!["申请号".to_string(), "标题".to_string()],
+            vec!["CN202110123456.7".to_string(), "一种压力传感器".to_string()],
+        ];
+        let plain =
+            crate::ingest::write_table_xlsx("导出", &["申请号", "标题"], &rows[1..]).unwrap();
+        // The same sheet with an export's title and query rows above the header.
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "incoPat 专利检索结果").unwrap();
+        sheet.write_string(1, 0, "检索式：TI=(传感器)").unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string(r as u32 + 3, c as u16, cell).unwrap();
+            }
+        }
+        let titled = workbook.save_to_buffer().unwrap();
+        let plain = read("a.xlsx", &plain).unwrap();
+        let titled = read("b.xlsx", &titled).unwrap();
+        assert_eq!(titled.columns, plain.columns);
+        assert_eq!(titled.records[0].cells, plain.records[0].cells);
+        assert_eq!(titled.records[0].row, 5, "the row Excel shows");
     }
 }
