@@ -103,6 +103,66 @@ pub fn merge(old: &Patent, new: &Patent, supplied: FieldSet) -> Patent {
     merged
 }
 
+/// The kind code's order among publications of one application: A (application published)
+/// before B/C (granted), U/Y (utility models) and S (designs) after A; unknown last.
+fn kind_rank(number: &str) -> u8 {
+    match number
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .chars()
+        .last()
+    {
+        Some('A') => 1,
+        Some('B' | 'C' | 'U' | 'Y' | 'S') => 2,
+        _ => 3,
+    }
+}
+
+/// Merges rows of one application that are its different publications (the A and B rows an
+/// export lists): in publication order (date, else kind code), each later row's values win
+/// the fields it has; the publication numbers are all kept. `None` unless every row names
+/// publication numbers and no two rows share one (true duplicates are not merged).
+pub(super) fn merge_publications(rows: &[(&Patent, FieldSet)]) -> Option<(Patent, FieldSet)> {
+    if rows.len() < 2
+        || rows
+            .iter()
+            .any(|(p, _)| p.publication_numbers.is_empty() || p.withdrawn)
+    {
+        return None;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (patent, _) in rows {
+        for number in &patent.publication_numbers {
+            if !seen.insert(number.as_str()) {
+                return None;
+            }
+        }
+    }
+    let mut ordered: Vec<&(&Patent, FieldSet)> = rows.iter().collect();
+    ordered.sort_by_key(|(p, _)| {
+        (
+            p.publication_date,
+            p.publication_numbers.iter().map(|n| kind_rank(n)).max(),
+        )
+    });
+    let (first, first_fields) = ordered[0];
+    let mut merged = (*first).clone();
+    let mut fields = *first_fields;
+    let mut numbers = first.publication_numbers.clone();
+    for (patent, supplied) in &ordered[1..] {
+        let present: FieldSet = supplied
+            .fields()
+            .filter(|f| cell_text(patent, *f, "；").is_some())
+            .collect();
+        merged = merge(&merged, patent, present);
+        numbers.extend(patent.publication_numbers.iter().cloned());
+        for field in supplied.fields() {
+            fields.insert(field);
+        }
+    }
+    merged.publication_numbers = numbers;
+    Some((merged, fields))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ mod values;
 mod write;
 mod xlsx;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -261,16 +261,56 @@ pub fn validate_table(
                 .push(*row);
         }
     }
+    // Export tools list the A and B publications of one application as two rows: they merge
+    // into one patent (the later publication wins each field it has), first row's place.
+    let by_row: HashMap<usize, (&Patent, FieldSet)> = outcomes
+        .iter()
+        .filter_map(|(row, o)| {
+            let fields = supplied_by_row.get(row).copied().unwrap_or(FieldSet::ALL);
+            o.patent.as_ref().map(|p| (*row, (p, fields)))
+        })
+        .collect();
+    let mut publications: HashMap<usize, (Patent, FieldSet, Vec<usize>)> = HashMap::new();
+    for rows in rows_by_number.values().filter(|rows| rows.len() > 1) {
+        let group: Vec<(&Patent, FieldSet)> = rows.iter().map(|r| by_row[r]).collect();
+        if let Some((patent, fields)) = merge::merge_publications(&group) {
+            publications.insert(rows[0], (patent, fields, rows[1..].to_vec()));
+        }
+    }
+    let merged_away: HashSet<usize> = publications
+        .values()
+        .flat_map(|(_, _, others)| others.iter().copied())
+        .collect();
     let mut patents = Vec::with_capacity(outcomes.len());
     let mut accepted_rows = Vec::with_capacity(outcomes.len());
     let mut supplied = Vec::with_capacity(outcomes.len());
     for (row, outcome) in outcomes {
         report.errors.extend(outcome.errors);
-        let Some(patent) = outcome.patent else {
+        let Some(mut patent) = outcome.patent else {
             continue;
         };
+        if merged_away.contains(&row) {
+            report.warnings.extend(outcome.warnings);
+            continue;
+        }
+        let mut fields = supplied_by_row.get(&row).copied().unwrap_or(FieldSet::ALL);
+        if let Some((merged, merged_fields, others)) = publications.remove(&row) {
+            report.warnings.push(RowIssue {
+                row,
+                field: Some("publication_numbers".into()),
+                column: None,
+                reason: format!(
+                    "merged with row {}: {} are publications of one application ({}); the later publication's values are kept",
+                    others.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                    merged.publication_numbers.join(", "),
+                    merged.application_number
+                ),
+            });
+            patent = merged;
+            fields = merged_fields;
+        }
         let rows = &rows_by_number[patent.application_number.as_str()];
-        if rows.len() > 1 {
+        if rows.len() > 1 && !rows.iter().any(|r| merged_away.contains(r)) {
             let others: Vec<String> = rows
                 .iter()
                 .filter(|&&r| r != row)
@@ -298,11 +338,12 @@ pub fn validate_table(
         }
         patents.push(patent);
         accepted_rows.push(row);
-        supplied.push(supplied_by_row.get(&row).copied().unwrap_or(FieldSet::ALL));
+        supplied.push(fields);
     }
     report.errors.sort_by_key(|e| e.row);
+    report.warnings = once_per_file(std::mem::take(&mut report.warnings));
     report.warnings.sort_by_key(|e| e.row);
-    report.rows_accepted = patents.len();
+    report.rows_accepted = patents.len() + merged_away.len();
     report.rows_rejected = report.rows_total - report.rows_accepted;
     ParsedBatch {
         patents,
@@ -310,6 +351,44 @@ pub fn validate_table(
         supplied,
         report,
     }
+}
+
+/// Notes that hold for a whole column (two columns giving one field, as exports give
+/// 法律状态 beside 简单法律状态) are said once for the file, at its header row, with the rows
+/// they concern, not once per row.
+fn once_per_file(warnings: Vec<RowIssue>) -> Vec<RowIssue> {
+    let mut kept = Vec::with_capacity(warnings.len());
+    let mut columns: Vec<(RowIssue, Vec<usize>)> = Vec::new();
+    for warning in warnings {
+        if !warning.reason.starts_with("a second column") {
+            kept.push(warning);
+            continue;
+        }
+        match columns
+            .iter_mut()
+            .find(|(w, _)| w.field == warning.field && w.column == warning.column)
+        {
+            Some((_, rows)) => rows.push(warning.row),
+            None => {
+                let row = warning.row;
+                columns.push((warning, vec![row]));
+            }
+        }
+    }
+    for (mut warning, mut rows) in columns {
+        rows.sort_unstable();
+        let listed: Vec<String> = rows.iter().take(10).map(ToString::to_string).collect();
+        let more = if rows.len() > 10 { ", …" } else { "" };
+        warning.reason = format!(
+            "{} (where the two differ: {} rows, {}{more})",
+            warning.reason,
+            rows.len(),
+            listed.join(", ")
+        );
+        warning.row = 1;
+        kept.push(warning);
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -332,6 +411,67 @@ mod tests {
             "row 2, field application_number: CN202110123456.7 also appears in row 3 of this batch; duplicate rows are all rejected"
         );
         assert_eq!(batch.report.gaps["abstract"], 1);
+    }
+
+    #[test]
+    fn the_a_and_b_publications_of_one_application_merge() {
+        let text = "申请号,公开号,标题,摘要,公开日,授权日,法律状态\n\
+            CN202110123456.7,CN113000001A,一种压力传感器,本发明公开了一种压力传感器。,2021-05-01,,审中\n\
+            CN202110123456.7,CN113000001B,一种压力传感器,,2022-08-01,2022-08-01,有效\n\
+            CN201919000000.1,CN110000002A,丙,,,,\n\
+            CN201919000000.1,CN110000002A,丙,,,,\n";
+        let batch = read_batch("ab.csv", text.as_bytes().to_vec(), Format::Csv, today()).unwrap();
+        assert_eq!(batch.patents.len(), 1, "{:?}", batch.report.errors);
+        let patent = &batch.patents[0];
+        assert_eq!(patent.publication_numbers, ["CN113000001A", "CN113000001B"]);
+        assert_eq!(
+            patent.legal_status,
+            Some(crate::model::LegalStatus::InForce)
+        );
+        assert_eq!(patent.grant_date, NaiveDate::from_ymd_opt(2022, 8, 1));
+        assert_eq!(
+            patent.abstract_text.as_deref(),
+            Some("本发明公开了一种压力传感器。"),
+            "a field the later row lacks is kept"
+        );
+        assert_eq!(
+            (batch.report.rows_accepted, batch.report.rows_rejected),
+            (2, 2)
+        );
+        assert!(
+            batch
+                .report
+                .warnings
+                .iter()
+                .any(|w| w.reason.contains("merged with row 3"))
+        );
+        // The same publication twice is a true duplicate: both rows are rejected.
+        assert!(batch.report.errors.iter().all(|e| e.row >= 4));
+    }
+
+    #[test]
+    fn two_columns_for_one_field_are_noted_once_per_file() {
+        let text = "申请号,标题,法律状态,简单法律状态\n\
+            CN202110123456.7,甲,未缴年费专利权终止,失效\n\
+            CN201919000000.1,乙,授权,有效\n";
+        let batch = read_batch("ls.csv", text.as_bytes().to_vec(), Format::Csv, today()).unwrap();
+        let notes: Vec<&RowIssue> = batch
+            .report
+            .warnings
+            .iter()
+            .filter(|w| w.field.as_deref() == Some("legal_status"))
+            .collect();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].row, 1);
+        assert!(
+            notes[0].reason.contains("2 rows, 2, 3"),
+            "{}",
+            notes[0].reason
+        );
+        assert_eq!(
+            batch.patents[0].legal_status,
+            Some(crate::model::LegalStatus::Lapsed)
+        );
     }
 
     #[test]

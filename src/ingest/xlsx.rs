@@ -193,6 +193,9 @@ fn first_sheet(names: Vec<String>) -> std::result::Result<String, String> {
         .ok_or_else(|| "the workbook has no sheet".to_string())
 }
 
+/// A row of a sheet: its index and its non-empty cells.
+type SheetRow = (u32, Vec<(u32, Data)>);
+
 /// Rows above the header that an export may have (a title, the query, a note), at most.
 const ROWS_ABOVE_HEADER: usize = 10;
 
@@ -219,7 +222,7 @@ fn table(source_name: &str, sheet: Sheet) -> Result<RawTable> {
         }
     }
     // No row names the number: the first non-empty row is the header (and says what lacks).
-    let mut rows: Box<dyn Iterator<Item = (u32, Vec<(u32, Data)>)>> =
+    let mut rows: Box<dyn Iterator<Item = SheetRow>> =
         if rows.peek().is_some_and(|(_, cells)| names_number(cells)) {
             Box::new(rows)
         } else {
@@ -347,7 +350,7 @@ mod tests {
 
     #[test]
     fn title_rows_above_the_header_are_skipped() {
-        let rows = vec![
+        let rows = [
             vec!["申请号".to_string(), "标题".to_string()],
             vec!["CN202110123456.7".to_string(), "一种压力传感器".to_string()],
         ];
