@@ -6,16 +6,18 @@
 //! `done`).
 
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use patscreen::progress::{Progress, Stage};
 
-/// Terminal progress: one bar per stage.
+/// Terminal progress: one bar per stage, and where a batch's time went once it is done.
 pub struct Bars {
     quiet: bool,
     bar: Mutex<Option<ProgressBar>>,
     pause_at: Option<String>,
+    /// The stages of the batch in progress and when each began.
+    stages: Mutex<Vec<(&'static str, Instant)>>,
 }
 
 impl Bars {
@@ -25,6 +27,7 @@ impl Bars {
             quiet,
             bar: Mutex::new(None),
             pause_at: std::env::var("PATSCREEN_PAUSE_AT").ok(),
+            stages: Mutex::new(Vec::new()),
         }
     }
 
@@ -75,6 +78,34 @@ impl Progress for Bars {
             self.finish();
             eprintln!("paused at {}", stage.as_str());
             std::thread::sleep(Duration::from_secs(600));
+        }
+        let now = Instant::now();
+        if let Ok(mut stages) = self.stages.lock() {
+            if stage == Stage::Done {
+                // Where the time went: each stage until the next began.
+                let spans: Vec<String> = stages
+                    .iter()
+                    .zip(stages.iter().skip(1).map(|(_, t)| *t).chain([now]))
+                    .map(|((name, began), ended)| (*name, (ended - *began).as_secs_f64()))
+                    .filter(|(_, seconds)| *seconds >= 0.05)
+                    .map(|(name, seconds)| {
+                        // The archive file is written while the batch is indexed.
+                        let name = if name == "archiving" {
+                            "archiving and indexing"
+                        } else {
+                            name
+                        };
+                        format!("{name} {seconds:.1} s")
+                    })
+                    .collect();
+                if !self.quiet && !spans.is_empty() {
+                    self.finish();
+                    eprintln!("time: {}", spans.join(" · "));
+                }
+                stages.clear();
+            } else {
+                stages.push((stage.as_str(), now));
+            }
         }
         if stage == Stage::Done {
             self.finish();
