@@ -684,7 +684,7 @@ fn write_chunk<W: std::io::Write>(
         Format::Csv if first => {
             ingest::write_csv(out, patents, language, language == HeaderLanguage::Chinese)?
         }
-        Format::Csv => ingest::append_csv(out, patents)?,
+        Format::Csv => ingest::append_csv(out, patents, language)?,
         _ => ingest::write_jsonl(out, patents)?,
     })
 }

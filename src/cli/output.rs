@@ -277,11 +277,11 @@ pub fn batches(stats: &CatalogStats, batches: &[BatchRecord]) {
     );
     for b in batches {
         println!(
-            "  #{:<4} {}  {:<20} {:<32} {:>7} rows, {:>6} new, {:>6} updated, {:>5} rejected  {:?}",
+            "  #{:<4} {}  {} {} {:>7} rows, {:>6} new, {:>6} updated, {:>5} rejected  {:?}",
             b.id,
             b.submitted_at.get(..19).unwrap_or(&b.submitted_at),
-            b.institution,
-            b.source_name,
+            pad(&b.institution, 20),
+            pad(&b.source_name, 32),
             b.report.rows_total,
             b.patents_new,
             b.patents_updated,
@@ -324,8 +324,11 @@ pub fn card(c: &ScoreCard) {
     for d in &c.dimensions {
         let score = d.score.map_or("未计算".to_string(), |s| format!("{s:.2}"));
         println!(
-            "    {:<8} {:>6} × 权重 {:.2} → {:>6.2} 分",
-            d.name, score, d.weight, d.points
+            "    {} {:>6} × 权重 {:.2} → {:>6.2} 分",
+            pad(&d.name, 10),
+            score,
+            d.weight,
+            d.points
         );
     }
     for driver in &c.drivers {
@@ -476,4 +479,23 @@ fn zh_fields(fields: &[&str]) -> String {
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// `text` padded with spaces to `width` terminal columns (a Chinese character takes two), so
+/// columns of mixed Chinese and Latin text line up.
+fn pad(text: &str, width: usize) -> String {
+    let shown = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(shown)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_text_is_padded_by_its_display_width() {
+        assert_eq!(pad("清华大学", 10), "清华大学  ");
+        assert_eq!(pad("abc", 5), "abc  ");
+        assert_eq!(pad("北京航空航天大学", 4), "北京航空航天大学");
+    }
 }

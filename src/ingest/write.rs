@@ -7,7 +7,7 @@ use std::io::Write;
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 
 use crate::error::{Error, Result};
-use crate::model::Patent;
+use crate::model::{EventKind, Patent};
 use crate::schema::{RecordField, contract};
 
 /// Which header names a written file uses.
@@ -54,17 +54,7 @@ pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option
         RecordField::Events if patent.events.iter().any(|e| e.note.is_some()) => {
             serde_json::to_string(&patent.events).ok()
         }
-        RecordField::Events => {
-            let items: Vec<String> = patent
-                .events
-                .iter()
-                .map(|e| match e.date {
-                    Some(d) => format!("{}:{d}", e.kind.as_str()),
-                    None => e.kind.as_str().to_string(),
-                })
-                .collect();
-            join(&items)
-        }
+        RecordField::Events => event_list(patent, separator, EventKind::as_str),
         RecordField::CitedPatents => join(&patent.cited_patents),
         RecordField::ForwardCitations => patent.forward_citations.map(|n| n.to_string()),
         RecordField::FamilyMembers => join(&patent.family_members),
@@ -77,6 +67,45 @@ pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option
             .as_ref()
             .and_then(|t| serde_json::to_string(t).ok()),
         RecordField::Withdrawn => patent.withdrawn.then(|| "true".to_string()),
+    }
+}
+
+/// Plain events as the readable `kind:date` list, each kind named by `name`.
+fn event_list(
+    patent: &Patent,
+    separator: &str,
+    name: fn(EventKind) -> &'static str,
+) -> Option<String> {
+    let items: Vec<String> = patent
+        .events
+        .iter()
+        .map(|e| match e.date {
+            Some(d) => format!("{}:{d}", name(e.kind)),
+            None => name(e.kind).to_string(),
+        })
+        .collect();
+    (!items.is_empty()).then(|| items.join(separator))
+}
+
+/// A field as a Chinese table shows it: statuses, types, event kinds and flags in Chinese
+/// (`有效`, `发明`, `许可:2022-03-01`, `是`), which the readers take back; the rest as
+/// [`cell_text`].
+pub fn cell_text_zh(patent: &Patent, field: RecordField, separator: &str) -> Option<String> {
+    match field {
+        RecordField::PatentType => patent.patent_type.map(|t| t.label_zh().to_string()),
+        RecordField::LegalStatus => patent.legal_status.map(|s| s.label_zh().to_string()),
+        RecordField::Events if patent.events.iter().all(|e| e.note.is_none()) => {
+            event_list(patent, separator, EventKind::label_zh)
+        }
+        RecordField::Withdrawn => patent.withdrawn.then(|| "是".to_string()),
+        _ => cell_text(patent, field, separator),
+    }
+}
+
+fn cell_in(patent: &Patent, field: RecordField, language: HeaderLanguage) -> Option<String> {
+    match language {
+        HeaderLanguage::English => cell_text(patent, field, "；"),
+        HeaderLanguage::Chinese => cell_text_zh(patent, field, "；"),
     }
 }
 
@@ -106,7 +135,7 @@ pub fn write_csv<W: Write>(
     writer
         .write_record(fields.iter().map(|f| header(*f, language)))
         .map_err(csv_error)?;
-    csv_rows(writer, patents)
+    csv_rows(writer, patents, language)
 }
 
 /// Writes a plain table as CSV (headers, then rows), optionally with a UTF-8 BOM for Excel.
@@ -132,9 +161,9 @@ pub fn write_table_csv<W: Write>(
         .map_err(|e| Error::io("csv output", std::io::Error::other(e.to_string())))
 }
 
-/// Appends CSV rows (no header) in the column order of [`write_csv`].
-pub fn append_csv<W: Write>(out: W, patents: &[Patent]) -> Result<W> {
-    csv_rows(csv::Writer::from_writer(out), patents)
+/// Appends CSV rows (no header) in the column order of [`write_csv`], values in `language`.
+pub fn append_csv<W: Write>(out: W, patents: &[Patent], language: HeaderLanguage) -> Result<W> {
+    csv_rows(csv::Writer::from_writer(out), patents, language)
 }
 
 /// The characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
@@ -166,12 +195,16 @@ fn csv_error(e: csv::Error) -> Error {
     Error::io("csv output", std::io::Error::other(e))
 }
 
-fn csv_rows<W: Write>(mut writer: csv::Writer<W>, patents: &[Patent]) -> Result<W> {
+fn csv_rows<W: Write>(
+    mut writer: csv::Writer<W>,
+    patents: &[Patent],
+    language: HeaderLanguage,
+) -> Result<W> {
     let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
     for patent in patents {
         writer
             .write_record(fields.iter().map(|f| {
-                let text = cell_text(patent, *f, "；").unwrap_or_default();
+                let text = cell_in(patent, *f, language).unwrap_or_default();
                 neutralise(&text).into_owned()
             }))
             .map_err(csv_error)?;
@@ -260,7 +293,7 @@ pub fn write_xlsx(patents: &[Patent]) -> Result<Vec<u8>> {
                 sheet
                     .write_number(row, col, f64::from(n))
                     .map_err(xlsx_error)?;
-            } else if let Some(text) = cell_text(patent, *field, "；") {
+            } else if let Some(text) = cell_text_zh(patent, *field, "；") {
                 sheet.write_string(row, col, text).map_err(xlsx_error)?;
             }
         }
@@ -329,6 +362,14 @@ mod tests {
                 crate::ingest::write_parquet(Vec::new(), &patents, &[]).unwrap(),
             ),
         ];
+        // Chinese tables read in Chinese throughout; the English one keeps the codes.
+        let zh = String::from_utf8_lossy(&files[1].1);
+        assert!(zh.contains("有效") && zh.contains("许可:2022-03-01") && zh.contains("发明"));
+        assert!(
+            !zh.contains("in_force") && !zh.contains("invention"),
+            "{zh}"
+        );
+        assert!(String::from_utf8_lossy(&files[2].1).contains("in_force"));
         for (_, bytes) in files.iter().filter(|(f, _)| *f == Format::Csv) {
             let text = String::from_utf8_lossy(bytes);
             assert!(text.contains("\"'=HYPERLINK("), "{text}");

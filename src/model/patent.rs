@@ -156,6 +156,18 @@ impl EventKind {
             EventKind::Award => "award",
         }
     }
+
+    /// Returns the Chinese name (转让, 许可, 质押, 诉讼, 开放许可声明, 获奖).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            EventKind::Transfer => "转让",
+            EventKind::Licence => "许可",
+            EventKind::Pledge => "质押",
+            EventKind::Litigation => "诉讼",
+            EventKind::OpenLicence => "开放许可声明",
+            EventKind::Award => "获奖",
+        }
+    }
 }
 
 /// One legal or market event.

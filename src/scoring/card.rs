@@ -36,8 +36,10 @@ pub struct IndustryLine {
     pub rank: Option<f64>,
     /// Whether it is the primary industry.
     pub primary: bool,
-    /// The rules and keywords that fired.
+    /// The rules and keywords that fired, in words.
     pub evidence: Vec<String>,
+    /// The ids of the rules and keyword lists that fired (`scoring/industries.toml`).
+    pub rule_ids: Vec<String>,
 }
 
 /// One checklist line.
@@ -131,46 +133,48 @@ fn pct(p: f64) -> u32 {
     (p * 100.0).round().clamp(0.0, 100.0) as u32
 }
 
-fn event_name(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Transfer => "转让",
-        EventKind::Licence => "许可",
-        EventKind::Pledge => "质押",
-        EventKind::Litigation => "诉讼",
-        EventKind::OpenLicence => "开放许可声明",
-        EventKind::Award => "获奖",
-    }
-}
-
+/// Evidence in words a non-expert reads (the rule ids are in [`IndustryLine::rule_ids`]).
 fn describe(e: &Evidence) -> String {
     match e {
         Evidence::Ipc {
-            rule,
             code,
             main,
             core,
             weight,
+            ..
         } => format!(
-            "{}IPC {code} 命中规则 {rule}（{}，{weight:.1}）",
+            "{}IPC {code} 属于本产业的{}（权重 {weight:.1}）",
             if *main { "主" } else { "副" },
             if *core {
-                "核心"
+                "核心分类"
             } else {
-                "扩展，需关键词"
+                "扩展分类，需关键词佐证"
             }
         ),
         Evidence::Keyword {
-            list,
             word,
+            strong,
             in_title,
             ..
-        } => {
-            format!(
-                "关键词「{word}」（{list}{}）",
-                if *in_title { "，标题" } else { "" }
-            )
-        }
+        } => format!(
+            "{}出现{}关键词「{word}」",
+            if *in_title { "标题" } else { "文本" },
+            if *strong { "强相关" } else { "弱相关" }
+        ),
     }
+}
+
+fn rule_id(e: &Evidence) -> &str {
+    match e {
+        Evidence::Ipc { rule, .. } => rule,
+        Evidence::Keyword { list, .. } => list,
+    }
+}
+
+/// A figure rounded to hundredths, as reports show money (no float noise such as
+/// 0.8999999999999999 in JSON).
+fn hundredths(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// Builds the card of a patent from its score row, its record and its industry match.
@@ -189,9 +193,9 @@ pub fn card(
         .enumerate()
         .map(|(k, spec)| DimensionLine {
             name: spec.name_zh.clone(),
-            score: row.dimensions[k],
+            score: row.dimensions[k].map(hundredths),
             weight: spec.weight,
-            points: row.contributions[k],
+            points: hundredths(row.contributions[k]),
         })
         .collect();
     // Each candidate reason carries its effect on the value: weight share × (score − 0.5).
@@ -328,7 +332,7 @@ pub fn card(
     let kinds: Vec<&str> = EventKind::ALL
         .iter()
         .filter(|k| patent.events.iter().any(|e| e.kind == **k))
-        .map(|k| event_name(*k))
+        .map(|k| k.label_zh())
         .collect();
     if row.market > 0.0 {
         reasons.push((
@@ -350,14 +354,23 @@ pub fn card(
                 .get(fit.industry)
                 .cloned()
                 .unwrap_or_default(),
-            fit: fit.fit,
+            fit: hundredths(fit.fit),
             rank: row
                 .ranks
                 .get(fit.industry)
                 .filter(|r| !r.is_nan())
-                .map(|r| f64::from(*r)),
+                .map(|r| hundredths(f64::from(*r))),
             primary: found.primary == Some(fit.industry),
             evidence: fit.evidence.iter().map(describe).collect(),
+            rule_ids: {
+                let mut ids: Vec<String> = fit
+                    .evidence
+                    .iter()
+                    .map(|e| rule_id(e).to_string())
+                    .collect();
+                ids.dedup();
+                ids
+            },
         })
         .collect();
 
@@ -371,12 +384,12 @@ pub fn card(
         application_number: patent.application_number.to_string(),
         title: patent.title.clone(),
         institution: row.institution.to_string(),
-        value: (row.tier != Tier::Unscored).then_some(row.value),
-        value_percentile: (row.tier != Tier::Unscored).then_some(row.value_percentile),
+        value: (row.tier != Tier::Unscored).then_some(hundredths(row.value)),
+        value_percentile: (row.tier != Tier::Unscored).then_some(hundredths(row.value_percentile)),
         tier: row.tier,
         tier_role: row.tier.role_zh(),
         unscored: (row.tier == Tier::Unscored).then(|| unscored(row)),
-        confidence: row.confidence,
+        confidence: hundredths(row.confidence),
         confidence_level: if row.confidence >= model.confidence.high {
             "高"
         } else if row.confidence >= model.confidence.medium {
@@ -389,7 +402,7 @@ pub fn card(
         drags: drags.into_iter().take(2).map(|(_, t)| t).collect(),
         cohort: row.cohort.to_string(),
         cohort_size: row.cohort_size,
-        remaining_years: row.remaining_years,
+        remaining_years: row.remaining_years.map(|y| (y * 10.0).round() / 10.0),
         industries,
         policy,
         data_gaps,
