@@ -33,7 +33,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl I
 pub struct ShortlistParams {
     /// Institutions, comma-separated.
     pub institution: Option<String>,
-    /// Tiers A–D, comma-separated.
+    /// Tiers A–D (or `lapsed`, with `include_lapsed`), comma-separated.
     pub tier: Option<String>,
     /// Smallest value.
     pub min_value: Option<f64>,
@@ -42,7 +42,7 @@ pub struct ShortlistParams {
     /// Include lapsed, expired and invalidated patents.
     #[serde(default)]
     pub include_lapsed: bool,
-    /// json (default), csv or parquet.
+    /// json (default), csv, xlsx or parquet.
     pub format: Option<String>,
 }
 

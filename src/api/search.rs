@@ -31,7 +31,7 @@ pub struct SearchParams {
     pub status: Option<String>,
     /// Industries (fit ≥ 0.5), comma-separated.
     pub industry: Option<String>,
-    /// Tiers A–D, comma-separated.
+    /// Tiers A–D, `lapsed` or `unscored`, comma-separated.
     pub tier: Option<String>,
     /// Smallest value (0–100).
     pub min_value: Option<f64>,

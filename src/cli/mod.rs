@@ -193,7 +193,7 @@ struct SearchArgs {
     /// Only patents of this industry (fit ≥ 0.5), e.g. 集成电路 (repeatable).
     #[arg(long)]
     industry: Vec<String>,
-    /// Only this value tier: A, B, C, D (repeatable).
+    /// Only this value tier: A, B, C, D, lapsed or unscored (repeatable).
     #[arg(long)]
     tier: Vec<String>,
     /// Only patents with at least this value (0–100).
@@ -243,7 +243,7 @@ struct ShortlistArgs {
     /// Only this institution (repeatable).
     #[arg(long)]
     institution: Vec<String>,
-    /// Only this tier: A, B, C, D (repeatable).
+    /// Only this tier: A, B, C, D, or lapsed with --include-lapsed (repeatable).
     #[arg(long)]
     tier: Vec<String>,
     /// Only patents with at least this value.

@@ -354,7 +354,18 @@ impl Library {
         let scores = self.scores();
         let mut changes = Vec::new();
         for (patent, fields) in kept.iter_mut().zip(supplied) {
-            let Some(old) = previous.get(patent.application_number.as_str()) else {
+            let number = patent.application_number.as_str();
+            let Some(old) = previous.get(number) else {
+                // A held, live patent whose current version cannot be read would lose every
+                // field its row lacks: refuse rather than replace it silently.
+                if !replace
+                    && !patent.withdrawn
+                    && holdings.get(number).is_some_and(|h| !h.withdrawn)
+                {
+                    return Err(Error::Corrupt(format!(
+                        "the current version of {number} is not in the archive, so a correction cannot be merged into it; run `patscreen reindex` or submit with --replace"
+                    )));
+                }
                 continue;
             };
             if !replace {

@@ -114,6 +114,9 @@ fn real_batches_ingest_every_row_and_dev_queries_reach_the_targets() {
         by_value.hits[0]
     );
     assert!(by_value.unscored_note.is_some());
+    let mut unscored = SearchRequest::new("*", 1);
+    unscored.filters.tiers = vec!["unscored".into()];
+    assert_eq!(library.search(&unscored).unwrap().total, 4097);
     let first = &by_value.hits[0].application_number;
     let card = library
         .card(&patscreen::model::ApplicationNumber::parse(first).unwrap())
