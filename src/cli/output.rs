@@ -212,54 +212,54 @@ pub fn patent(p: &Patent) {
     println!("{}  {}", p.application_number, p.title);
     let line = |label: &str, value: String| {
         if !value.is_empty() {
-            println!("  {label}: {value}");
+            println!("  {label}：{value}");
         }
     };
-    line("institution", p.institution.clone().unwrap_or_default());
+    line("所属高校", p.institution.clone().unwrap_or_default());
     line(
-        "type",
+        "专利类型",
         p.effective_type()
             .map(|t| t.label_zh().to_string())
             .unwrap_or_default(),
     );
     line(
-        "status",
+        "法律状态",
         p.legal_status
-            .map(|s| s.as_str().to_string())
+            .map(|s| s.label_zh().to_string())
             .unwrap_or_default(),
     );
     line(
-        "ipc",
+        "IPC分类号",
         p.ipc
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(" "),
     );
-    line("applicants", p.applicants.join("；"));
-    line("inventors", p.inventors.join("；"));
+    line("申请人", p.applicants.join("；"));
+    line("发明人", p.inventors.join("；"));
     line(
-        "filed",
+        "申请日",
         p.application_date
             .map(|d| d.to_string())
             .unwrap_or_default(),
     );
     line(
-        "granted",
+        "授权日",
         p.grant_date.map(|d| d.to_string()).unwrap_or_default(),
     );
     line(
-        "cited by",
+        "被引证次数",
         p.forward_citations
             .map(|n| n.to_string())
             .unwrap_or_default(),
     );
-    line("abstract", p.abstract_text.clone().unwrap_or_default());
+    line("摘要", p.abstract_text.clone().unwrap_or_default());
     if let Some(claims) = &p.claims {
         let set = patscreen::text::ClaimSet::parse(claims);
         if let Some(first) = set.first() {
             println!(
-                "  claims: {} ({} independent); claim 1: {} characters, {} features",
+                "  权利要求：共 {} 项（独立 {} 项）；首项权利要求 {} 字，{} 个技术特征",
                 set.len(),
                 set.independent().count(),
                 first.chars(),
