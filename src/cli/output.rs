@@ -471,12 +471,7 @@ fn zh_fields_owned(fields: &[String]) -> String {
 fn zh_fields(fields: &[&str]) -> String {
     fields
         .iter()
-        .map(|f| {
-            patscreen::schema::RecordField::ALL
-                .into_iter()
-                .find(|field| field.as_str() == *f)
-                .map_or(*f, |field| field.header_zh())
-        })
+        .map(|f| patscreen::schema::RecordField::from_name(f).map_or(*f, |field| field.header_zh()))
         .collect::<Vec<_>>()
         .join("、")
 }

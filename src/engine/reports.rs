@@ -175,18 +175,23 @@ fn tally<'a>(
 }
 
 impl Library {
-    /// The screening report of a batch (by its API id).
-    pub fn batch_screening(&self, id: i64) -> Result<BatchScreening> {
+    /// The accepted batch of this id; a batch not yet (or never) accepted has no report.
+    pub(super) fn accepted_batch(&self, id: i64) -> Result<BatchRecord> {
         let status = self.batch_status(id)?;
-        let Some(batch) = status.batch else {
-            return Err(Error::invalid(
+        status.batch.ok_or_else(|| {
+            Error::invalid(
                 "batch",
                 format!(
                     "batch {id} is {}: its report exists once it is accepted",
                     status.submission.status
                 ),
-            ));
-        };
+            )
+        })
+    }
+
+    /// The screening report of a batch (by its API id).
+    pub fn batch_screening(&self, id: i64) -> Result<BatchScreening> {
+        let batch = self.accepted_batch(id)?;
         let scores = self
             .scores()
             .unwrap_or_else(|| std::sync::Arc::new(ScoreTable::empty()));

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::Library;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::{self, PatentChange};
 use crate::model::LegalStatus;
 use crate::schema::RecordField;
-use crate::scoring::Tier;
+use crate::scoring::{ScoreRow, Tier};
 
 /// Column headers of the screening table.
 pub const SCREENING_HEADERS: [&str; 10] = [
@@ -50,7 +50,7 @@ pub struct ScreeningRow {
 
 /// The Chinese name of a contract field.
 fn field_zh(name: &str) -> &str {
-    match RecordField::ALL.into_iter().find(|f| f.as_str() == name) {
+    match RecordField::from_name(name) {
         Some(field) => field.header_zh(),
         None => name,
     }
@@ -111,16 +111,7 @@ impl Library {
     /// Each patent whose current version a batch (by its id) holds, best value first
     /// (unscored last), with what the batch changed in it.
     pub fn screening_rows(&self, id: i64) -> Result<Vec<ScreeningRow>> {
-        let status = self.batch_status(id)?;
-        let Some(batch) = status.batch else {
-            return Err(Error::invalid(
-                "batch",
-                format!(
-                    "batch {id} is {}: its report exists once it is accepted",
-                    status.submission.status
-                ),
-            ));
-        };
+        let batch = self.accepted_batch(id)?;
         let current: HashMap<String, u64> = self
             .catalog()?
             .patents_of_batch(batch.id)?
@@ -158,7 +149,7 @@ impl Library {
                     change: changes.get(number.as_str()).map(|c| (*c).clone()),
                     application_number: number,
                     title: patent.title,
-                    value: row.filter(|r| r.tier != Tier::Unscored).map(|r| r.value),
+                    value: row.and_then(ScoreRow::shown_value),
                     tier: row.map(|r| r.tier),
                     industries,
                     legal_status: patent.legal_status,

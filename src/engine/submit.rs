@@ -14,7 +14,7 @@ use crate::model::Patent;
 use crate::progress::{Progress, Stage};
 use crate::schema;
 use crate::schema::RecordField;
-use crate::scoring::{ScoreRow, Tier};
+use crate::scoring::ScoreRow;
 use crate::store::Holding;
 use crate::store::{BatchRecord, NewBatch};
 
@@ -295,7 +295,7 @@ impl Library {
                     let row = holdings
                         .get(change.application_number.as_str())
                         .and_then(|h| scores.get(h.ordinal));
-                    change.value_after = row.and_then(value_of);
+                    change.value_after = row.and_then(ScoreRow::shown_value);
                     change.tier_after = row.map(|r| r.tier.as_str().to_string());
                 }
             }
@@ -308,11 +308,6 @@ impl Library {
             scoring_seconds: rescored.load_seconds + rescored.score_seconds + rescored.save_seconds,
         })
     }
-}
-
-/// The value a score row shows (`None` when unscored).
-fn value_of(row: &ScoreRow) -> Option<f64> {
-    (row.tier != Tier::Unscored).then_some(row.value)
 }
 
 impl Library {
@@ -397,7 +392,7 @@ impl Library {
                 application_number: patent.application_number.to_string(),
                 fields: changed.iter().map(|f| f.as_str().to_string()).collect(),
                 cleared,
-                value_before: before.and_then(value_of),
+                value_before: before.and_then(ScoreRow::shown_value),
                 tier_before: before.map(|r| r.tier.as_str().to_string()),
                 ..PatentChange::default()
             });

@@ -305,6 +305,11 @@ impl RecordField {
         }
     }
 
+    /// The field whose contract name is `name` (`forward_citations`), if any.
+    pub fn from_name(name: &str) -> Option<RecordField> {
+        RecordField::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
     /// Returns the main Chinese header used when writing files with Chinese headers.
     pub fn header_zh(self) -> &'static str {
         match self {

@@ -384,7 +384,7 @@ pub fn card(
         application_number: patent.application_number.to_string(),
         title: patent.title.clone(),
         institution: row.institution.to_string(),
-        value: (row.tier != Tier::Unscored).then_some(hundredths(row.value)),
+        value: row.shown_value().map(hundredths),
         value_percentile: (row.tier != Tier::Unscored).then_some(hundredths(row.value_percentile)),
         tier: row.tier,
         tier_role: row.tier.role_zh(),

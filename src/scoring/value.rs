@@ -239,6 +239,13 @@ pub struct ScoreRow {
     pub available: bool,
 }
 
+impl ScoreRow {
+    /// The value as shown to users: `None` when the patent is unscored.
+    pub fn shown_value(&self) -> Option<f64> {
+        (self.tier != Tier::Unscored).then_some(self.value)
+    }
+}
+
 /// Inputs of a scoring run besides the features.
 #[derive(Debug, Clone, Copy)]
 pub struct ScoringContext<'a> {
