@@ -224,9 +224,11 @@ pub fn patent(p: &Patent) {
     );
     line(
         "法律状态",
-        p.legal_status
-            .map(|s| s.label_zh().to_string())
-            .unwrap_or_default(),
+        match (p.legal_status, p.lapse_date) {
+            (Some(s), Some(date)) if !s.is_alive() => format!("{}（{date}）", s.label_zh()),
+            (Some(s), _) => s.label_zh().to_string(),
+            (None, _) => String::new(),
+        },
     );
     line(
         "IPC分类号",
@@ -255,17 +257,22 @@ pub fn patent(p: &Patent) {
             .unwrap_or_default(),
     );
     line("摘要", p.abstract_text.clone().unwrap_or_default());
-    if let Some(claims) = &p.claims {
-        let set = patscreen::text::ClaimSet::parse(claims);
-        if let Some(first) = set.first() {
-            println!(
-                "  权利要求：共 {} 项（独立 {} 项）；首项权利要求 {} 字，{} 个技术特征",
-                set.len(),
-                set.independent().count(),
+    let facts = patscreen::scoring::ClaimFacts::of(p);
+    let count = |n: Option<u32>| n.map_or_else(|| "?".to_string(), |n| n.to_string());
+    if facts.total.is_some() || facts.first.is_some() {
+        let mut text = format!(
+            "  权利要求：共 {} 项（独立 {} 项）",
+            count(facts.total),
+            count(facts.independent_count)
+        );
+        if let Some(first) = &facts.first {
+            text.push_str(&format!(
+                "；首项权利要求 {} 字，{} 个技术特征",
                 first.chars(),
                 first.features()
-            );
+            ));
         }
+        println!("{text}");
     }
 }
 

@@ -58,6 +58,14 @@ pub fn to_document(
     }
     if let Some(text) = &patent.claims {
         doc.add_text(fields.claims, text);
+    } else {
+        // An export's claim 1 and independent claims are the claims there are to search.
+        for text in [&patent.first_claim, &patent.independent_claims]
+            .into_iter()
+            .flatten()
+        {
+            doc.add_text(fields.claims, text);
+        }
     }
     if patent.abstract_text.is_some() || patent.claims.is_some() {
         doc.add_bytes(

@@ -9,13 +9,13 @@ use super::write::cell_text;
 
 /// A set of record fields, as bits in [`RecordField::ALL`] order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct FieldSet(u32);
+pub struct FieldSet(u64);
 
 impl FieldSet {
     /// Every field.
     pub const ALL: FieldSet = FieldSet((1 << RecordField::ALL.len()) - 1);
 
-    fn bit(field: RecordField) -> u32 {
+    fn bit(field: RecordField) -> u64 {
         RecordField::ALL
             .iter()
             .position(|f| *f == field)
@@ -52,6 +52,14 @@ impl FromIterator<RecordField> for FieldSet {
 
 /// Copies one field of `from` into `to`.
 fn copy_field(to: &mut Patent, from: &Patent, field: RecordField) {
+    // An event column (转让次数 …) carried the events of its kind: those replace the kind's.
+    if let Some((kind, _)) = field.event_column() {
+        to.events.retain(|e| e.kind != kind);
+        to.events
+            .extend(from.events.iter().filter(|e| e.kind == kind).cloned());
+        to.events.sort_by_key(|e| e.date);
+        return;
+    }
     match field {
         // The number is the key: both already have it.
         RecordField::ApplicationNumber => {}
@@ -63,6 +71,12 @@ fn copy_field(to: &mut Patent, from: &Patent, field: RecordField) {
         RecordField::Title => to.title = from.title.clone(),
         RecordField::Abstract => to.abstract_text = from.abstract_text.clone(),
         RecordField::Claims => to.claims = from.claims.clone(),
+        RecordField::FirstClaim => to.first_claim = from.first_claim.clone(),
+        RecordField::IndependentClaims => to.independent_claims = from.independent_claims.clone(),
+        RecordField::ClaimCount => to.claim_count = from.claim_count,
+        RecordField::IndependentClaimCount => {
+            to.independent_claim_count = from.independent_claim_count
+        }
         RecordField::Description => to.description = from.description.clone(),
         RecordField::Ipc => to.ipc = from.ipc.clone(),
         RecordField::Applicants => to.applicants = from.applicants.clone(),
@@ -72,8 +86,10 @@ fn copy_field(to: &mut Patent, from: &Patent, field: RecordField) {
         RecordField::PublicationDate => to.publication_date = from.publication_date,
         RecordField::GrantDate => to.grant_date = from.grant_date,
         RecordField::LegalStatus => to.legal_status = from.legal_status,
+        RecordField::LapseDate => to.lapse_date = from.lapse_date,
         RecordField::Events => to.events = from.events.clone(),
         RecordField::CitedPatents => to.cited_patents = from.cited_patents.clone(),
+        RecordField::CitingPatents => to.citing_patents = from.citing_patents.clone(),
         RecordField::ForwardCitations => to.forward_citations = from.forward_citations,
         RecordField::FamilyMembers => to.family_members = from.family_members.clone(),
         RecordField::FamilyCountries => to.family_countries = from.family_countries.clone(),
@@ -82,6 +98,8 @@ fn copy_field(to: &mut Patent, from: &Patent, field: RecordField) {
         RecordField::Advantages => to.advantages = from.advantages.clone(),
         RecordField::LicenceTerms => to.licence_terms = from.licence_terms.clone(),
         RecordField::Withdrawn => to.withdrawn = from.withdrawn,
+        // Event columns were handled above.
+        _ => {}
     }
 }
 
@@ -89,6 +107,7 @@ fn copy_field(to: &mut Patent, from: &Patent, field: RecordField) {
 pub fn changed_fields(old: &Patent, new: &Patent) -> Vec<RecordField> {
     RecordField::ALL
         .into_iter()
+        .filter(|f| f.is_stored())
         .filter(|f| cell_text(old, *f, "\u{1f}") != cell_text(new, *f, "\u{1f}"))
         .collect()
 }
@@ -119,7 +138,8 @@ fn kind_rank(number: &str) -> u8 {
 
 /// Merges rows of one application that are its different publications (the A and B rows an
 /// export lists): in publication order (date, else kind code), each later row's values win
-/// the fields it has; the publication numbers are all kept. `None` unless every row names
+/// the fields it has; the publication numbers are all kept, the publication date is the
+/// first one, and a grant row's date is the grant date when no row gives one. `None` unless every row names
 /// publication numbers and no two rows share one (true duplicates are not merged).
 pub(super) fn merge_publications(rows: &[(&Patent, FieldSet)]) -> Option<(Patent, FieldSet)> {
     if rows.len() < 2
@@ -160,6 +180,15 @@ pub(super) fn merge_publications(rows: &[(&Patent, FieldSet)]) -> Option<(Patent
         }
     }
     merged.publication_numbers = numbers;
+    // 公开日 is the first publication; a grant row's 公开(公告)日 is its grant date.
+    merged.publication_date = rows.iter().filter_map(|(p, _)| p.publication_date).min();
+    if merged.grant_date.is_none() {
+        merged.grant_date = rows
+            .iter()
+            .filter(|(p, _)| p.publication_numbers.iter().any(|n| kind_rank(n) == 2))
+            .filter_map(|(p, _)| p.publication_date)
+            .max();
+    }
     Some((merged, fields))
 }
 

@@ -450,11 +450,14 @@ mod tests {
     }
 
     #[test]
-    fn two_columns_for_one_field_are_noted_once_per_file() {
+    fn simple_and_detailed_status_read_as_one_and_conflicts_are_noted_once_per_file() {
         let text = "申请号,标题,法律状态,简单法律状态\n\
-            CN202110123456.7,甲,未缴年费专利权终止,失效\n\
-            CN201919000000.1,乙,授权,有效\n";
+            CN202110123456.7,甲,专利权期限届满,失效\n\
+            CN201919000000.1,乙,授权,失效\n\
+            CN202010000000.7,丙,授权,有效\n\
+            CN202210000000.6,丁,实质审查,有效\n";
         let batch = read_batch("ls.csv", text.as_bytes().to_vec(), Format::Csv, today()).unwrap();
+        assert_eq!(batch.report.rows_accepted, 4, "{:?}", batch.report.errors);
         let notes: Vec<&RowIssue> = batch
             .report
             .warnings
@@ -464,13 +467,22 @@ mod tests {
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert_eq!(notes[0].row, 1);
         assert!(
-            notes[0].reason.contains("2 rows, 2, 3"),
+            notes[0].reason.contains("2 rows, 3, 5"),
             "{}",
             notes[0].reason
         );
+        use crate::model::LegalStatus;
+        let statuses: Vec<Option<LegalStatus>> =
+            batch.patents.iter().map(|p| p.legal_status).collect();
+        // 失效 beside 期限届满 is the expiry, not a lapse.
         assert_eq!(
-            batch.patents[0].legal_status,
-            Some(crate::model::LegalStatus::Lapsed)
+            statuses,
+            [
+                Some(LegalStatus::Expired),
+                Some(LegalStatus::InForce),
+                Some(LegalStatus::InForce),
+                Some(LegalStatus::Pending)
+            ]
         );
     }
 

@@ -270,11 +270,12 @@ pub fn canonical_schema() -> Arc<Schema> {
     let fields: Vec<Field> = contract()
         .fields
         .iter()
+        .filter(|spec| spec.name.is_stored())
         .map(|spec| {
             let name = spec.name.as_str();
             match spec.field_type {
                 FieldType::ApplicationNumber => Field::new(name, DataType::Utf8, false),
-                FieldType::StringList | FieldType::IpcList => Field::new(
+                FieldType::StringList | FieldType::IpcList | FieldType::DateList => Field::new(
                     name,
                     DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
                     true,
@@ -332,6 +333,7 @@ fn to_record_batch(schema: &Arc<Schema>, patents: &[Patent]) -> Result<RecordBat
     let arrays: Vec<ArrayRef> = contract()
         .fields
         .par_iter()
+        .filter(|spec| spec.name.is_stored())
         .map(|spec| column(spec.name, patents))
         .collect::<Result<_>>()?;
     Ok(RecordBatch::try_new(schema.clone(), arrays)?)
@@ -387,6 +389,10 @@ fn column(field: RecordField, patents: &[Patent]) -> Result<ArrayRef> {
         RecordField::Title => strings(patents, |p| Some(p.title.as_str())),
         RecordField::Abstract => strings(patents, |p| p.abstract_text.as_deref()),
         RecordField::Claims => strings(patents, |p| p.claims.as_deref()),
+        RecordField::FirstClaim => strings(patents, |p| p.first_claim.as_deref()),
+        RecordField::IndependentClaims => strings(patents, |p| p.independent_claims.as_deref()),
+        RecordField::ClaimCount => counts(patents, |p| p.claim_count),
+        RecordField::IndependentClaimCount => counts(patents, |p| p.independent_claim_count),
         RecordField::Description => strings(patents, |p| p.description.as_deref()),
         RecordField::Ipc => lists(patents, |p| p.ipc.iter().map(ToString::to_string).collect()),
         RecordField::Applicants => lists(patents, |p| each(&p.applicants)),
@@ -396,17 +402,13 @@ fn column(field: RecordField, patents: &[Patent]) -> Result<ArrayRef> {
         RecordField::PublicationDate => dates(patents, |p| p.publication_date),
         RecordField::GrantDate => dates(patents, |p| p.grant_date),
         RecordField::LegalStatus => strings(patents, |p| p.legal_status.map(|s| s.as_str())),
+        RecordField::LapseDate => dates(patents, |p| p.lapse_date),
         RecordField::Events => strings(patents, |p| {
             (!p.events.is_empty()).then(|| to_json(&p.events))
         }),
         RecordField::CitedPatents => lists(patents, |p| each(&p.cited_patents)),
-        RecordField::ForwardCitations => {
-            let mut b = Int64Builder::with_capacity(patents.len());
-            for p in patents {
-                b.append_option(p.forward_citations.map(i64::from));
-            }
-            Arc::new(b.finish())
-        }
+        RecordField::CitingPatents => lists(patents, |p| each(&p.citing_patents)),
+        RecordField::ForwardCitations => counts(patents, |p| p.forward_citations),
         RecordField::FamilyMembers => lists(patents, |p| each(&p.family_members)),
         RecordField::FamilyCountries => lists(patents, |p| each(&p.family_countries)),
         RecordField::Maturity => strings(patents, |p| p.maturity.as_deref()),
@@ -420,7 +422,21 @@ fn column(field: RecordField, patents: &[Patent]) -> Result<ArrayRef> {
             }
             Arc::new(b.finish())
         }
+        other => {
+            return Err(Error::Config(format!(
+                "{} is an export column, not stored in the archive",
+                other.as_str()
+            )));
+        }
     })
+}
+
+fn counts(patents: &[Patent], get: impl Fn(&Patent) -> Option<u32>) -> ArrayRef {
+    let mut b = Int64Builder::with_capacity(patents.len());
+    for p in patents {
+        b.append_option(get(p).map(i64::from));
+    }
+    Arc::new(b.finish())
 }
 
 /// Serialises a small model value (events, licence terms) for the archive's JSON columns.

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::raw::{Columns, RawRecord, is_empty};
 use super::report::RowIssue;
 use super::values;
-use crate::model::{ApplicationNumber, IpcCode, Patent, PatentType};
-use crate::schema::{FieldType, RecordField, contract};
+use crate::model::{ApplicationNumber, EventKind, IpcCode, LegalEvent, Patent, PatentType};
+use crate::schema::{EventColumn, FieldType, RecordField, contract};
 use crate::text::normalize_name;
 
 /// The outcome of validating one row.
@@ -221,6 +221,119 @@ impl<'a> Row<'a> {
     }
 }
 
+/// The legal status of a row. Exports give a simple status (简单法律状态: 有效 / 失效 / 审中)
+/// beside a detailed one (法律状态: 未缴年费专利权终止, 期限届满, 全部无效 …): they are read as one
+/// status, the more specific wording winning when both say the patent is dead (失效 is
+/// lapsed, expired or invalidated). Columns that disagree otherwise keep the first and say
+/// so. An unknown wording is not worth losing the patent over: it is reported and the status
+/// stays a data gap.
+fn legal_status(row: &mut Row<'_>) -> Option<crate::model::LegalStatus> {
+    use crate::model::LegalStatus;
+    let mut chosen: Option<(usize, LegalStatus)> = None;
+    for (column, value) in row.cells(RecordField::LegalStatus) {
+        if !row.within_limit(RecordField::LegalStatus, column, value) {
+            continue;
+        }
+        let status = match values::legal_status(value) {
+            Ok(Some(status)) => status,
+            Ok(None) => continue,
+            Err(reason) => {
+                row.warn(
+                    RecordField::LegalStatus,
+                    Some(column),
+                    format!("{reason}; left empty"),
+                );
+                continue;
+            }
+        };
+        let Some((_, first)) = chosen else {
+            chosen = Some((column, status));
+            continue;
+        };
+        let dead = |s: LegalStatus| !s.is_alive();
+        if first == status {
+            continue;
+        }
+        if dead(first) && dead(status) {
+            if first == LegalStatus::Lapsed {
+                chosen = Some((column, status));
+            }
+            continue;
+        }
+        let header = row.columns.headers.get(column).cloned().unwrap_or_default();
+        row.warn(
+            RecordField::LegalStatus,
+            Some(column),
+            format!("a second column '{header}' also gives this field; the first one is used"),
+        );
+    }
+    chosen.map(|(_, status)| status)
+}
+
+/// Folds the export columns of each kind of event (转让次数, 转让人, 受让人, 转让执行日 …) into
+/// `events`: one event per counted occurrence (the count, else the longest party or date
+/// list), the i-th party of each role and the i-th date going to the i-th event. The folded
+/// events replace the kind's events from the `events` column unless that lists more of them.
+fn fold_event_columns(row: &mut Row<'_>, events: &mut Vec<LegalEvent>) {
+    let max_items = contract().limits.max_items;
+    for kind in EventKind::ALL {
+        let mut count: Option<u32> = None;
+        let mut parties: Vec<(&'static str, Vec<String>)> = Vec::new();
+        let mut dates: Vec<NaiveDate> = Vec::new();
+        for field in RecordField::ALL {
+            match field.event_column() {
+                Some((k, column)) if k == kind => match column {
+                    EventColumn::Count => count = row.parsed(field, values::count),
+                    EventColumn::Party(role) => {
+                        let names = row.items(field, false).into_iter().map(|(_, s)| s);
+                        parties.push((role, names.collect()));
+                    }
+                    EventColumn::Dates => {
+                        for (column, item) in row.items(field, false) {
+                            match values::date(&Value::String(item)) {
+                                Ok(Some(date)) => dates.push(date),
+                                Ok(None) => {}
+                                Err(reason) => row.error(field, Some(column), reason),
+                            }
+                        }
+                    }
+                },
+                _ => {}
+            }
+        }
+        let listed = parties
+            .iter()
+            .map(|(_, names)| names.len())
+            .max()
+            .unwrap_or(0);
+        let n = (count.unwrap_or(0) as usize).max(listed).max(dates.len());
+        if n > max_items {
+            let field = RecordField::ALL
+                .into_iter()
+                .find(|f| f.event_column() == Some((kind, EventColumn::Count)))
+                .unwrap_or(RecordField::Events);
+            row.error(field, None, format!("{n} events; the limit is {max_items}"));
+            continue;
+        }
+        if n == 0 || events.iter().filter(|e| e.kind == kind).count() > n {
+            continue;
+        }
+        events.retain(|e| e.kind != kind);
+        for i in 0..n {
+            let named: Vec<(&str, &str)> = parties
+                .iter()
+                .map(|(role, names)| (*role, names.get(i).map_or("", String::as_str)))
+                .collect();
+            events.push(LegalEvent::with_parties(
+                kind,
+                dates.get(i).copied(),
+                &named,
+            ));
+        }
+    }
+    events.sort_by_key(|e| e.date);
+}
+
 fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for item in items {
@@ -292,12 +405,17 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
     );
     patent.abstract_text = row.text(RecordField::Abstract);
     patent.claims = row.text(RecordField::Claims);
+    patent.first_claim = row.text(RecordField::FirstClaim);
+    patent.independent_claims = row.text(RecordField::IndependentClaims);
+    patent.claim_count = row.parsed(RecordField::ClaimCount, values::count);
+    patent.independent_claim_count = row.parsed(RecordField::IndependentClaimCount, values::count);
     patent.description = row.text(RecordField::Description);
     patent.problem_solved = row.text(RecordField::ProblemSolved);
     patent.advantages = row.text(RecordField::Advantages);
     patent.maturity = row.text(RecordField::Maturity).map(|s| normalize_name(&s));
     patent.publication_numbers = row.codes(RecordField::PublicationNumbers);
     patent.cited_patents = row.codes(RecordField::CitedPatents);
+    patent.citing_patents = row.codes(RecordField::CitingPatents);
     patent.family_members = row.codes(RecordField::FamilyMembers);
     patent.family_countries = row.codes(RecordField::FamilyCountries);
     patent.applicants = row.names(RecordField::Applicants);
@@ -313,24 +431,15 @@ pub fn validate(record: &RawRecord, columns: &Columns, today: NaiveDate) -> RowO
     patent.application_date = row.date(RecordField::ApplicationDate, today);
     patent.publication_date = row.date(RecordField::PublicationDate, today);
     patent.grant_date = row.date(RecordField::GrantDate, today);
+    patent.lapse_date = row.date(RecordField::LapseDate, today);
     patent.forward_citations = row.parsed(RecordField::ForwardCitations, values::count);
     patent.licence_terms = row.parsed(RecordField::LicenceTerms, values::licence_terms);
     patent.events = row
         .parsed(RecordField::Events, |v| values::events(v).map(Some))
         .unwrap_or_default();
+    fold_event_columns(&mut row, &mut patent.events);
     patent.patent_type = row.parsed(RecordField::PatentType, values::patent_type);
-    // An unknown legal-status wording is not worth losing the patent over: it is reported
-    // and the status stays a data gap.
-    if let Some((column, value)) = row.single(RecordField::LegalStatus) {
-        match values::legal_status(value) {
-            Ok(status) => patent.legal_status = status,
-            Err(reason) => row.warn(
-                RecordField::LegalStatus,
-                Some(column),
-                format!("{reason}; left empty"),
-            ),
-        }
-    }
+    patent.legal_status = legal_status(&mut row);
     if let Some(number) = &number {
         let implied = PatentType::from_type_digit(number.type_digit());
         match (patent.patent_type, implied) {
@@ -391,7 +500,13 @@ pub fn gaps(patent: &Patent) -> Vec<RecordField> {
         ),
         (RecordField::PatentType, patent.patent_type.is_none()),
         (RecordField::Abstract, patent.abstract_text.is_none()),
-        (RecordField::Claims, patent.claims.is_none()),
+        (
+            RecordField::Claims,
+            patent.claims.is_none()
+                && patent.first_claim.is_none()
+                && patent.independent_claims.is_none()
+                && patent.claim_count.is_none(),
+        ),
         (RecordField::Description, patent.description.is_none()),
         (RecordField::Ipc, patent.ipc.is_empty()),
         (RecordField::Applicants, patent.applicants.is_empty()),

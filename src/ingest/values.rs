@@ -206,7 +206,9 @@ pub fn event_kind(s: &str) -> Option<EventKind> {
         Some(EventKind::Licence)
     } else if s.contains("质押") {
         Some(EventKind::Pledge)
-    } else if s.contains("诉讼") || s.contains("无效宣告") {
+    } else if s.contains("无效") || s.contains("复审") {
+        Some(EventKind::Reexamination)
+    } else if s.contains("诉讼") {
         Some(EventKind::Litigation)
     } else if s.contains("奖") {
         Some(EventKind::Award)
@@ -253,17 +255,22 @@ fn event(value: &Value) -> Result<LegalEvent, String> {
                 .split_once([':', '：'])
                 .map_or((s.as_str(), ""), |(k, r)| (k, r));
             let kind = event_kind(kind_text)
-                .ok_or_else(|| format!("'{kind_text}' is not an event kind (transfer/转让, licence/许可, pledge/质押, litigation/诉讼, open_licence/开放许可, award/奖励)"))?;
-            let date = if rest.trim().is_empty() {
+                .ok_or_else(|| format!("'{kind_text}' is not an event kind (transfer/转让, licence/许可, pledge/质押, litigation/诉讼, reexamination/复审/无效, open_licence/开放许可, award/奖励)"))?;
+            // `kind:date:note`: the note is whatever follows the date (a date with a time of
+            // day stays a date).
+            let whole = Value::String(rest.trim().to_string());
+            let (date_text, note) = match rest.split_once([':', '：']) {
+                Some((d, n)) if !n.trim().is_empty() && date(&whole).is_err() => {
+                    (d, Some(n.trim().to_string()))
+                }
+                _ => (rest, None),
+            };
+            let date = if date_text.trim().is_empty() {
                 None
             } else {
-                date(&Value::String(rest.trim().to_string()))?
+                date(&Value::String(date_text.trim().to_string()))?
             };
-            Ok(LegalEvent {
-                kind,
-                date,
-                note: None,
-            })
+            Ok(LegalEvent { kind, date, note })
         }
     }
 }

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 
 use crate::error::{Error, Result};
 use crate::model::{EventKind, Patent};
-use crate::schema::{RecordField, contract};
+use crate::schema::{EventColumn, RecordField, contract};
 
 /// Which header names a written file uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,9 +26,26 @@ fn header(field: RecordField, language: HeaderLanguage) -> &'static str {
     }
 }
 
+/// The stored fields in contract order: the columns of every file written in the contract's
+/// layout (the event columns of export layouts are folded into `events`).
+pub fn stored_fields() -> Vec<RecordField> {
+    contract()
+        .fields
+        .iter()
+        .map(|s| s.name)
+        .filter(|f| f.is_stored())
+        .collect()
+}
+
 /// Returns a field of a patent as cell text (lists joined with `separator`), or `None`.
+/// An event column (转让次数, 受让人, 转让执行日) gives what export tools write there for the
+/// patent's events of its kind.
 pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option<String> {
     let join = |items: &[String]| (!items.is_empty()).then(|| items.join(separator));
+    if let Some((kind, column)) = field.event_column() {
+        return event_cell(patent, kind, column, separator);
+    }
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
     match field {
         RecordField::ApplicationNumber => Some(patent.application_number.to_string()),
         RecordField::PublicationNumbers => join(&patent.publication_numbers),
@@ -37,6 +54,10 @@ pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option
         RecordField::Title => (!patent.title.is_empty()).then(|| patent.title.clone()),
         RecordField::Abstract => patent.abstract_text.clone(),
         RecordField::Claims => patent.claims.clone(),
+        RecordField::FirstClaim => patent.first_claim.clone(),
+        RecordField::IndependentClaims => patent.independent_claims.clone(),
+        RecordField::ClaimCount => patent.claim_count.map(|n| n.to_string()),
+        RecordField::IndependentClaimCount => patent.independent_claim_count.map(|n| n.to_string()),
         RecordField::Description => patent.description.clone(),
         RecordField::Ipc => {
             let codes: Vec<String> = patent.ipc.iter().map(ToString::to_string).collect();
@@ -49,6 +70,7 @@ pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option
         RecordField::PublicationDate => patent.publication_date.map(|d| d.to_string()),
         RecordField::GrantDate => patent.grant_date.map(|d| d.to_string()),
         RecordField::LegalStatus => patent.legal_status.map(|s| s.as_str().to_string()),
+        RecordField::LapseDate => date(patent.lapse_date),
         // Events with notes are written as JSON (notes may hold any separator); plain ones as
         // the readable `kind:date` list.
         RecordField::Events if patent.events.iter().any(|e| e.note.is_some()) => {
@@ -56,6 +78,7 @@ pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option
         }
         RecordField::Events => event_list(patent, separator, EventKind::as_str),
         RecordField::CitedPatents => join(&patent.cited_patents),
+        RecordField::CitingPatents => join(&patent.citing_patents),
         RecordField::ForwardCitations => patent.forward_citations.map(|n| n.to_string()),
         RecordField::FamilyMembers => join(&patent.family_members),
         RecordField::FamilyCountries => join(&patent.family_countries),
@@ -67,7 +90,41 @@ pub fn cell_text(patent: &Patent, field: RecordField, separator: &str) -> Option
             .as_ref()
             .and_then(|t| serde_json::to_string(t).ok()),
         RecordField::Withdrawn => patent.withdrawn.then(|| "true".to_string()),
+        // Event columns were answered above.
+        _ => None,
     }
+}
+
+/// What an export column of one kind of event holds for `patent`: the number of its events
+/// of that kind, the party each names under the column's role, or their dates.
+fn event_cell(
+    patent: &Patent,
+    kind: EventKind,
+    column: EventColumn,
+    separator: &str,
+) -> Option<String> {
+    let events = patent.events.iter().filter(|e| e.kind == kind);
+    let items: Vec<String> = match column {
+        EventColumn::Count => {
+            let n = events.count();
+            return (n > 0).then(|| n.to_string());
+        }
+        EventColumn::Party(role) => events
+            .filter_map(|e| party(e.note.as_deref()?, role))
+            .collect(),
+        EventColumn::Dates => events
+            .filter_map(|e| e.date.map(|d| d.to_string()))
+            .collect(),
+    };
+    (!items.is_empty()).then(|| items.join(separator))
+}
+
+/// The name an event note gives under `role` (`受让人` in `转让人：甲；受让人：乙`).
+pub fn party(note: &str, role: &str) -> Option<String> {
+    note.split(['；', ';']).find_map(|part| {
+        let (r, name) = part.split_once(['：', ':'])?;
+        (r.trim() == role).then(|| name.trim().to_string())
+    })
 }
 
 /// Plain events as the readable `kind:date` list, each kind named by `name`.
@@ -131,7 +188,7 @@ pub fn write_csv<W: Write>(
             .map_err(|e| Error::io("csv output", e))?;
     }
     let mut writer = csv::Writer::from_writer(out);
-    let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
+    let fields = stored_fields();
     writer
         .write_record(fields.iter().map(|f| header(*f, language)))
         .map_err(csv_error)?;
@@ -200,7 +257,7 @@ fn csv_rows<W: Write>(
     patents: &[Patent],
     language: HeaderLanguage,
 ) -> Result<W> {
-    let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
+    let fields = stored_fields();
     for patent in patents {
         writer
             .write_record(fields.iter().map(|f| {
@@ -260,7 +317,7 @@ pub fn write_xlsx(patents: &[Patent]) -> Result<Vec<u8>> {
     let sheet = workbook.add_worksheet();
     sheet.set_name("专利清单").map_err(xlsx_error)?;
     let date_format = CellFormat::new().set_num_format("yyyy-mm-dd");
-    let fields: Vec<RecordField> = contract().fields.iter().map(|s| s.name).collect();
+    let fields = stored_fields();
     for (col, field) in fields.iter().enumerate() {
         sheet
             .write_string(0, col as u16, header(*field, HeaderLanguage::Chinese))
@@ -274,6 +331,7 @@ pub fn write_xlsx(patents: &[Patent]) -> Result<Vec<u8>> {
                 RecordField::ApplicationDate => patent.application_date,
                 RecordField::PublicationDate => patent.publication_date,
                 RecordField::GrantDate => patent.grant_date,
+                RecordField::LapseDate => patent.lapse_date,
                 _ => None,
             };
             if let Some(date) = date {

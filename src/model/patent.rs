@@ -132,17 +132,20 @@ pub enum EventKind {
     OpenLicence,
     /// 奖励: a patent award (e.g. 中国专利奖).
     Award,
+    /// 复审 / 无效宣告: a reexamination or invalidation request against the patent.
+    Reexamination,
 }
 
 impl EventKind {
     /// All values, in a stable order.
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Transfer,
         EventKind::Licence,
         EventKind::Pledge,
         EventKind::Litigation,
         EventKind::OpenLicence,
         EventKind::Award,
+        EventKind::Reexamination,
     ];
 
     /// Returns the contract's spelling.
@@ -154,10 +157,11 @@ impl EventKind {
             EventKind::Litigation => "litigation",
             EventKind::OpenLicence => "open_licence",
             EventKind::Award => "award",
+            EventKind::Reexamination => "reexamination",
         }
     }
 
-    /// Returns the Chinese name (转让, 许可, 质押, 诉讼, 开放许可声明, 获奖).
+    /// Returns the Chinese name (转让, 许可, 质押, 诉讼, 开放许可声明, 获奖, 复审/无效).
     pub fn label_zh(self) -> &'static str {
         match self {
             EventKind::Transfer => "转让",
@@ -166,6 +170,7 @@ impl EventKind {
             EventKind::Litigation => "诉讼",
             EventKind::OpenLicence => "开放许可声明",
             EventKind::Award => "获奖",
+            EventKind::Reexamination => "复审/无效",
         }
     }
 }
@@ -181,6 +186,28 @@ pub struct LegalEvent {
     /// Free text (counterparty, award name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl LegalEvent {
+    /// An event whose note names its parties the one way both the generator and export
+    /// readers write them: `role：name` pairs joined by `；` (`转让人：甲；受让人：乙`), in the
+    /// order given; parties without a name are left out.
+    pub fn with_parties(
+        kind: EventKind,
+        date: Option<NaiveDate>,
+        parties: &[(&str, &str)],
+    ) -> Self {
+        let note: Vec<String> = parties
+            .iter()
+            .filter(|(_, name)| !name.trim().is_empty())
+            .map(|(role, name)| format!("{role}：{}", name.trim()))
+            .collect();
+        LegalEvent {
+            kind,
+            date,
+            note: (!note.is_empty()).then(|| note.join("；")),
+        }
+    }
 }
 
 /// Licence terms offered for a patent (promotion packet).
@@ -223,6 +250,18 @@ pub struct Patent {
     /// 权利要求书: the full claims text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<String>,
+    /// 首项权利要求: claim 1 alone, as export tools carry it beside (or instead of) the claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_claim: Option<String>,
+    /// 独立权利要求: the text of the independent claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub independent_claims: Option<String>,
+    /// 权利要求数量 as the exporting tool counted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_count: Option<u32>,
+    /// 独立权利要求数量 as the exporting tool counted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub independent_claim_count: Option<u32>,
     /// 说明书: the description (optional, long).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -250,12 +289,18 @@ pub struct Patent {
     /// 法律状态.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_status: Option<LegalStatus>,
+    /// 失效日: when the patent lapsed, expired or was invalidated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lapse_date: Option<NaiveDate>,
     /// Transfers, licences, pledges, litigation, open-licence declarations, awards.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<LegalEvent>,
     /// 引证专利: backward citations, as publication or application numbers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cited_patents: Vec<String>,
+    /// 被引证专利: the patents citing this one, as publication or application numbers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citing_patents: Vec<String>,
     /// 被引证次数 as supplied by the exporting tool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward_citations: Option<u32>,
@@ -293,6 +338,10 @@ impl Patent {
             title: title.into(),
             abstract_text: None,
             claims: None,
+            first_claim: None,
+            independent_claims: None,
+            claim_count: None,
+            independent_claim_count: None,
             description: None,
             ipc: Vec::new(),
             applicants: Vec::new(),
@@ -302,8 +351,10 @@ impl Patent {
             publication_date: None,
             grant_date: None,
             legal_status: None,
+            lapse_date: None,
             events: Vec::new(),
             cited_patents: Vec::new(),
+            citing_patents: Vec::new(),
             forward_citations: None,
             family_members: Vec::new(),
             family_countries: Vec::new(),
@@ -361,6 +412,10 @@ impl Patent {
             title: self.title.clone(),
             abstract_text: None,
             claims: None,
+            first_claim: None,
+            independent_claims: None,
+            claim_count: self.claim_count,
+            independent_claim_count: self.independent_claim_count,
             description: None,
             ipc: self.ipc.clone(),
             applicants: self.applicants.clone(),
@@ -370,8 +425,10 @@ impl Patent {
             publication_date: self.publication_date,
             grant_date: self.grant_date,
             legal_status: self.legal_status,
+            lapse_date: self.lapse_date,
             events: self.events.clone(),
             cited_patents: self.cited_patents.clone(),
+            citing_patents: self.citing_patents.clone(),
             forward_citations: self.forward_citations,
             family_members: self.family_members.clone(),
             family_countries: self.family_countries.clone(),

@@ -5,7 +5,10 @@
 //! patent is stored or analysed lives there; [`fingerprint`] digests it so that an index built
 //! under other rules is refused until it is rebuilt.
 
+mod field;
 pub mod thesaurus;
+
+pub use field::{EventColumn, RecordField};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -21,64 +24,6 @@ const STOPWORDS: &str = include_str!("../../schema/stopwords.txt");
 /// Version of the analysis code (normalisation and tokenizer); bump it when their behaviour
 /// changes so that [`fingerprint`] changes too.
 const ANALYSIS_CODE_VERSION: u32 = 3;
-
-/// One field of the record contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordField {
-    /// 申请号 (required).
-    ApplicationNumber,
-    /// 公开号.
-    PublicationNumbers,
-    /// 专利类型.
-    PatentType,
-    /// The owning institution (set from the submitter).
-    Institution,
-    /// 标题 (required).
-    Title,
-    /// 摘要.
-    Abstract,
-    /// 权利要求书.
-    Claims,
-    /// 说明书.
-    Description,
-    /// IPC list, main first.
-    Ipc,
-    /// 申请人.
-    Applicants,
-    /// 当前权利人.
-    CurrentAssignees,
-    /// 发明人.
-    Inventors,
-    /// 申请日.
-    ApplicationDate,
-    /// 公开日.
-    PublicationDate,
-    /// 授权日.
-    GrantDate,
-    /// 法律状态.
-    LegalStatus,
-    /// Legal and market events.
-    Events,
-    /// 引证专利.
-    CitedPatents,
-    /// 被引证次数.
-    ForwardCitations,
-    /// 同族.
-    FamilyMembers,
-    /// 同族国家.
-    FamilyCountries,
-    /// 成熟度.
-    Maturity,
-    /// 解决的问题.
-    ProblemSolved,
-    /// 技术优势.
-    Advantages,
-    /// 许可条件.
-    LicenceTerms,
-    /// Withdrawal flag.
-    Withdrawn,
-}
 
 /// The value type a field holds, which decides how raw cells are parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -96,6 +41,8 @@ pub enum FieldType {
     IpcList,
     /// A calendar date.
     Date,
+    /// A list of calendar dates.
+    DateList,
     /// invention / utility_model / design, or the Chinese names.
     PatentType,
     /// A legal status in English or Chinese.
@@ -239,138 +186,6 @@ impl RecordContract {
     /// Returns the required fields.
     pub fn required(&self) -> impl Iterator<Item = RecordField> + '_ {
         self.fields.iter().filter(|s| s.required).map(|s| s.name)
-    }
-}
-
-impl RecordField {
-    /// Every field, in declaration order.
-    pub const ALL: [RecordField; 26] = [
-        RecordField::ApplicationNumber,
-        RecordField::PublicationNumbers,
-        RecordField::PatentType,
-        RecordField::Institution,
-        RecordField::Title,
-        RecordField::Abstract,
-        RecordField::Claims,
-        RecordField::Description,
-        RecordField::Ipc,
-        RecordField::Applicants,
-        RecordField::CurrentAssignees,
-        RecordField::Inventors,
-        RecordField::ApplicationDate,
-        RecordField::PublicationDate,
-        RecordField::GrantDate,
-        RecordField::LegalStatus,
-        RecordField::Events,
-        RecordField::CitedPatents,
-        RecordField::ForwardCitations,
-        RecordField::FamilyMembers,
-        RecordField::FamilyCountries,
-        RecordField::Maturity,
-        RecordField::ProblemSolved,
-        RecordField::Advantages,
-        RecordField::LicenceTerms,
-        RecordField::Withdrawn,
-    ];
-
-    /// Returns the contract name (also the JSON key and the Parquet column).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordField::ApplicationNumber => "application_number",
-            RecordField::PublicationNumbers => "publication_numbers",
-            RecordField::PatentType => "patent_type",
-            RecordField::Institution => "institution",
-            RecordField::Title => "title",
-            RecordField::Abstract => "abstract",
-            RecordField::Claims => "claims",
-            RecordField::Description => "description",
-            RecordField::Ipc => "ipc",
-            RecordField::Applicants => "applicants",
-            RecordField::CurrentAssignees => "current_assignees",
-            RecordField::Inventors => "inventors",
-            RecordField::ApplicationDate => "application_date",
-            RecordField::PublicationDate => "publication_date",
-            RecordField::GrantDate => "grant_date",
-            RecordField::LegalStatus => "legal_status",
-            RecordField::Events => "events",
-            RecordField::CitedPatents => "cited_patents",
-            RecordField::ForwardCitations => "forward_citations",
-            RecordField::FamilyMembers => "family_members",
-            RecordField::FamilyCountries => "family_countries",
-            RecordField::Maturity => "maturity",
-            RecordField::ProblemSolved => "problem_solved",
-            RecordField::Advantages => "advantages",
-            RecordField::LicenceTerms => "licence_terms",
-            RecordField::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// The field whose contract name is `name` (`forward_citations`), if any.
-    pub fn from_name(name: &str) -> Option<RecordField> {
-        RecordField::ALL.into_iter().find(|f| f.as_str() == name)
-    }
-
-    /// Returns the main Chinese header used when writing files with Chinese headers.
-    pub fn header_zh(self) -> &'static str {
-        match self {
-            RecordField::ApplicationNumber => "申请号",
-            RecordField::PublicationNumbers => "公开号",
-            RecordField::PatentType => "专利类型",
-            RecordField::Institution => "所属高校",
-            RecordField::Title => "标题",
-            RecordField::Abstract => "摘要",
-            RecordField::Claims => "权利要求书",
-            RecordField::Description => "说明书",
-            RecordField::Ipc => "IPC分类号",
-            RecordField::Applicants => "申请人",
-            RecordField::CurrentAssignees => "当前权利人",
-            RecordField::Inventors => "发明人",
-            RecordField::ApplicationDate => "申请日",
-            RecordField::PublicationDate => "公开日",
-            RecordField::GrantDate => "授权日",
-            RecordField::LegalStatus => "法律状态",
-            RecordField::Events => "法律事件",
-            RecordField::CitedPatents => "引证专利",
-            RecordField::ForwardCitations => "被引证次数",
-            RecordField::FamilyMembers => "同族专利",
-            RecordField::FamilyCountries => "同族国家",
-            RecordField::Maturity => "技术成熟度",
-            RecordField::ProblemSolved => "解决的问题",
-            RecordField::Advantages => "技术优势",
-            RecordField::LicenceTerms => "许可条件",
-            RecordField::Withdrawn => "撤回",
-        }
-    }
-
-    /// Returns the value type the code expects for this field.
-    pub fn expected_type(self) -> FieldType {
-        match self {
-            RecordField::ApplicationNumber => FieldType::ApplicationNumber,
-            RecordField::Title
-            | RecordField::Abstract
-            | RecordField::Claims
-            | RecordField::Description
-            | RecordField::ProblemSolved
-            | RecordField::Advantages => FieldType::Text,
-            RecordField::Institution | RecordField::Maturity => FieldType::String,
-            RecordField::PublicationNumbers
-            | RecordField::Applicants
-            | RecordField::CurrentAssignees
-            | RecordField::Inventors
-            | RecordField::CitedPatents
-            | RecordField::FamilyMembers
-            | RecordField::FamilyCountries => FieldType::StringList,
-            RecordField::Ipc => FieldType::IpcList,
-            RecordField::ApplicationDate
-            | RecordField::PublicationDate
-            | RecordField::GrantDate => FieldType::Date,
-            RecordField::PatentType => FieldType::PatentType,
-            RecordField::LegalStatus => FieldType::LegalStatus,
-            RecordField::Events => FieldType::Events,
-            RecordField::ForwardCitations => FieldType::Count,
-            RecordField::LicenceTerms => FieldType::LicenceTerms,
-            RecordField::Withdrawn => FieldType::Bool,
-        }
     }
 }
 

@@ -5,12 +5,11 @@
 use serde::Serialize;
 
 use super::config::ModelConfig;
-use super::features::CATEGORY_NAMES_ZH;
+use super::features::ClaimFacts;
 use super::industry::{Evidence, IndustryMatch};
 use super::table::TableMeta;
 use super::value::{Check, ScoreRow, Tier, gaps};
 use crate::model::{EventKind, LegalStatus, Patent};
-use crate::text::ClaimSet;
 
 /// One dimension line.
 #[derive(Debug, Clone, Serialize)]
@@ -257,27 +256,13 @@ pub fn card(
         ));
     }
     if let Some(v) = row.independent {
-        let claims = patent
-            .claims
-            .as_deref()
-            .map(ClaimSet::parse)
-            .unwrap_or_default();
-        let mut categories: Vec<&str> = claims
-            .independent()
-            .map(|c| {
-                CATEGORY_NAMES_ZH[super::features::CATEGORIES
-                    .iter()
-                    .position(|x| *x == c.category())
-                    .unwrap_or(0)]
-            })
-            .collect();
-        categories.dedup();
+        let facts = ClaimFacts::of(patent);
         reasons.push((
             share(1) * scope.independent_claims / scope_total * (v.percentile - 0.5),
             format!(
                 "{} 项独立权利要求，覆盖{}",
-                claims.independent().count(),
-                categories.join("、")
+                facts.independent_count.unwrap_or(0),
+                facts.category_names_zh().join("、")
             ),
         ));
     }

@@ -8,26 +8,115 @@ use super::industry::IndustryMatcher;
 use crate::error::{Error, Result};
 use crate::model::{EventKind, IpcCode, LegalStatus, Patent, PatentType};
 use crate::store::{ColumnData, ColumnTable};
-use crate::text::{ClaimCategory, ClaimSet};
+use crate::text::{Claim, ClaimCategory, ClaimSet};
 
 /// Version of the feature extraction; a change re-extracts features from the archive.
-pub const FEATURES_VERSION: &str = "features-1";
+pub const FEATURES_VERSION: &str = "features-2";
 
-/// Claim measures of one patent.
+/// Claim measures of one patent. Each is `None` when the record does not say: a first claim
+/// alone (an export's 首项权利要求) gives the claim-1 measures but no claim count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClaimStats {
     /// Characters of claim 1 (no whitespace).
-    pub claim1_chars: u32,
+    pub claim1_chars: Option<u32>,
     /// Technical features of claim 1.
-    pub claim1_features: u32,
+    pub claim1_features: Option<u32>,
     /// Category of claim 1 (index into [`CATEGORIES`]).
-    pub claim1_category: u8,
+    pub claim1_category: Option<u8>,
     /// Number of independent claims.
-    pub independent: u32,
-    /// Bit set of the categories of the independent claims.
-    pub categories: u8,
+    pub independent: Option<u32>,
+    /// Bit set of the categories of the independent claims whose text is known.
+    pub categories: Option<u8>,
     /// Number of claims.
-    pub total: u32,
+    pub total: Option<u32>,
+}
+
+/// What a record says about its claims: from the full claims when it has them, else from an
+/// export's first claim, independent claims and counts.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFacts {
+    /// Claim 1.
+    pub first: Option<Claim>,
+    /// The independent claims whose text is known (at least claim 1 when it is known).
+    pub independent: Vec<Claim>,
+    /// Number of independent claims, when known.
+    pub independent_count: Option<u32>,
+    /// Number of claims, when known.
+    pub total: Option<u32>,
+}
+
+impl ClaimFacts {
+    /// Reads the claim fields of a patent.
+    pub fn of(patent: &Patent) -> ClaimFacts {
+        let full = patent
+            .claims
+            .as_deref()
+            .map(ClaimSet::parse)
+            .filter(|s| !s.is_empty());
+        if let Some(set) = full {
+            let independent: Vec<Claim> = set.independent().cloned().collect();
+            return ClaimFacts {
+                first: set.first().cloned(),
+                independent_count: Some(independent.len() as u32),
+                independent,
+                total: Some(set.len() as u32),
+            };
+        }
+        let first = patent
+            .first_claim
+            .as_deref()
+            .and_then(|text| ClaimSet::parse(text).claims.into_iter().next());
+        let listed = patent
+            .independent_claims
+            .as_deref()
+            .map(|text| ClaimSet::parse_independent(text).claims)
+            .unwrap_or_default();
+        let independent_count = patent
+            .independent_claim_count
+            .or_else(|| (!listed.is_empty()).then_some(listed.len() as u32));
+        let independent = if listed.is_empty() {
+            first.iter().cloned().collect()
+        } else {
+            listed
+        };
+        ClaimFacts {
+            first,
+            independent,
+            independent_count,
+            total: patent.claim_count,
+        }
+    }
+
+    /// The claim measures, or `None` when the record says nothing about its claims.
+    pub fn stats(&self) -> Option<ClaimStats> {
+        let categories = (!self.independent.is_empty()).then(|| {
+            self.independent
+                .iter()
+                .fold(0u8, |bits, c| bits | 1 << category_index(c.category()))
+        });
+        let stats = ClaimStats {
+            claim1_chars: self.first.as_ref().map(|c| c.chars() as u32),
+            claim1_features: self.first.as_ref().map(|c| c.features() as u32),
+            claim1_category: self.first.as_ref().map(|c| category_index(c.category())),
+            independent: self.independent_count,
+            categories,
+            total: self.total,
+        };
+        (stats.claim1_chars.is_some() || stats.independent.is_some() || stats.total.is_some())
+            .then_some(stats)
+    }
+
+    /// The Chinese names of the independent claims' categories, each once.
+    pub fn category_names_zh(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = Vec::new();
+        for claim in &self.independent {
+            let name = CATEGORY_NAMES_ZH[usize::from(category_index(claim.category()))];
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
 }
 
 /// Claim categories in bit order.
@@ -122,30 +211,9 @@ impl PatentFeatures {
 
     /// Extracts the features of a patent.
     pub fn extract(patent: &Patent, ordinal: u32, matcher: &IndustryMatcher) -> PatentFeatures {
-        let claim_set = patent
-            .claims
-            .as_deref()
-            .map(ClaimSet::parse)
-            .filter(|s| !s.is_empty());
-        let claims = claim_set.as_ref().and_then(|set| {
-            let first = set.first()?;
-            let mut categories = 0u8;
-            for claim in set.independent() {
-                categories |= 1 << category_index(claim.category());
-            }
-            Some(ClaimStats {
-                claim1_chars: first.chars() as u32,
-                claim1_features: first.features() as u32,
-                claim1_category: category_index(first.category()),
-                independent: set.independent().count() as u32,
-                categories,
-                total: set.len() as u32,
-            })
-        });
-        let claim_one = claim_set
-            .as_ref()
-            .and_then(|s| s.first())
-            .map(|c| c.text.as_str());
+        let facts = ClaimFacts::of(patent);
+        let claims = facts.stats();
+        let claim_one = facts.first.as_ref().map(|c| c.text.as_str());
         let found = matcher.classify(
             &patent.ipc,
             &patent.title,
@@ -199,7 +267,10 @@ impl PatentFeatures {
             publication_date: patent.publication_date,
             grant_date: patent.grant_date,
             legal_status: patent.legal_status,
-            forward_citations: patent.forward_citations,
+            // An export that lists the citing patents but not their number counts them.
+            forward_citations: patent.forward_citations.or_else(|| {
+                (!patent.citing_patents.is_empty()).then_some(patent.citing_patents.len() as u32)
+            }),
             cited: patent.cited_patents.clone(),
             family_countries,
             family_granted_abroad,
@@ -249,8 +320,9 @@ pub fn to_table(features: &[PatentFeatures], industries_version: &str) -> Column
     let col_list = |f: &dyn Fn(&PatentFeatures) -> Vec<String>| {
         ColumnData::StrList(features.iter().map(f).collect())
     };
-    let claim =
-        |f: &dyn Fn(&ClaimStats) -> u32| col_u32(&|p| p.claims.as_ref().map_or(NO_COUNT, f));
+    let claim = |f: &dyn Fn(&ClaimStats) -> Option<u32>| {
+        col_u32(&|p| p.claims.as_ref().and_then(f).unwrap_or(NO_COUNT))
+    };
     let mut columns = vec![
         ("ordinal".to_string(), col_u32(&|p| p.ordinal)),
         (
@@ -316,14 +388,18 @@ pub fn to_table(features: &[PatentFeatures], industries_version: &str) -> Column
         ("claim1_features".into(), claim(&|c| c.claim1_features)),
         (
             "claim1_category".into(),
-            claim(&|c| u32::from(c.claim1_category)),
+            claim(&|c| c.claim1_category.map(u32::from)),
         ),
         ("independent_claims".into(), claim(&|c| c.independent)),
         (
             "claim_categories".into(),
-            claim(&|c| u32::from(c.categories)),
+            claim(&|c| c.categories.map(u32::from)),
         ),
         ("claims".into(), claim(&|c| c.total)),
+        (
+            "has_claims".into(),
+            col_u8(&|p| u8::from(p.claims.is_some())),
+        ),
         (
             "primary_industry".into(),
             col_u8(&|p| p.primary.unwrap_or(NO_CODE)),
@@ -402,6 +478,8 @@ pub fn from_table(
     let independent = col!("independent_claims", U32);
     let categories = col!("claim_categories", U32);
     let total = col!("claims", U32);
+    let has_claims = col!("has_claims", U8);
+    let known = |v: u32| (v != NO_COUNT).then_some(v);
     let primary = col!("primary_industry", U8);
     let mut fits = Vec::with_capacity(n_industries);
     for i in 0..n_industries {
@@ -427,13 +505,13 @@ pub fn from_table(
             family_countries: std::mem::take(&mut family[r]),
             family_granted_abroad: (granted_abroad[r] != NO_CODE).then_some(granted_abroad[r] == 1),
             events: events[r],
-            claims: (total[r] != NO_COUNT).then(|| ClaimStats {
-                claim1_chars: c1_chars[r],
-                claim1_features: c1_features[r],
-                claim1_category: c1_category[r] as u8,
-                independent: independent[r],
-                categories: categories[r] as u8,
-                total: total[r],
+            claims: (has_claims[r] == 1).then(|| ClaimStats {
+                claim1_chars: known(c1_chars[r]),
+                claim1_features: known(c1_features[r]),
+                claim1_category: known(c1_category[r]).map(|c| c as u8),
+                independent: known(independent[r]),
+                categories: known(categories[r]).map(|c| c as u8),
+                total: known(total[r]),
             }),
             fits: fits.iter().map(|f| f[r]).collect(),
             primary: (primary[r] != NO_CODE).then_some(primary[r]),
@@ -470,7 +548,7 @@ mod tests {
         assert_eq!(f.family_granted_abroad, Some(true));
         assert!(f.has_event(EventKind::Licence) && !f.has_event(EventKind::Pledge));
         let claims = f.claims.unwrap();
-        assert_eq!((claims.total, claims.claim1_features), (3, 2));
+        assert_eq!((claims.total, claims.claim1_features), (Some(3), Some(2)));
         assert!(f.primary.is_some());
         let table = to_table(std::slice::from_ref(&f), "v");
         assert_eq!(from_table(table.clone(), "v").unwrap().unwrap(), vec![f]);

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 pub use card::{DimensionLine, IndustryLine, PolicyLine, ScoreCard};
 pub use config::{IndustriesConfig, ModelConfig, RuleKind, Strength};
 pub use features::{
-    CATEGORIES, CATEGORY_NAMES_ZH, ClaimStats, FEATURES_VERSION, PatentFeatures,
+    CATEGORIES, CATEGORY_NAMES_ZH, ClaimFacts, ClaimStats, FEATURES_VERSION, PatentFeatures,
     from_table as features_from_table, to_table as features_to_table,
 };
 pub use industry::{Evidence, IndustryFit, IndustryMatch, IndustryMatcher, IpcPattern};
@@ -31,7 +31,6 @@ pub use value::{Check, CitationFacts, ScoreRow, ScoringContext, SignalValue, Tie
 
 use crate::error::Result;
 use crate::model::Patent;
-use crate::text::ClaimSet;
 
 /// The loaded scoring configuration with the compiled industry rules.
 pub struct Scorer {
@@ -93,11 +92,8 @@ impl Scorer {
 
     /// Classifies one patent (for its card).
     pub fn classify(&self, patent: &Patent) -> IndustryMatch {
-        let claims = patent.claims.as_deref().map(ClaimSet::parse);
-        let claim_one = claims
-            .as_ref()
-            .and_then(|c| c.first())
-            .map(|c| c.text.as_str());
+        let facts = ClaimFacts::of(patent);
+        let claim_one = facts.first.as_ref().map(|c| c.text.as_str());
         self.matcher.classify(
             &patent.ipc,
             &patent.title,

@@ -438,15 +438,24 @@ pub fn score(features: &[PatentFeatures], ctx: &ScoringContext<'_>) -> Vec<Score
     let rate_pct = cohorts.percentiles(&rates, par);
 
     // D2: claim scope.
-    let claim_value = |g: &dyn Fn(&super::features::ClaimStats) -> f64| -> Vec<Option<f64>> {
-        features.iter().map(|f| f.claims.as_ref().map(g)).collect()
-    };
-    let c1_chars = claim_value(&|c| f64::from(c.claim1_chars));
-    let c1_features = claim_value(&|c| f64::from(c.claim1_features));
-    let independent =
-        claim_value(&|c| f64::from(c.categories.count_ones() * 10 + c.independent.min(9)));
+    // Each measure is a gap of its own: a first claim alone (an export's 首项权利要求) has
+    // claim-1 measures but no claim count, never a count of one.
+    let claim_value =
+        |g: &dyn Fn(&super::features::ClaimStats) -> Option<f64>| -> Vec<Option<f64>> {
+            features
+                .iter()
+                .map(|f| f.claims.as_ref().and_then(g))
+                .collect()
+        };
+    let c1_chars = claim_value(&|c| c.claim1_chars.map(f64::from));
+    let c1_features = claim_value(&|c| c.claim1_features.map(f64::from));
+    let independent = claim_value(&|c| {
+        let count = c.independent?;
+        let categories = c.categories.map_or(1, u8::count_ones);
+        Some(f64::from(categories * 10 + count.min(9)))
+    });
     let cap = model.scope.claim_count_cap;
-    let claim_count = claim_value(&|c| f64::from(c.total.min(cap)));
+    let claim_count = claim_value(&|c| c.total.map(|n| f64::from(n.min(cap))));
     let p_chars = cohorts.percentiles(&c1_chars, par);
     let p_features = cohorts.percentiles(&c1_features, par);
     let p_independent = cohorts.percentiles(&independent, par);

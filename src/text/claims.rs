@@ -136,6 +136,44 @@ impl ClaimSet {
         ClaimSet { claims }
     }
 
+    /// Parses a text of independent claims alone (an export's 独立权利要求 column): claims
+    /// numbered in increasing order (`1.` `8.` `15.`), else one claim per non-empty line.
+    /// Every claim is taken as independent.
+    pub fn parse_independent(text: &str) -> ClaimSet {
+        let text = text.trim();
+        let markers = find_markers_increasing(text);
+        let claims = if markers.is_empty() {
+            text.lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .zip(1..)
+                .map(|(line, number)| Claim {
+                    number,
+                    text: line.to_string(),
+                    depends_on: Vec::new(),
+                })
+                .collect()
+        } else {
+            markers
+                .iter()
+                .enumerate()
+                .map(|(i, marker)| {
+                    let end = markers.get(i + 1).map_or(text.len(), |next| next.start);
+                    Claim {
+                        number: marker.number,
+                        text: text
+                            .get(marker.body_start..end)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                        depends_on: Vec::new(),
+                    }
+                })
+                .collect()
+        };
+        ClaimSet { claims }
+    }
+
     /// Returns claim 1, if any.
     pub fn first(&self) -> Option<&Claim> {
         self.claims.first()
@@ -165,6 +203,15 @@ struct Marker {
 
 /// Finds `1.` `2、` `3．` … markers in sequence.
 fn find_markers(text: &str) -> Vec<Marker> {
+    scan_markers(text, true)
+}
+
+/// Finds claim-number markers whose numbers increase (`1.` `8.` `15.`), starting at any.
+fn find_markers_increasing(text: &str) -> Vec<Marker> {
+    scan_markers(text, false)
+}
+
+fn scan_markers(text: &str, consecutive: bool) -> Vec<Marker> {
     let bytes = text.as_bytes();
     let mut markers = Vec::new();
     let mut expected = 1u32;
@@ -173,16 +220,22 @@ fn find_markers(text: &str) -> Vec<Marker> {
         if bytes[i].is_ascii_digit() && at_claim_start(text, i) {
             let digits_end = i + bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
             let number: Option<u32> = text.get(i..digits_end).and_then(|d| d.parse().ok());
-            if number == Some(expected)
+            let fits = match number {
+                Some(n) if consecutive => n == expected,
+                Some(n) => n >= expected && n > 0,
+                None => false,
+            };
+            if fits
+                && let Some(n) = number
                 && let Some(separator_len) =
                     separator_after(text.get(digits_end..).unwrap_or_default())
             {
                 markers.push(Marker {
-                    number: expected,
+                    number: n,
                     start: i,
                     body_start: digits_end + separator_len,
                 });
-                expected += 1;
+                expected = n + 1;
                 i = digits_end + separator_len;
                 continue;
             }
@@ -294,6 +347,20 @@ mod tests {
     use super::*;
 
     const CLAIMS: &str = "1.一种压力传感器，其特征在于，包括：第一导体，位于第一感测区中；第二导体，与所述第一导体间隔开；以及介质层，设置于所述第一导体与所述第二导体之间。\n2.根据权利要求1所述的压力传感器，其特征在于，所述介质层的厚度为1.5mm。\n3.根据权利要求1或2所述的压力传感器，其特征在于，所述第一导体为铜。\n4.一种压力传感器的制造方法，包括：形成第一导体；形成介质层；形成第二导体。\n5.根据权利要求4所述的方法，其中所述介质层通过沉积形成。";
+
+    #[test]
+    fn independent_claims_alone_keep_their_numbers() {
+        let set = ClaimSet::parse_independent(
+            "1.一种压力传感器，其特征在于，包括第一导体；介质层。\n4.一种压力传感器的制造方法，包括：形成第一导体；形成介质层。",
+        );
+        assert_eq!(set.len(), 2);
+        assert_eq!(set.claims[1].number, 4);
+        assert_eq!(set.claims[1].category(), ClaimCategory::Method);
+        assert!(set.claims.iter().all(Claim::is_independent));
+        let lines = ClaimSet::parse_independent("一种装置，包括底座。\n一种方法，包括加热。");
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines.claims[1].category(), ClaimCategory::Method);
+    }
 
     #[test]
     fn numbered_claims_split_in_sequence() {
