@@ -298,6 +298,16 @@ struct GenerateArgs {
     /// CSV header language.
     #[arg(long, value_enum, default_value = "zh")]
     headers: Headers,
+    /// Write the columns an export tool writes (incoPat or PatSnap, one row per publication,
+    /// its title line above the header) instead of the record contract's (.csv or .xlsx).
+    #[arg(long, value_enum)]
+    layout: Option<Layout>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Layout {
+    Incopat,
+    Patsnap,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -627,6 +637,25 @@ fn generate(args: GenerateArgs, progress: &progress::Bars) -> Result<ExitCode> {
         institution: args.institution,
         first_serial: args.first_serial,
     };
+    if let Some(layout) = args.layout {
+        if !matches!(format, Format::Csv | Format::Xlsx) {
+            bail!("--layout writes .csv or .xlsx files");
+        }
+        let layout = match layout {
+            Layout::Incopat => patscreen::generate::ExportLayout::Incopat,
+            Layout::Patsnap => patscreen::generate::ExportLayout::Patsnap,
+        };
+        let patents: Vec<_> = Generator::new(config).collect();
+        let bytes = layout.write(&patents, format == Format::Xlsx)?;
+        std::fs::write(&out_path, bytes)
+            .with_context(|| format!("writing {}", out_path.display()))?;
+        println!(
+            "wrote {} patents in the {layout:?} layout to {}",
+            patents.len(),
+            out_path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     progress.begin("generating", Some(args.count));
     let file = std::fs::File::create(&out_path)
         .with_context(|| format!("creating {}", out_path.display()))?;

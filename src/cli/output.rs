@@ -108,6 +108,12 @@ pub fn submit_report(outcome: &SubmitOutcome) {
             .collect();
         println!("  data gaps (rows lacking the field): {}", gaps.join(", "));
     }
+    if !report.unknown_columns.is_empty() {
+        println!(
+            "  columns not read (no field of the record contract): {}",
+            report.unknown_columns.join(", ")
+        );
+    }
 }
 
 /// Prints search results.

@@ -170,6 +170,11 @@ fn event(kind: EventKind, date: NaiveDate, note: String) -> LegalEvent {
     }
 }
 
+/// An event whose note names its parties the way export columns give them back.
+fn with_parties(kind: EventKind, date: NaiveDate, parties: &[(&str, &str)]) -> LegalEvent {
+    LegalEvent::with_parties(kind, Some(date), parties)
+}
+
 /// Draws the events: about 3–5% transfers, 1–2% licences, 1% pledges and open-licence
 /// declarations, 0.3% awards, 0.2% litigation, all likelier for high-quality patents.
 pub(crate) fn market(
@@ -194,10 +199,10 @@ pub(crate) fn market(
             let buyer = pick(rng, companies);
             let date = date_between(rng, from, until);
             out.transferee = Some(buyer);
-            out.events.push(event(
+            out.events.push(with_parties(
                 EventKind::Transfer,
                 date,
-                format!("转让人：{applicant}；受让人：{buyer}"),
+                &[("转让人", applicant), ("受让人", buyer)],
             ));
         }
     }
@@ -207,10 +212,10 @@ pub(crate) fn market(
             let kind = pick(rng, &["普通许可", "普通许可", "独占许可", "排他许可"]);
             let licensee = pick(rng, companies);
             let date = date_between(rng, granted, until);
-            out.events.push(event(
+            out.events.push(with_parties(
                 EventKind::Licence,
                 date,
-                format!("许可类型：{kind}；被许可人：{licensee}"),
+                &[("许可类型", kind), ("被许可人", licensee)],
             ));
         }
         let pledge_rate = if out.transferee.is_some() {
@@ -237,18 +242,27 @@ pub(crate) fn market(
                 ],
             );
             let date = date_between(rng, from, until);
-            out.events.push(event(
+            out.events.push(with_parties(
                 EventKind::Pledge,
                 date,
-                format!("出质人：{holder}；质权人：{bank}"),
+                &[("出质人", holder), ("质权人", bank)],
             ));
         }
         if chance(rng, 0.0025 * lift * lift) {
             let date = date_between(rng, granted, until);
-            out.events.push(event(
+            out.events.push(with_parties(
                 EventKind::Litigation,
                 date,
-                format!("专利侵权纠纷，原告：{holder}"),
+                &[("原告", holder)],
+            ));
+        }
+        if chance(rng, 0.003 * lift * lift) {
+            let date = date_between(rng, granted, until);
+            let requester = pick(rng, companies);
+            out.events.push(with_parties(
+                EventKind::Reexamination,
+                date,
+                &[("请求人", requester)],
             ));
         }
         let open_from = NaiveDate::from_ymd_opt(2021, 6, 1)

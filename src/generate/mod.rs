@@ -15,6 +15,7 @@ mod citations;
 mod claim_one;
 mod claims;
 mod dependents;
+mod export;
 mod industry;
 mod legal;
 mod people;
@@ -31,6 +32,7 @@ pub use bad::{
     BadSample, Expected, INSTITUTION as BAD_SAMPLE_INSTITUTION, bad_samples,
     manifest as bad_manifest, number as bad_sample_number,
 };
+pub use export::{ExportLayout, export_view};
 pub use industry::Industry;
 
 use self::skeleton::{Skeleton, application_number_text, serial_of};

@@ -59,6 +59,7 @@ pub(crate) fn build(config: &GeneratorConfig, number: ApplicationNumber, index: 
     patent.publication_date = line.published;
     patent.grant_date = line.granted;
     patent.legal_status = Some(line.status);
+    patent.lapse_date = line.ended.filter(|_| !line.status.is_alive());
     patent.publication_numbers = publication_numbers(seed, index, &skeleton, &line);
 
     let market = legal::market(

@@ -210,6 +210,41 @@ mod tests {
     }
 
     #[test]
+    fn an_event_column_replaces_only_its_kind_of_events() {
+        use crate::model::{EventKind, LegalEvent};
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2022, 1, d);
+        let mut old = sample();
+        old.events = vec![
+            LegalEvent::with_parties(EventKind::Licence, day(3), &[("被许可人", "甲公司")]),
+            LegalEvent::with_parties(EventKind::Transfer, day(5), &[("受让人", "乙公司")]),
+        ];
+        let mut new = Patent::new(old.application_number.clone(), old.title.clone());
+        new.events = vec![
+            LegalEvent::with_parties(EventKind::Transfer, day(1), &[("受让人", "丙公司")]),
+            LegalEvent::with_parties(EventKind::Transfer, day(9), &[("受让人", "丁公司")]),
+        ];
+        // A correction sheet with 转让次数 and 受让人 only.
+        let supplied: FieldSet = [RecordField::TransferCount, RecordField::Transferees]
+            .into_iter()
+            .collect();
+        let merged = merge(&old, &new, supplied);
+        let kinds: Vec<(EventKind, Option<String>)> = merged
+            .events
+            .iter()
+            .map(|e| (e.kind, e.note.clone()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (EventKind::Transfer, Some("受让人：丙公司".into())),
+                (EventKind::Licence, Some("被许可人：甲公司".into())),
+                (EventKind::Transfer, Some("受让人：丁公司".into())),
+            ]
+        );
+        assert_eq!(changed_fields(&old, &merged), [RecordField::Events]);
+    }
+
+    #[test]
     fn a_partial_row_updates_what_it_carries_and_keeps_the_rest() {
         let old = sample();
         let mut new = Patent::new(old.application_number.clone(), "新的标题");

@@ -273,7 +273,8 @@ fn legal_status(row: &mut Row<'_>) -> Option<crate::model::LegalStatus> {
 /// Folds the export columns of each kind of event (转让次数, 转让人, 受让人, 转让执行日 …) into
 /// `events`: one event per counted occurrence (the count, else the longest party or date
 /// list), the i-th party of each role and the i-th date going to the i-th event. The folded
-/// events replace the kind's events from the `events` column unless that lists more of them.
+/// events replace the kind's events from the `events` column unless that already lists as
+/// many of them.
 fn fold_event_columns(row: &mut Row<'_>, events: &mut Vec<LegalEvent>) {
     let max_items = contract().limits.max_items;
     for kind in EventKind::ALL {
@@ -290,7 +291,9 @@ fn fold_event_columns(row: &mut Row<'_>, events: &mut Vec<LegalEvent>) {
                     }
                     EventColumn::Dates => {
                         for (column, item) in row.items(field, false) {
-                            match values::date(&Value::String(item)) {
+                            // A period (`2020-01-01至2023-01-01`) starts on its event's date.
+                            let start = item.split(['至', '~', '～']).next().unwrap_or_default();
+                            match values::date(&Value::String(start.trim().to_string())) {
                                 Ok(Some(date)) => dates.push(date),
                                 Ok(None) => {}
                                 Err(reason) => row.error(field, Some(column), reason),
@@ -315,7 +318,7 @@ fn fold_event_columns(row: &mut Row<'_>, events: &mut Vec<LegalEvent>) {
             row.error(field, None, format!("{n} events; the limit is {max_items}"));
             continue;
         }
-        if n == 0 || events.iter().filter(|e| e.kind == kind).count() > n {
+        if n == 0 || events.iter().filter(|e| e.kind == kind).count() >= n {
             continue;
         }
         events.retain(|e| e.kind != kind);
@@ -574,6 +577,72 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    #[test]
+    fn export_event_columns_fold_into_events() {
+        use crate::model::EventKind;
+        let (r, c) = record(&[
+            ("申请号", json!("2021101234567")),
+            ("标题", json!("一种压力传感器")),
+            ("转让次数", json!(2)),
+            ("转让人", json!("北京理工大学；北京理工大学")),
+            ("受让人", json!("甲公司；乙公司")),
+            ("转让执行日", json!("2022-03-01；2023-05-02")),
+            ("质押次数", json!("1")),
+            ("质押期限", json!("2023-06-01至2026-06-01")),
+            ("许可次数", json!(1)),
+            (
+                "法律事件",
+                json!("许可:2021-01-01；获奖:2022-12-05:北京市发明专利奖一等奖"),
+            ),
+            ("首项权利要求", json!("一种压力传感器，包括导体；介质层。")),
+            ("权利要求数量", json!(8)),
+        ]);
+        let p = validate(&r, &c, today()).patent.unwrap();
+        let events: Vec<(EventKind, Option<NaiveDate>, Option<&str>)> = p
+            .events
+            .iter()
+            .map(|e| (e.kind, e.date, e.note.as_deref()))
+            .collect();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(
+            events,
+            [
+                // A count of one beside a 法律事件 item of its kind keeps the item.
+                (EventKind::Licence, day(2021, 1, 1), None),
+                (
+                    EventKind::Transfer,
+                    day(2022, 3, 1),
+                    Some("转让人：北京理工大学；受让人：甲公司")
+                ),
+                (
+                    EventKind::Award,
+                    day(2022, 12, 5),
+                    Some("北京市发明专利奖一等奖")
+                ),
+                (
+                    EventKind::Transfer,
+                    day(2023, 5, 2),
+                    Some("转让人：北京理工大学；受让人：乙公司")
+                ),
+                (EventKind::Pledge, day(2023, 6, 1), None),
+            ]
+        );
+        assert_eq!(p.claims, None, "a first claim alone is not the claims");
+        assert_eq!(
+            p.first_claim.as_deref(),
+            Some("一种压力传感器，包括导体；介质层。")
+        );
+        assert_eq!(p.claim_count, Some(8));
+        let (r, c) = record(&[
+            ("申请号", json!("2021101234567")),
+            ("标题", json!("甲")),
+            ("诉讼次数", json!(1_000_000)),
+        ]);
+        let outcome = validate(&r, &c, today());
+        assert!(outcome.patent.is_none());
+        assert_eq!(outcome.errors[0].field.as_deref(), Some("litigation_count"));
     }
 
     #[test]

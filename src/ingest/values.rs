@@ -258,9 +258,8 @@ fn event(value: &Value) -> Result<LegalEvent, String> {
                 .ok_or_else(|| format!("'{kind_text}' is not an event kind (transfer/转让, licence/许可, pledge/质押, litigation/诉讼, reexamination/复审/无效, open_licence/开放许可, award/奖励)"))?;
             // `kind:date:note`: the note is whatever follows the date (a date with a time of
             // day stays a date).
-            let whole = Value::String(rest.trim().to_string());
             let (date_text, note) = match rest.split_once([':', '：']) {
-                Some((d, n)) if !n.trim().is_empty() && date(&whole).is_err() => {
+                Some((d, n)) if n.trim().chars().next().is_some_and(|c| !c.is_ascii_digit()) => {
                     (d, Some(n.trim().to_string()))
                 }
                 _ => (rest, None),
@@ -399,6 +398,15 @@ mod tests {
         let json_events = events(&json!(r#"[{"kind":"pledge","date":"2020-01-01"}]"#)).unwrap();
         assert_eq!(json_events[0].kind, EventKind::Pledge);
         assert!(events(&json!("赠送:2020-01-01")).is_err());
+        let noted = events(&json!(
+            "获奖:2021-12-05:第二十三届中国专利奖优秀奖；复审/无效:2022-01-02 10:30:00"
+        ))
+        .unwrap();
+        assert_eq!(noted[0].note.as_deref(), Some("第二十三届中国专利奖优秀奖"));
+        assert_eq!(
+            (noted[1].kind, noted[1].date, noted[1].note.as_deref()),
+            (EventKind::Reexamination, Some(ymd(2022, 1, 2)), None)
+        );
         let terms = licence_terms(&json!("开放许可，年费2万元"))
             .unwrap()
             .unwrap();

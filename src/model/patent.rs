@@ -412,8 +412,9 @@ impl Patent {
             title: self.title.clone(),
             abstract_text: None,
             claims: None,
-            first_claim: None,
-            independent_claims: None,
+            // An export's claim 1 and independent claims are short; the score card reads them.
+            first_claim: self.first_claim.clone(),
+            independent_claims: self.independent_claims.clone(),
             claim_count: self.claim_count,
             independent_claim_count: self.independent_claim_count,
             description: None,

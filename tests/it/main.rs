@@ -5,6 +5,8 @@
 mod api;
 // Shared helpers: temporary libraries, sample files, the ../shared data when present.
 mod common;
+// incoPat and PatSnap exports read and score as the full records do.
+mod exports;
 // Crash safety: SIGKILL during `patscreen ingest` at every stage and at random moments.
 mod crash;
 // Matchmaking: enterprise demands against patents, both ways; similar patents.
