@@ -318,10 +318,10 @@ pub fn card(c: &ScoreCard) {
     match (c.value, c.value_percentile, &c.unscored) {
         (Some(value), Some(percentile), _) => println!(
             "\n  价值 {value:.2} / 100（{}；第 {} 百分位；置信度 {} {:.2}）",
-            if c.tier.is_promotion() {
-                format!("{}级 · {}", c.tier.as_str(), c.tier_role)
-            } else {
-                c.tier_role.to_string()
+            match (c.tier.is_promotion(), c.lapse_date) {
+                (true, _) => format!("{}级 · {}", c.tier.as_str(), c.tier_role),
+                (false, Some(date)) => format!("{}，失效日 {date}", c.tier_role),
+                (false, None) => c.tier_role.to_string(),
             },
             (percentile * 100.0).round(),
             c.confidence_level,

@@ -13,6 +13,7 @@
 //!
 //! Measured on `../shared/eval/match_qrels_dev.jsonl` (see `tests/it/matching.rs`).
 
+use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -72,6 +73,9 @@ pub struct PatentMatch {
     /// Legal status, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_status: Option<LegalStatus>,
+    /// When it lapsed, expired or was invalidated, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lapse_date: Option<NaiveDate>,
     /// Years of term left (in force or pending patents).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_years: Option<f64>,
@@ -85,10 +89,11 @@ pub struct PatentMatch {
 }
 
 /// What a patent that is no longer in force means to an enterprise, or `None` while it lives.
-pub fn lapsed_note(status: Option<LegalStatus>) -> Option<String> {
+pub fn lapsed_note(status: Option<LegalStatus>, since: Option<NaiveDate>) -> Option<String> {
     let status = status.filter(|s| !s.is_alive())?;
+    let when = since.map(|d| format!("，失效日 {d}")).unwrap_or_default();
     Some(format!(
-        "该专利已{}（{}），不再受专利保护：可作技术参考或联系发明人合作，但无专利权可转让或许可",
+        "该专利已{}（{}{when}），不再受专利保护：可作技术参考或联系发明人合作，但无专利权可转让或许可",
         status.label_zh(),
         status.as_str()
     ))
@@ -685,8 +690,9 @@ impl Library {
                 score,
                 value: hit.value,
                 legal_status: hit.legal_status,
+                lapse_date: hit.lapse_date,
                 remaining_years: hit.remaining_years,
-                lapsed: lapsed_note(hit.legal_status),
+                lapsed: lapsed_note(hit.legal_status, hit.lapse_date),
                 industries: hit.industries,
             })
             .collect())

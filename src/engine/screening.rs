@@ -42,6 +42,8 @@ pub struct ScreeningRow {
     pub industries: Vec<String>,
     /// Legal status.
     pub legal_status: Option<LegalStatus>,
+    /// When it lapsed, expired or was invalidated.
+    pub lapse_date: Option<chrono::NaiveDate>,
     /// Years of term left.
     pub remaining_years: Option<f64>,
     /// What this batch changed in it, when it was already in the library.
@@ -82,9 +84,12 @@ impl ScreeningRow {
             value,
             tier,
             self.industries.join("；"),
-            self.legal_status
-                .map(|s| s.label_zh().to_string())
-                .unwrap_or_default(),
+            match (self.legal_status, self.lapse_date) {
+                // 失效 with its date: 期限届满（2024-03-01）.
+                (Some(s), Some(d)) if !s.is_alive() => format!("{}（{d}）", s.label_zh()),
+                (Some(s), _) => s.label_zh().to_string(),
+                (None, _) => String::new(),
+            },
             self.remaining_years
                 .map(|y| format!("{y:.1}"))
                 .unwrap_or_default(),
@@ -153,6 +158,7 @@ impl Library {
                     tier: row.map(|r| r.tier),
                     industries,
                     legal_status: patent.legal_status,
+                    lapse_date: patent.lapse_date,
                     remaining_years: row.and_then(|r| r.remaining_years),
                 })
             })

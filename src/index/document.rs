@@ -157,6 +157,9 @@ pub struct HitFields {
     /// Legal status.
     #[serde(default)]
     pub legal_status: Option<LegalStatus>,
+    /// When it lapsed, expired or was invalidated.
+    #[serde(default)]
+    pub lapse_date: Option<NaiveDate>,
 }
 
 impl HitFields {
@@ -176,6 +179,7 @@ impl HitFields {
             applicants: patent.applicants.clone(),
             application_date: patent.application_date,
             legal_status: patent.legal_status,
+            lapse_date: patent.lapse_date,
         }
     }
 

@@ -191,6 +191,9 @@ pub struct Hit {
     /// Legal status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_status: Option<LegalStatus>,
+    /// When it lapsed, expired or was invalidated (失效日), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lapse_date: Option<NaiveDate>,
     /// Application date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_date: Option<NaiveDate>,
@@ -680,6 +683,7 @@ pub(super) fn run(
             applicants: shown.applicants,
             ipc: shown.ipc,
             legal_status: shown.legal_status,
+            lapse_date: shown.lapse_date,
             application_date: shown.application_date,
             value,
             tier,

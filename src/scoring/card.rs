@@ -69,6 +69,9 @@ pub struct ScoreCard {
     pub tier: Tier,
     /// 重点推广 / 推广 / 储备 / 评估是否维持 / 已失效 · 不推广 / 未评分 · 数据不足.
     pub tier_role: &'static str,
+    /// When the patent lapsed, expired or was invalidated (失效日), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lapse_date: Option<chrono::NaiveDate>,
     /// Why the patent has no value, when it is unscored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unscored: Option<Unscored>,
@@ -373,6 +376,9 @@ pub fn card(
         value_percentile: (row.tier != Tier::Unscored).then_some(hundredths(row.value_percentile)),
         tier: row.tier,
         tier_role: row.tier.role_zh(),
+        lapse_date: patent
+            .lapse_date
+            .filter(|_| patent.legal_status.is_some_and(|s| !s.is_alive())),
         unscored: (row.tier == Tier::Unscored).then(|| unscored(row)),
         confidence: hundredths(row.confidence),
         confidence_level: if row.confidence >= model.confidence.high {

@@ -777,9 +777,18 @@ fn lapsed_patents_are_flagged_in_matches_and_promoted_in_no_tier() {
         .find(|m| m.application_number == dead.application_number.as_str())
         .expect("the demand finds the patent it was written from");
     assert_eq!(found.legal_status, dead.legal_status);
+    // 失效 with its date, in the note, the match and the card.
+    let since = dead.lapse_date.expect("the generator dates every lapse");
     assert!(
-        found.lapsed.as_deref().is_some_and(|n| n.contains("失效")),
+        found
+            .lapsed
+            .as_deref()
+            .is_some_and(|n| n.contains("失效") && n.contains(&since.to_string())),
         "{found:?}"
+    );
+    assert_eq!(
+        (found.lapse_date, card.lapse_date),
+        (Some(since), Some(since))
     );
     assert_eq!(found.reasons.tier.as_deref(), Some("lapsed"));
     // Living patents carry their remaining term and no lapse note.
