@@ -200,7 +200,7 @@ pub fn event_kind(s: &str) -> Option<EventKind> {
     }
     if s.contains("开放许可") {
         Some(EventKind::OpenLicence)
-    } else if s.contains("转让") || s.contains("权利转移") {
+    } else if s.contains("转让") || s.contains("转移") {
         Some(EventKind::Transfer)
     } else if s.contains("许可") {
         Some(EventKind::Licence)
@@ -222,8 +222,11 @@ pub fn event_kind(s: &str) -> Option<EventKind> {
 pub fn events(value: &Value) -> Result<Vec<LegalEvent>, String> {
     match value {
         Value::Null => Ok(Vec::new()),
-        Value::Array(items) => items.iter().map(event).collect(),
-        Value::Object(_) => Ok(vec![event(value)?]),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| event(item).transpose())
+            .collect(),
+        Value::Object(_) => Ok(event(value)?.into_iter().collect()),
         Value::String(s) if s.trim_start().starts_with('[') || s.trim_start().starts_with('{') => {
             let parsed: Value =
                 serde_json::from_str(s).map_err(|e| format!("events are not valid JSON: {e}"))?;
@@ -231,12 +234,34 @@ pub fn events(value: &Value) -> Result<Vec<LegalEvent>, String> {
         }
         other => list(other, false)
             .iter()
-            .map(|item| event(&Value::String(item.clone())))
+            .filter_map(|item| event(&Value::String(item.clone())).transpose())
             .collect(),
     }
 }
 
-fn event(value: &Value) -> Result<LegalEvent, String> {
+/// Words of CNIPA's procedural events (公开, 实质审查的生效, 授权, 专利权的终止 …), which export
+/// tools list among the legal events: they are not market events and are passed over.
+const PROCEDURAL_EVENTS: [&str; 16] = [
+    "公开",
+    "公布",
+    "实质审查",
+    "授权",
+    "终止",
+    "届满",
+    "驳回",
+    "撤回",
+    "视为",
+    "放弃",
+    "变更",
+    "恢复",
+    "更正",
+    "中止",
+    "年费",
+    "著录",
+];
+
+/// One event; `None` for a CNIPA procedural event in the text form.
+fn event(value: &Value) -> Result<Option<LegalEvent>, String> {
     match value {
         Value::Object(map) => {
             let kind_text = map.get("kind").and_then(text).unwrap_or_default();
@@ -247,15 +272,44 @@ fn event(value: &Value) -> Result<LegalEvent, String> {
                 None => None,
             };
             let note = map.get("note").and_then(text);
-            Ok(LegalEvent { kind, date, note })
+            Ok(Some(LegalEvent { kind, date, note }))
         }
         other => {
             let s = text(other).unwrap_or_default();
+            // `2020-01-03 专利权的转移`: a leading date, as CNIPA's event lists print them.
+            let (leading, s) = match s.trim().split_once(char::is_whitespace) {
+                Some((first, rest)) if !rest.trim().is_empty() => {
+                    match date(&Value::String(first.to_string())) {
+                        Ok(Some(d))
+                            if first
+                                .chars()
+                                .all(|c| c.is_ascii_digit() || "-/.".contains(c)) =>
+                        {
+                            (Some(d), rest.trim().to_string())
+                        }
+                        _ => (None, s.clone()),
+                    }
+                }
+                _ => (None, s.clone()),
+            };
             let (kind_text, rest) = s
                 .split_once([':', '：'])
                 .map_or((s.as_str(), ""), |(k, r)| (k, r));
-            let kind = event_kind(kind_text)
-                .ok_or_else(|| format!("'{kind_text}' is not an event kind (transfer/转让, licence/许可, pledge/质押, litigation/诉讼, reexamination/复审/无效, open_licence/开放许可, award/奖励)"))?;
+            let Some(kind) = event_kind(kind_text) else {
+                if PROCEDURAL_EVENTS.iter().any(|w| kind_text.contains(w)) {
+                    return Ok(None);
+                }
+                return Err(format!(
+                    "'{kind_text}' is not an event kind (transfer/转让, licence/许可, pledge/质押, litigation/诉讼, reexamination/复审/无效, open_licence/开放许可, award/奖励)"
+                ));
+            };
+            if leading.is_some() {
+                return Ok(Some(LegalEvent {
+                    kind,
+                    date: leading,
+                    note: None,
+                }));
+            }
             // `kind:date:note`: the note is whatever follows the date (a date with a time of
             // day stays a date).
             let (date_text, note) = match rest.split_once([':', '：']) {
@@ -269,7 +323,7 @@ fn event(value: &Value) -> Result<LegalEvent, String> {
             } else {
                 date(&Value::String(date_text.trim().to_string()))?
             };
-            Ok(LegalEvent { kind, date, note })
+            Ok(Some(LegalEvent { kind, date, note }))
         }
     }
 }
@@ -398,6 +452,18 @@ mod tests {
         let json_events = events(&json!(r#"[{"kind":"pledge","date":"2020-01-01"}]"#)).unwrap();
         assert_eq!(json_events[0].kind, EventKind::Pledge);
         assert!(events(&json!("赠送:2020-01-01")).is_err());
+        // CNIPA's event list as incoPat prints it: procedural events are passed over.
+        let listed = events(&json!(
+            "2019-03-01 实质审查的生效；2020-05-12 授权；2021-06-30 专利权的转移；2022-01-04 专利实施许可合同备案的生效"
+        ))
+        .unwrap();
+        assert_eq!(
+            listed.iter().map(|e| (e.kind, e.date)).collect::<Vec<_>>(),
+            [
+                (EventKind::Transfer, Some(ymd(2021, 6, 30))),
+                (EventKind::Licence, Some(ymd(2022, 1, 4)))
+            ]
+        );
         let noted = events(&json!(
             "获奖:2021-12-05:第二十三届中国专利奖优秀奖；复审/无效:2022-01-02 10:30:00"
         ))

@@ -285,6 +285,21 @@ mod tests {
             Some(RecordField::Applicants)
         );
         assert_eq!(c.resolve_header("颜色"), None);
+        // Export columns: claim 1 is not the claims; citations run both ways.
+        for (header, field) in [
+            ("首项权利要求", RecordField::FirstClaim),
+            ("第一权利要求", RecordField::FirstClaim),
+            ("权利要求数量", RecordField::ClaimCount),
+            ("权利要求书", RecordField::Claims),
+            ("被引证专利", RecordField::CitingPatents),
+            ("引证专利", RecordField::CitedPatents),
+            ("[标]当前申请(专利权)人", RecordField::CurrentAssignees),
+            ("质押期限", RecordField::PledgeDates),
+            ("许可排他性", RecordField::LicenceTypes),
+        ] {
+            assert_eq!(c.resolve_header(header), Some(field), "{header}");
+        }
+        assert!(!RecordField::TransferCount.is_stored() && RecordField::Claims.is_stored());
     }
 
     #[test]
