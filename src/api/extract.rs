@@ -18,7 +18,7 @@ impl FromRequestParts<AppState> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, ApiError> {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Ok(Auth(None));
+            return session(parts, state);
         };
         let text = value
             .to_str()
@@ -36,6 +36,29 @@ impl FromRequestParts<AppState> for Auth {
             None => Err(ApiError::unauthorized("unknown or revoked API key")),
         }
     }
+}
+
+/// The caller of a console session cookie. A write must carry the session's CSRF token in
+/// `X-CSRF-Token`; a cookie of an ended session counts as no key at all.
+fn session(parts: &Parts, state: &AppState) -> Result<Auth, ApiError> {
+    let Some(token) = super::session::cookie_token(&parts.headers) else {
+        return Ok(Auth(None));
+    };
+    let Some(found) = state.sessions.find(&token) else {
+        return Ok(Auth(None));
+    };
+    if !parts.method.is_safe() {
+        let sent = parts
+            .headers
+            .get(super::session::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok());
+        if sent != Some(found.csrf.as_str()) {
+            return Err(ApiError::forbidden(
+                "a signed-in write needs the session's X-CSRF-Token header",
+            ));
+        }
+    }
+    Ok(Auth(Some(found.caller)))
 }
 
 impl Auth {

@@ -17,6 +17,7 @@ mod metrics;
 mod ops;
 mod patents;
 mod search;
+mod session;
 mod worker;
 
 use std::sync::Arc;
@@ -109,6 +110,8 @@ pub struct AppState {
     pub uploads: Arc<tokio::sync::Semaphore>,
     /// Permits for whole-list exports (see [`ApiConfig::max_concurrent_exports`]).
     pub exports: Arc<tokio::sync::Semaphore>,
+    /// Console sessions.
+    pub sessions: Arc<session::Sessions>,
 }
 
 impl AppState {
@@ -128,6 +131,7 @@ impl AppState {
             metrics,
             worker,
             cursor_key: search::CursorKey::random(),
+            sessions: Arc::new(session::Sessions::default()),
         }
     }
 }
@@ -260,6 +264,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/institutions/{name}/report",
             get(industries::institution),
+        )
+        .route(
+            "/v1/session",
+            post(session::sign_in)
+                .get(session::current)
+                .delete(session::sign_out),
         )
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/healthz", get(ops::healthz))

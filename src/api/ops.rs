@@ -20,6 +20,7 @@ use super::error::ApiError;
         super::search::search,
         super::industries::list, super::industries::shortlist, super::industries::institution,
         super::demands::create, super::demands::list, super::demands::demand, super::demands::matches, super::demands::match_text,
+        super::session::sign_in, super::session::current, super::session::sign_out,
         healthz, readyz, metrics,
     ),
     components(schemas(super::Problem, super::batches::Queued)),

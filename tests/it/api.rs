@@ -139,6 +139,7 @@ async fn operations_endpoints_and_openapi() {
         "/v1/demands",
         "/v1/demands/{id}",
         "/v1/demands/{id}/matches",
+        "/v1/session",
         "/v1/match",
         "/v1/institutions/{name}/report",
     ] {
@@ -1022,4 +1023,158 @@ async fn shutdown_finishes_the_batch_in_progress_and_interrupted_batches_are_req
         app.library.batch_status(second).unwrap().submission.status,
         "accepted"
     );
+}
+
+/// A request with the console's session cookie (and a CSRF token) instead of a key.
+async fn with_cookie(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    cookie: &str,
+    csrf: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, format!("theme=light; {cookie}"));
+    if let Some(csrf) = csrf {
+        request = request.header("x-csrf-token", csrf);
+    }
+    let body = match body {
+        Some(json) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    respond(&app.state, request.body(body).unwrap()).await
+}
+
+#[tokio::test]
+async fn console_sessions_sign_in_with_a_key_and_guard_writes_with_csrf() {
+    let app = app();
+    let sign_in = |key: String| {
+        call(
+            &app,
+            "POST",
+            "/v1/session",
+            None,
+            Some("application/json"),
+            serde_json::json!({ "key": key }).to_string().into_bytes(),
+        )
+    };
+    // A wrong key is refused and sets no cookie.
+    let mut wrong = app.thu.clone();
+    let last = wrong.pop();
+    wrong.push(if last == Some('a') { 'b' } else { 'a' });
+    let refused = sign_in(wrong).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(refused.is_problem() && refused.headers.get(header::SET_COOKIE).is_none());
+
+    let signed = sign_in(app.thu.clone()).await;
+    assert_eq!(signed.status, StatusCode::CREATED);
+    let set_cookie = signed.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    for attribute in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Max-Age=28800",
+        "Path=/",
+    ] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    let session = signed.json();
+    assert_eq!(session["role"], "submitter");
+    assert_eq!(session["institution"], "清华大学");
+    assert!(
+        !String::from_utf8_lossy(&signed.body).contains(&app.thu),
+        "the key is never sent back"
+    );
+    let csrf = session["csrf_token"].as_str().unwrap().to_string();
+
+    // Reads work with the cookie alone.
+    let me = with_cookie(&app, "GET", "/v1/session", &cookie, None, None).await;
+    assert_eq!(me.json()["csrf_token"], csrf.as_str());
+    let search = with_cookie(&app, "GET", "/v1/search?q=电池", &cookie, None, None).await;
+    assert_eq!(search.status, StatusCode::OK);
+
+    // A write needs the CSRF token: without it, or with another, it is refused.
+    let demand = serde_json::json!({ "title": "锂电池热管理", "description": "需要动力电池包的液冷散热方案" });
+    let forged = with_cookie(
+        &app,
+        "POST",
+        "/v1/demands",
+        &cookie,
+        None,
+        Some(demand.clone()),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(
+        forged.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("X-CSRF-Token")
+    );
+    let wrong = with_cookie(
+        &app,
+        "POST",
+        "/v1/demands",
+        &cookie,
+        Some("0"),
+        Some(demand.clone()),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let created = with_cookie(
+        &app,
+        "POST",
+        "/v1/demands",
+        &cookie,
+        Some(&csrf),
+        Some(demand),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    // The session keeps the key's role and institution: a submitter sees its own batches only.
+    let batches = with_cookie(
+        &app,
+        "GET",
+        "/v1/batches?institution=北京大学",
+        &cookie,
+        None,
+        None,
+    )
+    .await;
+    let listed = batches.json();
+    let institutions: Vec<&str> = listed["batches"]
+        .as_array()
+        .map(|b| b.iter().filter_map(|b| b["institution"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        !institutions.is_empty() && institutions.iter().all(|i| *i == "清华大学"),
+        "{listed}"
+    );
+
+    // Signing out needs the token too, ends the session and clears the cookie.
+    let out = with_cookie(&app, "DELETE", "/v1/session", &cookie, None, None).await;
+    assert_eq!(out.status, StatusCode::FORBIDDEN);
+    let out = with_cookie(&app, "DELETE", "/v1/session", &cookie, Some(&csrf), None).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(
+        out.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let after = with_cookie(&app, "GET", "/v1/session", &cookie, None, None).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    // The ended session is no key: reads on a private server are refused again.
+    let read = with_cookie(&app, "GET", "/v1/search?q=电池", &cookie, None, None).await;
+    assert_eq!(read.status, StatusCode::UNAUTHORIZED);
 }
