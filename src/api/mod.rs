@@ -9,6 +9,7 @@
 //! [`spawn_heavy`] (similar patents, whole shortlists, reports), or on the batch worker thread.
 
 mod batches;
+mod console;
 mod demands;
 mod error;
 mod extract;
@@ -241,7 +242,13 @@ where
 /// The full router.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
-    let api = Router::new()
+    let mut api = Router::new()
+        .route("/console/app.js", get(console::script))
+        .route("/console/app.css", get(console::style));
+    for page in console::PAGES {
+        api = api.route(page, get(console::page));
+    }
+    let api = api
         .route("/v1/batches", post(batches::submit).get(batches::list))
         .route("/v1/batches/{id}", get(batches::status))
         .route("/v1/batches/{id}/report", get(batches::report))

@@ -1178,3 +1178,49 @@ async fn console_sessions_sign_in_with_a_key_and_guard_writes_with_csrf() {
     let read = with_cookie(&app, "GET", "/v1/search?q=电池", &cookie, None, None).await;
     assert_eq!(read.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_console_is_served_at_its_pages_with_a_strict_policy() {
+    let app = app();
+    for page in [
+        "/",
+        "/search?q=电池&sort=value",
+        "/patents/CN202110123456.7",
+        "/industries/人工智能",
+        "/batches/3",
+        "/institutions/清华大学",
+    ] {
+        let reply = get(&app, page, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{page}");
+        assert_eq!(
+            reply.headers[header::CONTENT_TYPE],
+            "text/html; charset=utf-8"
+        );
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(directive), "{csp}");
+        }
+        let html = String::from_utf8(reply.body).unwrap();
+        assert!(html.contains("/console/app.js") && html.contains("高价值专利库"));
+    }
+    let script = get(&app, "/console/app.js", None).await;
+    assert_eq!(
+        script.headers[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(
+        String::from_utf8(script.body)
+            .unwrap()
+            .contains("X-CSRF-Token")
+    );
+    // Addresses outside the console and the API are still problems, not the shell.
+    let missing = get(&app, "/nowhere", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.is_problem());
+}
