@@ -136,6 +136,9 @@ pub fn run(dir: &Path, listen: &str, no_serve: bool, progress: &Bars) -> Result<
     )?;
     std::fs::write(&fresh_path, csv)
         .with_context(|| format!("writing {}", fresh_path.display()))?;
+    if !no_serve {
+        println!("web console: http://{listen}/  (sign in with the submitter key below)\n");
+    }
     println!(
         "API keys (also in {}; `source` it in another shell):",
         env.display()

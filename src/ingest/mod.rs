@@ -31,8 +31,8 @@ pub use report::PatentChange;
 pub use report::{BatchReport, RowIssue};
 pub use validate::gaps;
 pub use write::{
-    HeaderLanguage, append_csv, cell_text, cell_text_zh, write_csv, write_jsonl, write_table_csv,
-    write_table_xlsx, write_xlsx,
+    HeaderLanguage, append_csv, cell_text, cell_text_zh, stored_fields, write_csv, write_jsonl,
+    write_table_csv, write_table_xlsx, write_xlsx,
 };
 
 use crate::error::{Error, Result};

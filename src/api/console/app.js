@@ -20,7 +20,7 @@ function el(tag, attrs = {}, ...children) {
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -61,6 +61,12 @@ async function api(path, { method = "GET", body, type } = {}) {
   }
   if (!reply.ok) throw new ApiFailure(problemText(json, reply.status), reply.status, json);
   return json;
+}
+
+/** Replaces a node's children with `children` (nested arrays flattened, empty ones dropped). */
+function put(parent, ...children) {
+  parent.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)
+    .map((c) => (c instanceof Node ? c : String(c))));
 }
 
 function errorBox(error) {
@@ -108,14 +114,14 @@ async function signInPage(main) {
   const key = el("input", { id: "key", name: "key", type: "password", autocomplete: "current-password", required: true, size: 72 });
   const form = el("form", { class: "card", onsubmit: async (event) => {
     event.preventDefault();
-    message.replaceChildren();
+    put(message);
     try {
       session = await api("/v1/session", { method: "POST", body: { key: key.value.trim() } });
       key.value = "";
       renderWho();
       navigate(new URLSearchParams(location.search).get("next") || "/search");
     } catch (error) {
-      message.replaceChildren(errorBox(error.status === 401 ? new Error("API 密钥无效或已吊销，请检查后重试。") : error));
+      put(message, errorBox(error.status === 401 ? new Error("API 密钥无效或已吊销，请检查后重试。") : error));
       key.focus();
     }
   } },
@@ -123,7 +129,7 @@ async function signInPage(main) {
       el("span", { class: "help" }, "由管理员用 patscreen keys create 发放；登录后密钥只用于换取会话，不保存在页面中。")),
     el("button", { type: "submit" }, "登录"),
     message);
-  main.replaceChildren(el("h1", {}, "登录"), form);
+  put(main, el("h1", {}, "登录"), form);
   key.focus();
 }
 
@@ -139,7 +145,7 @@ function searchForm(params) {
     next.delete("cursor");
     navigate(`/search?${next}`);
   } },
-    el("div", { class: "field" }, el("label", { for: "q" }, "检索式"), q),
+    el("div", { class: "field grow" }, el("label", { for: "q" }, "检索式"), q),
     el("div", { class: "field" }, el("label", { for: "sort" }, "排序"), sort),
     el("div", { class: "field" }, el("button", { type: "submit" }, "检索")));
   const help = el("details", { class: "syntax", id: "syntax-help" }, el("summary", {}, "检索语法"),
@@ -154,7 +160,7 @@ function searchForm(params) {
 async function searchPage(main, params) {
   setTitle("检索");
   const body = el("div", { "aria-live": "polite" });
-  main.replaceChildren(el("h1", {}, "专利检索"), ...searchForm(params), body);
+  put(main, el("h1", {}, "专利检索"), ...searchForm(params), body);
   if (!params.get("q")) {
     body.append(el("p", { class: "help" }, "输入技术词、申请人或分类号开始检索；结果可按价值分、产业排名排序，并用左侧条件筛选。"));
     return;
@@ -166,7 +172,7 @@ async function searchPage(main, params) {
   try {
     results = await api(`/v1/search?${query}`);
   } catch (error) {
-    body.replaceChildren(errorBox(error));
+    put(body, errorBox(error));
     return;
   }
   const facets = el("aside", { class: "facets", "aria-label": "筛选条件" });
@@ -205,7 +211,9 @@ async function searchPage(main, params) {
     hit.snippets?.abstract ? el("p", {}, highlighted(hit.snippets.abstract)) : null,
     hit.missing_concepts?.length ? el("p", { class: "help" }, `未命中：${hit.missing_concepts.join("、")}`) : null)));
   const notes = [];
-  if (results.relaxed) notes.push(el("p", { class: "note" }, `没有专利同时满足全部 ${results.relaxed.of} 个条件：${results.relaxed.note}`));
+  if (results.relaxed) {
+    notes.push(el("p", { class: "note" }, `同时满足全部 ${results.relaxed.of} 个检索条件的专利不足，已放宽：以下结果至少命中 ${results.relaxed.matched} 个条件，按命中条件数和相关度排序；每条结果注明未命中的条件。`));
+  }
   for (const e of results.expansions || []) notes.push(el("p", { class: "help" }, `「${e.concept}」也匹配了：${e.also_matched.join("、")}`));
   if (results.unscored_note) notes.push(el("p", { class: "note" }, results.unscored_note));
   const pager = el("div", { class: "pager" },
@@ -216,7 +224,7 @@ async function searchPage(main, params) {
       navigate(`/search?${next}`);
     } }, "下一页") : null,
     el("span", { class: "help" }, `第 ${results.offset + 1}–${results.offset + results.hits.length} 条`));
-  body.replaceChildren(
+  put(body,
     el("p", { id: "total" }, `共 ${results.total} 件专利`),
     ...notes,
     el("div", { class: "layout" }, facets, el("section", { "aria-label": "检索结果" }, list, pager)));
@@ -266,27 +274,27 @@ function scoreCard(card) {
 
 async function patentPage(main, number) {
   setTitle(number);
-  main.replaceChildren(el("p", {}, "加载中…"));
+  put(main, el("p", {}, "加载中…"));
   let reply;
   try {
     reply = await api(`/v1/patents/${encodeURIComponent(number)}`);
   } catch (error) {
-    main.replaceChildren(el("h1", {}, number), errorBox(error));
+    put(main, el("h1", {}, number), errorBox(error));
     return;
   }
   const { patent, score_card: card } = reply;
   const similar = el("section", {}, el("h2", {}, "相似专利"), el("p", { class: "help" }, "加载中…"));
   const demands = el("section", {}, el("h2", {}, "可服务的企业需求"), el("p", { class: "help" }, "加载中…"));
-  main.replaceChildren(
+  put(main,
     el("h1", {}, patent.title), recordList(patent),
     patent.abstract ? [el("h2", {}, "摘要"), el("p", {}, patent.abstract)] : null,
     card ? scoreCard(card) : null, similar, demands);
   api(`/v1/patents/${encodeURIComponent(number)}/similar?limit=5`).then((r) => {
-    similar.replaceChildren(el("h2", {}, "相似专利"), el("ul", {}, r.similar.map((s) =>
+    put(similar, el("h2", {}, "相似专利"), el("ul", {}, r.similar.map((s) =>
       el("li", {}, link(`/patents/${encodeURIComponent(s.application_number)}`, s.title), ` ${s.institution || ""}`))));
   }, (error) => similar.append(errorBox(error)));
   api(`/v1/patents/${encodeURIComponent(number)}/demands?limit=5`).then((r) => {
-    demands.replaceChildren(el("h2", {}, "可服务的企业需求"), r.demands.length
+    put(demands, el("h2", {}, "可服务的企业需求"), r.demands.length
       ? el("ul", {}, r.demands.map((d) => el("li", {}, link(`/demands/${d.demand.id}`, d.demand.title), `（匹配度 ${d.score.toFixed(2)}）`)))
       : el("p", { class: "help" }, "暂无匹配的企业需求。"));
   }, (error) => demands.append(errorBox(error)));
@@ -307,14 +315,14 @@ async function industriesPage(main) {
   try {
     list = await api("/v1/industries");
   } catch (error) {
-    main.replaceChildren(el("h1", {}, "产业与推荐清单"), errorBox(error));
+    put(main, el("h1", {}, "产业与推荐清单"), errorBox(error));
     return;
   }
   const rows = list.industries.map((i) => el("tr", {},
     el("td", {}, link(`/industries/${encodeURIComponent(i.name)}`, i.name)),
     el("td", { class: "num" }, i.patents), el("td", { class: "num" }, i.available),
     ...["A", "B", "C", "D", "lapsed", "unscored"].map((t) => el("td", { class: "num" }, i.tiers[t] ?? 0))));
-  main.replaceChildren(el("h1", {}, "北京十大高精尖产业"),
+  put(main, el("h1", {}, "北京十大高精尖产业"),
     el("table", {}, el("caption", { class: "visually-hidden" }, "各产业专利数与等级分布"),
       el("thead", {}, el("tr", {}, ["产业", "专利", "可推广", "A", "B", "C", "D", "失效", "未评分"].map((h, k) => el("th", { scope: "col", class: k ? "num" : null }, h)))),
       el("tbody", {}, rows)));
@@ -329,7 +337,7 @@ async function shortlistPage(main, name, params) {
   try {
     list = await api(`${base}?${query}`);
   } catch (error) {
-    main.replaceChildren(el("h1", {}, name), errorBox(error));
+    put(main, el("h1", {}, name), errorBox(error));
     return;
   }
   const exportQuery = new URLSearchParams(params);
@@ -340,7 +348,7 @@ async function shortlistPage(main, name, params) {
       return [el("a", { class: "button plain", href: `${base}?${exportQuery}`, download: `${name}.${format}` }, format.toUpperCase()), " "];
     }));
   const lapsed = params.get("include_lapsed") === "true";
-  main.replaceChildren(
+  put(main,
     el("h1", {}, `${name} · 推荐清单`),
     el("p", {}, `共 ${list.total} 件可推广专利`, list.unscored ? `（另有 ${list.unscored} 件未评分，未列入）` : ""),
     el("p", { class: "no-print" }, el("button", { type: "button", class: "plain", onclick: () => {
@@ -366,7 +374,7 @@ const FORMATS = { csv: "text/csv", tsv: "text/tab-separated-values", jsonl: "app
 async function batchesPage(main) {
   setTitle("批次提交");
   if (!session || session.role === "reader") {
-    main.replaceChildren(el("h1", {}, "批次提交"), el("p", { class: "note" }, "只有提交单位（submitter）和管理员可以提交批次。"));
+    put(main, el("h1", {}, "批次提交"), el("p", { class: "note" }, "只有提交单位（submitter）和管理员可以提交批次。"));
     return;
   }
   const status = el("div", { "aria-live": "polite" });
@@ -379,17 +387,18 @@ async function batchesPage(main) {
     const ext = chosen.name.split(".").pop().toLowerCase();
     const type = FORMATS[ext];
     if (!type) {
-      status.replaceChildren(errorBox(new Error(`无法识别文件类型「.${ext}」：请提交 CSV、XLSX、JSONL 或 Parquet。`)));
+      put(status, errorBox(new Error(`无法识别文件类型「.${ext}」：请提交 CSV、XLSX、JSONL 或 Parquet。`)));
       return;
     }
     const query = new URLSearchParams();
     if (session.role === "admin") query.set("institution", document.getElementById("inst").value.trim());
-    status.replaceChildren(el("p", {}, `正在上传 ${chosen.name}…`));
+    query.set("source_name", chosen.name);
+    put(status, el("p", {}, `正在上传 ${chosen.name}…`));
     try {
       const queued = await api(`/v1/batches?${query}`, { method: "POST", body: chosen, type });
       navigate(`/batches/${queued.id}`);
     } catch (error) {
-      status.replaceChildren(errorBox(error));
+      put(status, errorBox(error));
     }
   };
   const drop = el("div", { class: "drop", ondragover: (e) => { e.preventDefault(); drop.classList.add("over"); },
@@ -400,28 +409,28 @@ async function batchesPage(main) {
     el("h2", {}, "提交一个批次"), institution, drop,
     el("p", { class: "help" }, "支持 incoPat / 智慧芽导出表、CSV、XLSX、JSONL、Parquet；同一专利的新数据只更新所带字段。"),
     el("button", { type: "submit" }, "提交"), status);
-  main.replaceChildren(el("h1", {}, "批次"), form, el("h2", {}, "已提交批次"), el("div", { id: "batch-list" }, "加载中…"));
+  put(main, el("h1", {}, "批次"), form, el("h2", {}, "已提交批次"), el("div", { id: "batch-list" }, "加载中…"));
   try {
     const list = await api("/v1/batches");
-    document.getElementById("batch-list").replaceChildren(el("table", {},
+    put(document.getElementById("batch-list"), el("table", {},
       el("thead", {}, el("tr", {}, ["编号", "高校", "文件", "状态", "提交时间"].map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, list.batches.slice().reverse().map((b) => el("tr", {},
         el("td", {}, link(`/batches/${b.id}`, String(b.id))), el("td", {}, b.institution), el("td", {}, b.source_name),
         el("td", {}, b.status), el("td", {}, b.submitted_at))))));
   } catch (error) {
-    document.getElementById("batch-list").replaceChildren(errorBox(error));
+    put(document.getElementById("batch-list"), errorBox(error));
   }
 }
 
 async function batchPage(main, id) {
   setTitle(`批次 ${id}`);
-  main.replaceChildren(el("h1", {}, `批次 ${id}`), el("p", { "aria-live": "polite" }, "处理中…"));
+  put(main, el("h1", {}, `批次 ${id}`), el("p", { "aria-live": "polite" }, "处理中…"));
   let batch;
   for (;;) {
     try {
       batch = await api(`/v1/batches/${id}?errors_limit=200`);
     } catch (error) {
-      main.replaceChildren(el("h1", {}, `批次 ${id}`), errorBox(error));
+      put(main, el("h1", {}, `批次 ${id}`), errorBox(error));
       return;
     }
     if (!["queued", "processing"].includes(batch.status)) break;
@@ -430,7 +439,7 @@ async function batchPage(main, id) {
   }
   const c = batch.counts || {};
   const errors = batch.errors?.items || [];
-  main.replaceChildren(
+  put(main,
     el("h1", {}, `批次 ${id} · ${batch.source_name}`),
     batch.status === "accepted" ? el("p", { class: "ok" }, `已接收：${c.rows_accepted} 行，新增 ${c.patents_new} 件，更新 ${c.patents_updated} 件；拒绝 ${c.rows_rejected} 行。`)
       : el("p", { class: "error", role: "alert" }, `未接收：${batch.error || ""}`),
@@ -454,21 +463,21 @@ async function demandsPage(main) {
       const created = await api("/v1/demands", { method: "POST", body: { title: title.value.trim(), description: description.value.trim() } });
       navigate(`/demands/${created.id}`);
     } catch (error) {
-      message.replaceChildren(errorBox(error));
+      put(message, errorBox(error));
     }
   } }, el("h2", {}, "发布技术需求"),
     el("div", { class: "field" }, el("label", { for: "d-title" }, "需求名称"), title),
     el("div", { class: "field" }, el("label", { for: "d-desc" }, "需求描述"), description),
     session ? el("button", { type: "submit" }, "发布并匹配") : el("p", { class: "help" }, "登录后可发布需求。"), message);
-  main.replaceChildren(el("h1", {}, "企业需求"), form, el("h2", {}, "已有需求"), el("div", { id: "demand-list" }, "加载中…"));
+  put(main, el("h1", {}, "企业需求"), form, el("h2", {}, "已有需求"), el("div", { id: "demand-list" }, "加载中…"));
   try {
     const list = await api("/v1/demands?limit=50");
     const items = list.demands || [];
-    document.getElementById("demand-list").replaceChildren(items.length
+    put(document.getElementById("demand-list"), items.length
       ? el("ul", {}, items.map((d) => el("li", {}, link(`/demands/${d.id}`, d.title))))
       : el("p", { class: "help" }, "还没有需求。"));
   } catch (error) {
-    document.getElementById("demand-list").replaceChildren(errorBox(error));
+    put(document.getElementById("demand-list"), errorBox(error));
   }
 }
 
@@ -476,7 +485,7 @@ async function demandPage(main, id) {
   setTitle(`需求 ${id}`);
   try {
     const [demand, matches] = await Promise.all([api(`/v1/demands/${id}`), api(`/v1/demands/${id}/matches?limit=10`)]);
-    main.replaceChildren(el("h1", {}, demand.title), el("p", {}, demand.description),
+    put(main, el("h1", {}, demand.title), el("p", {}, demand.description),
       el("h2", {}, "匹配的专利"),
       el("ol", { class: "hits" }, matches.matches.map((m) => el("li", { class: "hit" },
         el("h3", {}, link(`/patents/${encodeURIComponent(m.application_number)}`, m.title)),
@@ -487,7 +496,7 @@ async function demandPage(main, id) {
         el("p", {}, `命中：${(m.reasons?.matched_terms || []).join("、")}`),
         m.lapsed ? el("p", { class: "note" }, m.lapsed) : null))));
   } catch (error) {
-    main.replaceChildren(el("h1", {}, `需求 ${id}`), errorBox(error));
+    put(main, el("h1", {}, `需求 ${id}`), errorBox(error));
   }
 }
 
@@ -495,7 +504,7 @@ async function institutionPage(main, name) {
   setTitle(name);
   try {
     const report = await api(`/v1/institutions/${encodeURIComponent(name)}/report`);
-    main.replaceChildren(el("h1", {}, `${name} · 专利报告`),
+    put(main, el("h1", {}, `${name} · 专利报告`),
       el("p", {}, `库内专利 ${report.patents} 件，提交批次 ${report.batches} 个。`),
       el("h2", {}, "等级分布"), tierBars(report.tiers),
       el("h2", {}, "产业分布"),
@@ -504,7 +513,7 @@ async function institutionPage(main, name) {
       el("ul", {}, report.demands_matched.map((d) => el("li", {}, link(`/demands/${d.demand_id}`, `需求 ${d.demand_id}`), `：${d.patents.length} 件专利`))),
       el("p", { class: "no-print" }, el("button", { type: "button", onclick: () => window.print() }, "打印 / 存为 PDF")));
   } catch (error) {
-    main.replaceChildren(el("h1", {}, name), errorBox(error));
+    put(main, el("h1", {}, name), errorBox(error));
   }
 }
 
@@ -514,7 +523,7 @@ function renderWho() {
   const who = document.getElementById("who");
   const role = { admin: "管理员", submitter: "提交单位", reader: "只读" };
   if (session) {
-    who.replaceChildren(
+    put(who,
       el("span", {}, `${role[session.role] || session.role}${session.institution ? ` · ${session.institution}` : ""}`),
       session.institution ? link(`/institutions/${encodeURIComponent(session.institution)}`, "本校报告") : null,
       el("button", { type: "button", class: "plain", id: "sign-out", onclick: async () => {
@@ -524,7 +533,7 @@ function renderWho() {
         navigate("/sign-in");
       } }, "退出"));
   } else {
-    who.replaceChildren(link("/sign-in", "登录"));
+    put(who, link("/sign-in", "登录"));
   }
   for (const item of document.querySelectorAll("[data-role=writer]")) {
     item.hidden = !session || session.role === "reader";
@@ -550,13 +559,13 @@ async function route() {
     if (path === "/demands") return await demandsPage(main);
     if ((match = path.match(/^\/demands\/(\d+)$/))) return await demandPage(main, match[1]);
     if ((match = path.match(/^\/institutions\/(.+)$/))) return await institutionPage(main, match[1]);
-    main.replaceChildren(el("h1", {}, "页面不存在"), el("p", {}, link("/search", "返回检索")));
+    put(main, el("h1", {}, "页面不存在"), el("p", {}, link("/search", "返回检索")));
   } catch (error) {
     if (error.status === 401) {
       navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
       return;
     }
-    main.replaceChildren(errorBox(error));
+    put(main, errorBox(error));
   }
 }
 

@@ -1,0 +1,402 @@
+//! The web console in a real browser: headless Chromium driven through WebDriver
+//! (Debian's `chromium` and `chromium-driver`) against a server on a loopback port. Every page
+//! it visits is saved as a full-page screenshot under `target/console-screenshots/`
+//! (`scripts/console-screenshots` makes them all). Without a browser the test says so loudly
+//! and does nothing; `.ci/run` installs one first.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use patscreen::api::{ApiConfig, AppState};
+use patscreen::engine::Role;
+use patscreen::ingest::{self, HeaderLanguage};
+use patscreen::progress::Silent;
+use serde_json::{Value, json};
+
+use crate::common::{jsonl, library, patents};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+/// chromedriver and chromium, from `PATSCREEN_CHROMEDRIVER` / `PATSCREEN_CHROMIUM` or Debian's
+/// paths.
+fn browser_paths() -> Option<(PathBuf, PathBuf)> {
+    let pick = |var: &str, default: &str| {
+        let path = std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from);
+        path.exists().then_some(path)
+    };
+    Some((
+        pick("PATSCREEN_CHROMEDRIVER", "/usr/bin/chromedriver")?,
+        pick("PATSCREEN_CHROMIUM", "/usr/bin/chromium")?,
+    ))
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/console-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Saves the whole page (the window grown to the document's height) as `name.png`.
+async fn shot(client: &Client, name: &str) {
+    let height = client
+        .execute("return document.documentElement.scrollHeight", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(900);
+    client
+        .set_window_size(1280, (height as u32 + 120).clamp(700, 8000))
+        .await
+        .unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+    client.set_window_size(1280, 900).await.unwrap();
+}
+
+/// Waits until the element `css` exists and its text contains `needle`; returns the text.
+async fn wait_text(client: &Client, css: &str, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+            && text.contains(needle)
+        {
+            return text;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "'{css}' never showed '{needle}'; page: {}",
+            client.source().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn wait_url(client: &Client, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let url = client.current_url().await.unwrap().to_string();
+        if url.contains(needle) {
+            return url;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "never reached '{needle}': at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn find(client: &Client, css: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no '{css}': {e}"))
+}
+
+async fn sign_in(client: &Client, base: &str, key: &str) {
+    client.goto(&format!("{base}/sign-in")).await.unwrap();
+    let input = find(client, "#key").await;
+    input.clear().await.unwrap();
+    input.send_keys(key).await.unwrap();
+    find(client, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn sign_out(client: &Client) {
+    find(client, "#sign-out").await.click().await.unwrap();
+    wait_url(client, "/sign-in").await;
+}
+
+/// GETs `path` from inside the page (with its session) and returns the body text.
+async fn fetch_text(client: &Client, path: &str) -> String {
+    let script = "const done = arguments[arguments.length - 1];\
+        fetch(arguments[0]).then(r => r.text()).then(done, e => done('ERROR ' + e));";
+    client
+        .execute_async(script, vec![json!(path)])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_console_in_a_real_browser() {
+    let Some((chromedriver, chromium)) = browser_paths() else {
+        eprintln!(
+            "SKIPPED the_console_in_a_real_browser: no chromedriver/chromium \
+             (install Debian's chromium and chromium-driver, or set PATSCREEN_CHROMEDRIVER and \
+             PATSCREEN_CHROMIUM); .ci/run installs them"
+        );
+        return;
+    };
+    let (_dir, library) = library();
+    let batch = patents(71, 150, "清华大学", 0);
+    library
+        .submit(jsonl("thu.jsonl", "清华大学", &batch), &Silent)
+        .unwrap();
+    let library = Arc::new(library);
+    let key = |role, institution: Option<&str>| {
+        library
+            .create_key(role, institution, "browser test")
+            .unwrap()
+            .1
+    };
+    let (thu, pku, reader) = (
+        key(Role::Submitter, Some("清华大学")),
+        key(Role::Submitter, Some("北京大学")),
+        key(Role::Reader, None),
+    );
+    // A batch with two good rows and one whose number has a wrong check digit.
+    let upload_dir = tempfile::tempdir().unwrap();
+    let upload = upload_dir.path().join("更正.csv");
+    let more = patents(72, 3, "清华大学", 500_000);
+    let mut csv = ingest::write_csv(Vec::new(), &more, HeaderLanguage::Chinese, true).unwrap();
+    let mut bad_number = more[0].application_number.to_string();
+    let digit = bad_number.pop().unwrap();
+    bad_number.push(if digit == '0' { '1' } else { '0' });
+    let columns = ingest::stored_fields().len();
+    csv.extend_from_slice(format!("{bad_number}{}", ",".repeat(columns - 1)).as_bytes());
+    csv.push(b'\n');
+    std::fs::write(&upload, csv).unwrap();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let state = AppState::new(library.clone(), ApiConfig::default());
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime.spawn(patscreen::api::serve(listener, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let profile = tempfile::tempdir().unwrap();
+
+    runtime.block_on(async {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < WAIT => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("chromedriver did not start a session: {e}"),
+            }
+        };
+
+        // A private library sends a visitor to sign in; a wrong key is refused in words.
+        client.goto(&format!("{base}/search?q=电池")).await.unwrap();
+        wait_url(&client, "/sign-in").await;
+        let mut wrong = thu.clone();
+        let last = wrong.pop();
+        wrong.push(if last == Some('a') { 'b' } else { 'a' });
+        sign_in(&client, &base, &wrong).await;
+        wait_text(&client, ".error", "无效").await;
+        shot(&client, "sign-in").await;
+        sign_in(&client, &base, &thu).await;
+        wait_text(&client, "#who", "清华大学").await;
+
+        // Search, a filter chip and a sort; the URL holds them and the total is the API's.
+        client.goto(&format!("{base}/search")).await.unwrap();
+        let q = find(&client, "#q").await;
+        q.send_keys("电池").await.unwrap();
+        find(&client, "form[role=search] button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_text(&client, "#total", "共").await;
+        find(&client, ".facets .chip").await.click().await.unwrap();
+        wait_url(&client, "industry=").await;
+        wait_text(&client, "#total", "共").await;
+        find(&client, "#sort")
+            .await
+            .select_by_value("value")
+            .await
+            .unwrap();
+        find(&client, "form[role=search] button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        let url = wait_url(&client, "sort=value").await;
+        let total = wait_text(&client, "#total", "共").await;
+        let query = url.split_once('?').unwrap().1.to_string();
+        let api: Value =
+            serde_json::from_str(&fetch_text(&client, &format!("/v1/search?{query}")).await)
+                .unwrap();
+        assert_eq!(total, format!("共 {} 件专利", api["total"]), "{url}");
+        assert!(api["total"].as_u64().unwrap() > 0);
+        assert!(
+            client
+                .find(Locator::Css(".chip[aria-pressed=true]"))
+                .await
+                .is_ok()
+        );
+        shot(&client, "search").await;
+
+        // A patent page with its score card.
+        let first = find(&client, ".hit h3 a").await;
+        first.click().await.unwrap();
+        wait_url(&client, "/patents/").await;
+        wait_text(&client, "#card-h", "价值评分").await;
+        shot(&client, "patent").await;
+
+        // Industries, a shortlist and its CSV export: the file has a row per listed patent.
+        client.goto(&format!("{base}/industries")).await.unwrap();
+        find(&client, "table tbody a").await.click().await.unwrap();
+        let heading = wait_text(&client, "main p", "可推广专利").await;
+        let listed: usize = heading
+            .trim_start_matches("共 ")
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let href = find(&client, "a[download$='.csv']")
+            .await
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        let exported = fetch_text(&client, &href).await;
+        let rows = exported.lines().filter(|l| !l.trim().is_empty()).count() - 1;
+        assert_eq!(rows, listed, "{href}");
+        shot(&client, "industries-shortlist").await;
+        client.goto(&format!("{base}/industries")).await.unwrap();
+        find(&client, "table tbody a").await;
+        shot(&client, "industries").await;
+
+        // Upload a batch with a bad row: the report names the row and field.
+        client.goto(&format!("{base}/batches")).await.unwrap();
+        find(&client, "#file")
+            .await
+            .send_keys(upload.to_str().unwrap())
+            .await
+            .unwrap();
+        find(&client, "#upload button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_url(&client, "/batches/").await;
+        wait_text(&client, "main .ok", "拒绝 1 行").await;
+        wait_text(&client, "main table", "application_number").await;
+        shot(&client, "batch-report").await;
+        client.goto(&format!("{base}/batches")).await.unwrap();
+        wait_text(&client, "#batch-list", "更正.csv").await;
+        shot(&client, "batches").await;
+
+        // A demand and its matches.
+        client.goto(&format!("{base}/demands")).await.unwrap();
+        find(&client, "#d-title")
+            .await
+            .send_keys("动力电池热管理")
+            .await
+            .unwrap();
+        find(&client, "#d-desc")
+            .await
+            .send_keys("需要动力电池包的液冷散热和电池管理方案")
+            .await
+            .unwrap();
+        find(&client, "main form button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_url(&client, "/demands/").await;
+        find(&client, ".hit h3 a").await;
+        shot(&client, "demand-matches").await;
+        client
+            .goto(&format!("{base}/institutions/清华大学"))
+            .await
+            .unwrap();
+        wait_text(&client, "main h1", "专利报告").await;
+        shot(&client, "institution").await;
+        sign_out(&client).await;
+
+        // A reader never sees the upload controls.
+        sign_in(&client, &base, &reader).await;
+        wait_text(&client, "#who", "只读").await;
+        let hidden = client
+            .execute(
+                "return document.querySelector('[data-role=writer]').hidden",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(hidden, json!(true));
+        client.goto(&format!("{base}/batches")).await.unwrap();
+        wait_text(&client, "main .note", "只有提交单位").await;
+        assert!(client.find(Locator::Css("#upload")).await.is_err());
+        sign_out(&client).await;
+
+        // Another institution's submitter never sees 清华大学's batches.
+        sign_in(&client, &base, &pku).await;
+        wait_text(&client, "#who", "北京大学").await;
+        client.goto(&format!("{base}/batches")).await.unwrap();
+        let list = wait_text(&client, "#batch-list", "编号").await;
+        assert!(
+            !list.contains("清华大学") && !list.contains("更正.csv"),
+            "{list}"
+        );
+        client.close().await.unwrap();
+    });
+    let _ = stop.send(());
+    runtime.block_on(server).unwrap().unwrap();
+    state.worker.stop();
+}
