@@ -56,8 +56,54 @@ fn screenshots() -> PathBuf {
     dir
 }
 
-/// Saves the whole page (the window grown to the document's height) as `name.png`.
+/// axe-core, vendored (tests/vendor/axe-core).
+const AXE: &str = include_str!("../vendor/axe-core/axe.min.js");
+
+/// axe-core's WCAG 2 A/AA violations in the page as it is now.
+async fn violations(client: &Client) -> Vec<Value> {
+    client.execute(AXE, vec![]).await.unwrap();
+    let script = "const done = arguments[arguments.length - 1];\
+        axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })\
+          .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,\
+             help: v.help, target: v.nodes[0] && v.nodes[0].target.join(' ') }))), e => done('ERROR ' + e));";
+    let found = client.execute_async(script, vec![]).await.unwrap();
+    found
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("axe: {found}"))
+}
+
+/// Runs axe-core's WCAG 2 A/AA rules in the page; fails on a serious or critical violation and
+/// records the page's result in `accessibility.txt` beside the screenshots.
+async fn accessibility(client: &Client, name: &str) {
+    let list = violations(client).await;
+    let serious: Vec<&Value> = list
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    let line = format!(
+        "{name}: {} violations ({} serious or critical){}\n",
+        list.len(),
+        serious.len(),
+        list.iter()
+            .map(|v| format!("; {} ({}, {} nodes)", v["id"], v["impact"], v["nodes"]))
+            .collect::<String>()
+    );
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(screenshots().join("accessibility.txt"))
+        .unwrap()
+        .write_all(line.as_bytes())
+        .unwrap();
+    assert!(serious.is_empty(), "{name}: {serious:#?}");
+}
+
+/// Saves the whole page (the window grown to the document's height) as `name.png` and checks
+/// its accessibility.
 async fn shot(client: &Client, name: &str) {
+    accessibility(client, name).await;
     let height = client
         .execute("return document.documentElement.scrollHeight", vec![])
         .await
@@ -206,6 +252,7 @@ fn the_console_in_a_real_browser() {
             .unwrap(),
     );
     let profile = tempfile::tempdir().unwrap();
+    let _ = std::fs::remove_file(screenshots().join("accessibility.txt"));
 
     runtime.block_on(async {
         let mut capabilities = serde_json::Map::new();
@@ -367,6 +414,21 @@ fn the_console_in_a_real_browser() {
             .unwrap();
         wait_text(&client, "main h1", "专利报告").await;
         shot(&client, "institution").await;
+        // The check can fail: a field without a label is a critical violation.
+        client
+            .execute(
+                "const i = document.createElement('input'); document.querySelector('main').append(i);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let found = violations(&client).await;
+        assert!(
+            found
+                .iter()
+                .any(|v| v["id"] == "label" && v["impact"] == "critical"),
+            "{found:?}"
+        );
         sign_out(&client).await;
 
         // A reader never sees the upload controls.
