@@ -382,7 +382,10 @@ fn the_console_in_a_real_browser() {
             .unwrap();
         wait_url(&client, "/batches/").await;
         wait_text(&client, "main .ok", "拒绝 1 行").await;
-        wait_text(&client, "main table", "application_number").await;
+        // The row and the field at fault, the field in Chinese.
+        let errors = wait_text(&client, "main table", "申请号").await;
+        assert!(errors.contains("check digit"), "{errors}");
+        wait_text(&client, "#screening", "本批等级分布").await;
         shot(&client, "batch-report").await;
         client.goto(&format!("{base}/batches")).await.unwrap();
         wait_text(&client, "#batch-list", "更正.csv").await;

@@ -9,6 +9,13 @@ const FACET_ZH = { institution: "高校", industry: "产业", tier: "等级", ip
 const FACET_PARAM = { institution: "institution", industry: "industry", tier: "tier", ipc_section: "ipc", patent_type: "patent_type", legal_status: "status", year: "year" };
 const SORTS = [["relevance", "相关度"], ["value", "价值分"], ["industry_rank", "产业排名"], ["newest", "最新申请"]];
 
+const FIELD_ZH = { application_number: "申请号", publication_numbers: "公开号", patent_type: "专利类型", title: "标题",
+  abstract: "摘要", claims: "权利要求书", first_claim: "首项权利要求", description: "说明书", ipc: "IPC分类号", applicants: "申请人",
+  current_assignees: "当前权利人", inventors: "发明人", application_date: "申请日", publication_date: "公开日", grant_date: "授权日",
+  legal_status: "法律状态", lapse_date: "失效日", events: "法律事件", cited_patents: "引证专利", citing_patents: "被引证专利",
+  forward_citations: "被引证次数", family_members: "同族专利", family_countries: "同族国家", maturity: "技术成熟度",
+  problem_solved: "解决的问题", advantages: "技术优势", licence_terms: "许可条件" };
+
 let session = null;
 
 /** Creates an element with attributes and children (strings become text nodes). */
@@ -300,6 +307,18 @@ async function patentPage(main, number) {
   }, (error) => demands.append(errorBox(error)));
 }
 
+/** A bar chart of counts (largest first unless `keep`), labelled by `label`. */
+function countBars(counts, label = (k) => k, caption = "", keep = false) {
+  const entries = Object.entries(counts);
+  if (!keep) entries.sort((a, b) => b[1] - a[1]);
+  const max = Math.max(1, ...entries.map(([, n]) => n));
+  return el("ul", { class: "bars", "aria-label": caption }, entries.map(([key, n]) => {
+    const bar = el("span", { class: "bar", role: "img", "aria-label": `${label(key)} ${n}` });
+    bar.style.width = `${(100 * n) / max}%`;
+    return el("li", {}, el("span", {}, label(key)), el("span", {}, bar), el("span", { class: "num" }, `${n}`));
+  }));
+}
+
 function tierBars(tiers) {
   const total = Object.values(tiers).reduce((a, b) => a + b, 0) || 1;
   return el("ul", { class: "bars" }, Object.entries(tiers).map(([tier, n]) => {
@@ -322,7 +341,10 @@ async function industriesPage(main) {
     el("td", {}, link(`/industries/${encodeURIComponent(i.name)}`, i.name)),
     el("td", { class: "num" }, i.patents), el("td", { class: "num" }, i.available),
     ...["A", "B", "C", "D", "lapsed", "unscored"].map((t) => el("td", { class: "num" }, i.tiers[t] ?? 0))));
+  const counts = Object.fromEntries(list.industries.map((i) => [i.name, i.available]));
   put(main, el("h1", {}, "北京十大高精尖产业"),
+    el("h2", {}, "各产业可推广专利数"), countBars(counts, (k) => k, "各产业可推广专利数"),
+    el("h2", {}, "专利数与等级分布"),
     el("table", {}, el("caption", { class: "visually-hidden" }, "各产业专利数与等级分布"),
       el("thead", {}, el("tr", {}, ["产业", "专利", "可推广", "A", "B", "C", "D", "失效", "未评分"].map((h, k) => el("th", { scope: "col", class: k ? "num" : null }, h)))),
       el("tbody", {}, rows)));
@@ -445,11 +467,38 @@ async function batchPage(main, id) {
       : el("p", { class: "error", role: "alert" }, `未接收：${batch.error || ""}`),
     errors.length ? [el("h2", {}, `错误（${batch.errors.total} 条）`), el("table", {},
       el("thead", {}, el("tr", {}, ["行", "字段", "列", "原因"].map((h) => el("th", { scope: "col" }, h)))),
-      el("tbody", {}, errors.map((e) => el("tr", {}, el("td", { class: "num" }, e.row), el("td", {}, e.field || ""), el("td", {}, e.column || ""), el("td", {}, e.reason)))))] : null,
+      el("tbody", {}, errors.map((e) => el("tr", {}, el("td", { class: "num" }, e.row), el("td", {}, FIELD_ZH[e.field] || e.field || ""), el("td", {}, e.column || ""), el("td", {}, e.reason)))))] : null,
     batch.unknown_columns?.length ? el("p", { class: "help" }, `未读取的列：${batch.unknown_columns.join("、")}`) : null,
+    batch.status === "accepted" ? el("div", { id: "screening" }, "正在生成筛选报告…") : null,
     batch.status === "accepted" ? el("p", {}, "筛选报告：",
       el("a", { class: "button plain", href: `/v1/batches/${id}/report?format=xlsx`, download: `batch-${id}.xlsx` }, "XLSX"), " ",
       el("a", { class: "button plain", href: `/v1/batches/${id}/report?format=csv`, download: `batch-${id}.csv` }, "CSV")) : null);
+  await screening(id);
+}
+
+/** The screening report of an accepted batch: tiers, industries, data gaps, changes. */
+async function screening(id) {
+  const box = document.getElementById("screening");
+  if (!box) return;
+  try {
+    const r = await api(`/v1/batches/${id}/report`);
+    const diff = r.diff;
+    put(box,
+      el("h2", {}, "本批等级分布"), tierBars(r.tiers),
+      el("h2", {}, "本批产业分布"), countBars(r.industries, (k) => k, "各产业专利数"),
+      r.no_industry ? el("p", { class: "help" }, `${r.no_industry} 件未归入任何产业`) : null,
+      el("h2", {}, "数据缺口（缺少该字段的行数）"), countBars(r.data_gaps, (k) => FIELD_ZH[k] || k, "数据缺口"),
+      r.expiring?.length ? [el("h2", {}, "即将到期的推广专利"), el("ul", {}, r.expiring.map((e) =>
+        el("li", {}, link(`/patents/${encodeURIComponent(e.application_number)}`, e.application_number), ` ${TIER_ZH[e.tier] || e.tier}，剩余 ${e.remaining_years.toFixed(1)} 年`)))] : null,
+      diff ? [el("h2", {}, "与上一批相比"), el("ul", {},
+        el("li", {}, `上一批：`, link(`/batches/${diff.previous_id}`, `批次 ${diff.previous_id}`)),
+        el("li", {}, `新增 ${diff.added.length} 件`, diff.added.length ? `：${diff.added.slice(0, 10).join("、")}${diff.added.length > 10 ? " 等" : ""}` : ""),
+        el("li", {}, `两批都有 ${diff.repeated} 件`),
+        el("li", {}, `上一批有、本批未再提交 ${diff.not_resubmitted.length} 件（仍在库中）`))]
+        : el("p", { class: "help" }, "这是本校的第一个批次，没有可比较的上一批。"));
+  } catch (error) {
+    put(box, errorBox(error));
+  }
 }
 
 async function demandsPage(main) {
