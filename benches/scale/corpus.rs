@@ -213,6 +213,18 @@ fn requests(generator: &Generator, count: u64) -> (Vec<String>, Vec<MixRequest>)
             "similar",
             format!("/v1/patents/{}/similar?limit=10", numbers[k]),
         ));
+        // What the web console's pages ask for: the page shell, a patent page's record and
+        // score card, the industries page and an institution report.
+        mix.push(get("console_shell", format!("/search?q={q}")));
+        mix.push(get("console_patent", format!("/v1/patents/{}", numbers[k])));
+        mix.push(get("console_industries", "/v1/industries".into()));
+        mix.push(get(
+            "console_institution",
+            format!(
+                "/v1/institutions/{}/report",
+                percent(INSTITUTIONS[k % INSTITUTIONS.len()])
+            ),
+        ));
         mix.push(MixRequest {
             class: "match".into(),
             method: "POST".into(),

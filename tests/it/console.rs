@@ -103,6 +103,12 @@ async fn accessibility(client: &Client, name: &str) {
 /// Saves the whole page (the window grown to the document's height) as `name.png` and checks
 /// its accessibility.
 async fn shot(client: &Client, name: &str) {
+    shot_at(client, name, 1280).await;
+}
+
+/// [`shot`] in a window `width` pixels wide (390: a phone).
+async fn shot_at(client: &Client, name: &str, width: u32) {
+    client.set_window_size(width, 900).await.unwrap();
     accessibility(client, name).await;
     let height = client
         .execute("return document.documentElement.scrollHeight", vec![])
@@ -111,7 +117,7 @@ async fn shot(client: &Client, name: &str) {
         .as_u64()
         .unwrap_or(900);
     client
-        .set_window_size(1280, (height as u32 + 120).clamp(700, 8000))
+        .set_window_size(width, (height as u32 + 120).clamp(700, 8000))
         .await
         .unwrap();
     let png = client.screenshot().await.unwrap();
@@ -335,6 +341,7 @@ fn the_console_in_a_real_browser() {
                 .is_ok()
         );
         shot(&client, "search").await;
+        shot_at(&client, "search-phone", 390).await;
 
         // A patent page with its score card.
         let first = find(&client, ".hit h3 a").await;
