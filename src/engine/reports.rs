@@ -312,7 +312,8 @@ impl Library {
     /// The report of an institution.
     pub fn institution_report(&self, name: &str) -> Result<InstitutionReport> {
         let institution = Error::institution("name", name)?.into_string();
-        let (patents, batches) = {
+        let scores = self.scores();
+        let (from_catalog, batches) = {
             let catalog = self.catalog()?;
             if !catalog.institutions()?.contains(&institution) {
                 return Err(Error::NotFound {
@@ -320,17 +321,28 @@ impl Library {
                     key: institution,
                 });
             }
-            (
-                catalog.patents_of_institution(&institution)?,
-                catalog.submissions(Some(&institution))?.len(),
-            )
+            // The score table holds every patent of the library as of its last scoring (each
+            // batch ends with one): reading the institution's rows from it costs a scan in
+            // memory, where the catalog would build a string per patent.
+            let from_catalog = match scores {
+                Some(_) => Vec::new(),
+                None => catalog.patents_of_institution(&institution)?,
+            };
+            (from_catalog, catalog.submissions(Some(&institution))?.len())
         };
-        let scores = self
-            .scores()
-            .unwrap_or_else(|| std::sync::Arc::new(ScoreTable::empty()));
-        let (tiers, industries, _) =
-            tally(patents.iter().filter_map(|(_, o)| scores.get(*o)), &scores);
-        let own: HashSet<&str> = patents.iter().map(|(n, _)| n.as_str()).collect();
+        let scores = scores.unwrap_or_else(|| std::sync::Arc::new(ScoreTable::empty()));
+        let rows: Vec<&ScoreRow> = scores
+            .rows()
+            .iter()
+            .filter(|r| *r.institution == *institution)
+            .collect();
+        let (tiers, industries, _) = tally(rows.iter().copied(), &scores);
+        let own: HashSet<&str> = rows
+            .iter()
+            .map(|r| r.application_number.as_str())
+            .chain(from_catalog.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        let patents = own.len();
         let mut demands_matched = Vec::new();
         for demand in self.demands()? {
             let matches = self.matches_for_demand(demand.id, DEMAND_TOP)?;
@@ -349,7 +361,7 @@ impl Library {
         }
         Ok(InstitutionReport {
             institution,
-            patents: patents.len(),
+            patents,
             tiers,
             industries,
             batches,
