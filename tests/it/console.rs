@@ -370,6 +370,37 @@ fn the_console_in_a_real_browser() {
         let exported = fetch_text(&client, &href).await;
         let rows = exported.lines().filter(|l| !l.trim().is_empty()).count() - 1;
         assert_eq!(rows, listed, "{href}");
+        // A tier filter narrows the list and its export alike.
+        find(&client, "#f-tier")
+            .await
+            .select_by_value("A")
+            .await
+            .unwrap();
+        find(&client, "main form.row button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_url(&client, "tier=A").await;
+        let heading = wait_text(&client, "main p", "可推广专利").await;
+        let tier_a: usize = heading
+            .trim_start_matches("共 ")
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(tier_a < listed, "{tier_a} of {listed}");
+        let href = find(&client, "a[download$='.csv']")
+            .await
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(href.contains("tier=A"), "{href}");
+        let exported = fetch_text(&client, &href).await;
+        let rows = exported.lines().filter(|l| !l.trim().is_empty()).count() - 1;
+        assert_eq!(rows, tier_a, "{href}");
         shot(&client, "industries-shortlist").await;
         client.goto(&format!("{base}/industries")).await.unwrap();
         find(&client, "table tbody a").await;

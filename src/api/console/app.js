@@ -1,5 +1,5 @@
 // The staff console: a dependency-free module over the JSON API under /v1. Pages are built
-// with DOM calls (never innerHTML with data), the URL holds each page's state, and a signed-in
+// with DOM calls, never parsed from markup, the URL holds each page's state, and a signed-in
 // session is an HttpOnly cookie this script never sees; writes send its CSRF token.
 
 const TIER_ZH = { A: "A 重点推广", B: "B 推广", C: "C 储备", D: "D 评估是否维持", lapsed: "失效", unscored: "未评分" };
@@ -185,7 +185,9 @@ async function searchPage(main, params) {
   const facets = el("aside", { class: "facets", "aria-label": "筛选条件" });
   for (const [dimension, counts] of Object.entries(results.facets || {})) {
     const param = FACET_PARAM[dimension];
-    const chosen = new Set((params.get(param) || "").split(",").filter(Boolean));
+    const chosen = new Set(param === "year"
+      ? [params.get("year_from")].filter((y) => y && y === params.get("year_to"))
+      : (params.get(param) || "").split(",").filter(Boolean));
     const chips = counts.slice(0, 12).map(([value, count]) => {
       const on = chosen.has(value);
       const label = dimension === "tier" ? TIER_ZH[value] || value
@@ -370,9 +372,25 @@ async function shortlistPage(main, name, params) {
       return [el("a", { class: "button plain", href: `${base}?${exportQuery}`, download: `${name}.${format}` }, format.toUpperCase()), " "];
     }));
   const lapsed = params.get("include_lapsed") === "true";
+  const institution = el("input", { id: "f-inst", name: "institution", value: params.get("institution") || "", size: 16 });
+  const tier = el("select", { id: "f-tier", name: "tier" },
+    el("option", { value: "" }, "全部等级"),
+    ["A", "B", "C", "D"].map((t) => el("option", { value: t, selected: params.get("tier") === t }, TIER_ZH[t])));
+  const filters = el("form", { class: "row no-print", onsubmit: (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams(params);
+    for (const [key, input] of [["institution", institution], ["tier", tier]]) {
+      if (input.value.trim()) next.set(key, input.value.trim()); else next.delete(key);
+    }
+    navigate(`/industries/${encodeURIComponent(name)}?${next}`);
+  } },
+    el("div", { class: "field" }, el("label", { for: "f-inst" }, "高校"), institution),
+    el("div", { class: "field" }, el("label", { for: "f-tier" }, "等级"), tier),
+    el("div", { class: "field" }, el("button", { type: "submit" }, "筛选")));
   put(main,
     el("h1", {}, `${name} · 推荐清单`),
     el("p", {}, `共 ${list.total} 件可推广专利`, list.unscored ? `（另有 ${list.unscored} 件未评分，未列入）` : ""),
+    filters,
     el("p", { class: "no-print" }, el("button", { type: "button", class: "plain", onclick: () => {
       const next = new URLSearchParams(params);
       if (lapsed) next.delete("include_lapsed"); else next.set("include_lapsed", "true");
