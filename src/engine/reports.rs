@@ -337,18 +337,14 @@ impl Library {
             .filter(|r| *r.institution == *institution)
             .collect();
         let (tiers, industries, _) = tally(rows.iter().copied(), &scores);
-        let own: HashSet<&str> = rows
-            .iter()
-            .map(|r| r.application_number.as_str())
-            .chain(from_catalog.iter().map(|(n, _)| n.as_str()))
-            .collect();
-        let patents = own.len();
+        // Without scores the rows are empty and the catalog gave the patents.
+        let patents = rows.len() + from_catalog.len();
         let mut demands_matched = Vec::new();
         for demand in self.demands()? {
             let matches = self.matches_for_demand(demand.id, DEMAND_TOP)?;
             let hits: Vec<String> = matches
                 .into_iter()
-                .filter(|m| own.contains(m.application_number.as_str()))
+                .filter(|m| m.institution.as_deref() == Some(institution.as_str()))
                 .map(|m| m.application_number)
                 .collect();
             if !hits.is_empty() {
