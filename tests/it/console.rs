@@ -168,20 +168,42 @@ async fn find(client: &Client, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("no '{css}': {e}"))
 }
 
+async fn click(client: &Client, css: &str) {
+    find(client, css).await.click().await.unwrap();
+}
+
+/// The number a shortlist page lists and the data rows of its CSV export, with the export's
+/// address.
+async fn shortlist_and_export(client: &Client) -> (usize, usize, String) {
+    let heading = wait_text(client, "main p", "可推广专利").await;
+    let listed: usize = heading
+        .trim_start_matches("共 ")
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let href = find(client, "a[download$='.csv']")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let exported = fetch_text(client, &href).await;
+    let rows = exported.lines().filter(|l| !l.trim().is_empty()).count() - 1;
+    (listed, rows, href)
+}
+
 async fn sign_in(client: &Client, base: &str, key: &str) {
     client.goto(&format!("{base}/sign-in")).await.unwrap();
     let input = find(client, "#key").await;
     input.clear().await.unwrap();
     input.send_keys(key).await.unwrap();
-    find(client, "form button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(client, "form button[type=submit]").await;
 }
 
 async fn sign_out(client: &Client) {
-    find(client, "#sign-out").await.click().await.unwrap();
+    click(client, "#sign-out").await;
     wait_url(client, "/sign-in").await;
 }
 
@@ -307,13 +329,9 @@ fn the_console_in_a_real_browser() {
         client.goto(&format!("{base}/search")).await.unwrap();
         let q = find(&client, "#q").await;
         q.send_keys("电池").await.unwrap();
-        find(&client, "form[role=search] button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        click(&client, "form[role=search] button[type=submit]").await;
         wait_text(&client, "#total", "共").await;
-        find(&client, ".facets .chip").await.click().await.unwrap();
+        click(&client, ".facets .chip").await;
         wait_url(&client, "industry=").await;
         wait_text(&client, "#total", "共").await;
         find(&client, "#sort")
@@ -321,11 +339,7 @@ fn the_console_in_a_real_browser() {
             .select_by_value("value")
             .await
             .unwrap();
-        find(&client, "form[role=search] button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        click(&client, "form[role=search] button[type=submit]").await;
         let url = wait_url(&client, "sort=value").await;
         let total = wait_text(&client, "#total", "共").await;
         let query = url.split_once('?').unwrap().1.to_string();
@@ -352,23 +366,8 @@ fn the_console_in_a_real_browser() {
 
         // Industries, a shortlist and its CSV export: the file has a row per listed patent.
         client.goto(&format!("{base}/industries")).await.unwrap();
-        find(&client, "table tbody a").await.click().await.unwrap();
-        let heading = wait_text(&client, "main p", "可推广专利").await;
-        let listed: usize = heading
-            .trim_start_matches("共 ")
-            .split(' ')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let href = find(&client, "a[download$='.csv']")
-            .await
-            .attr("href")
-            .await
-            .unwrap()
-            .unwrap();
-        let exported = fetch_text(&client, &href).await;
-        let rows = exported.lines().filter(|l| !l.trim().is_empty()).count() - 1;
+        click(&client, "table tbody a").await;
+        let (listed, rows, href) = shortlist_and_export(&client).await;
         assert_eq!(rows, listed, "{href}");
         // A tier filter narrows the list and its export alike.
         find(&client, "#f-tier")
@@ -376,30 +375,11 @@ fn the_console_in_a_real_browser() {
             .select_by_value("A")
             .await
             .unwrap();
-        find(&client, "main form.row button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        click(&client, "main form.row button[type=submit]").await;
         wait_url(&client, "tier=A").await;
-        let heading = wait_text(&client, "main p", "可推广专利").await;
-        let tier_a: usize = heading
-            .trim_start_matches("共 ")
-            .split(' ')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let (tier_a, rows, href) = shortlist_and_export(&client).await;
         assert!(tier_a < listed, "{tier_a} of {listed}");
-        let href = find(&client, "a[download$='.csv']")
-            .await
-            .attr("href")
-            .await
-            .unwrap()
-            .unwrap();
         assert!(href.contains("tier=A"), "{href}");
-        let exported = fetch_text(&client, &href).await;
-        let rows = exported.lines().filter(|l| !l.trim().is_empty()).count() - 1;
         assert_eq!(rows, tier_a, "{href}");
         shot(&client, "industries-shortlist").await;
         client.goto(&format!("{base}/industries")).await.unwrap();
@@ -413,11 +393,7 @@ fn the_console_in_a_real_browser() {
             .send_keys(upload.to_str().unwrap())
             .await
             .unwrap();
-        find(&client, "#upload button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        click(&client, "#upload button[type=submit]").await;
         wait_url(&client, "/batches/").await;
         wait_text(&client, "main .ok", "拒绝 1 行").await;
         // The row and the field at fault, the field in Chinese.
@@ -441,11 +417,7 @@ fn the_console_in_a_real_browser() {
             .send_keys("需要动力电池包的液冷散热和电池管理方案")
             .await
             .unwrap();
-        find(&client, "main form button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        click(&client, "main form button[type=submit]").await;
         wait_url(&client, "/demands/").await;
         find(&client, ".hit h3 a").await;
         shot(&client, "demand-matches").await;
