@@ -56,6 +56,14 @@ pub struct ReportParams {
     pub format: Option<String>,
 }
 
+/// Query of `GET /v1/batches/{id}/errors`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorsParams {
+    /// `csv` (default, UTF-8 with a byte-order mark, as Excel reads it) or `xlsx`.
+    pub format: Option<String>,
+}
+
 /// Query of `GET /v1/batches/{id}`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -289,9 +297,8 @@ pub async fn status(
         .await
         .map_err(ApiError::internal)??;
     visible(&caller, &status.submission.institution)?;
-    let (errors, warnings, total_errors, counts) = match &status.batch {
-        Some(b) => {
-            let r = &b.report;
+    let (errors, warnings, total_errors, counts) = match status.report() {
+        Some(r) => {
             let page: Vec<_> = r
                 .errors
                 .iter()
@@ -300,13 +307,19 @@ pub async fn status(
                 .cloned()
                 .collect();
             let warnings: Vec<_> = r.warnings.iter().take(100).cloned().collect();
+            // A batch read but not added added nothing: its accepted rows are those that
+            // would have been.
+            let (new, updated) = status
+                .batch
+                .as_ref()
+                .map_or((0, 0), |b| (b.patents_new, b.patents_updated));
             (
                 page,
                 warnings,
                 r.errors.len(),
                 serde_json::json!({
                     "rows_total": r.rows_total, "rows_accepted": r.rows_accepted, "rows_rejected": r.rows_rejected,
-                    "withdrawals": r.withdrawals, "patents_new": b.patents_new, "patents_updated": b.patents_updated,
+                    "withdrawals": r.withdrawals, "patents_new": new, "patents_updated": updated,
                 }),
             )
         }
@@ -330,8 +343,8 @@ pub async fn status(
         "counts": counts,
         "errors": { "total": total_errors, "offset": params.errors_offset, "items": errors, "next": next },
         "warnings": warnings,
-        "gaps": status.batch.as_ref().map(|b| b.report.gaps.clone()),
-        "unknown_columns": status.batch.as_ref().map(|b| b.report.unknown_columns.clone()),
+        "gaps": status.report().map(|r| r.gaps.clone()),
+        "unknown_columns": status.report().map(|r| r.unknown_columns.clone()),
     })))
 }
 
@@ -379,12 +392,17 @@ pub async fn report(
         Ok((bytes, rows.len()))
     })
     .await??;
+    Ok(spreadsheet(bytes, xlsx, &format!("batch-{id}"), rows))
+}
+
+/// A CSV or XLSX download named `stem`, with its data-row count in `X-Row-Count`.
+fn spreadsheet(bytes: Vec<u8>, xlsx: bool, stem: &str, rows: usize) -> axum::response::Response {
     let (media_type, name) = if xlsx {
-        (super::XLSX_MEDIA_TYPE, format!("batch-{id}.xlsx"))
+        (super::XLSX_MEDIA_TYPE, format!("{stem}.xlsx"))
     } else {
-        ("text/csv; charset=utf-8", format!("batch-{id}.csv"))
+        ("text/csv; charset=utf-8", format!("{stem}.csv"))
     };
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, media_type.to_string()),
             (
@@ -398,5 +416,67 @@ pub async fn report(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
+}
+
+/// Every row error and warning of a batch as a spreadsheet (the row report to fix a file
+/// by): of an accepted batch, or of one read but not added. A file that could not be read
+/// at all has one line, without a row, saying why.
+#[utoipa::path(get, path = "/v1/batches/{id}/errors", tag = "batches", params(("id" = i64, Path, description = "batch id"), ErrorsParams),
+    responses((status = 200, description = "the row report as CSV or XLSX (row, kind, field, column, reason)"),
+        (status = 400, body = super::Problem), (status = 404, body = super::Problem)))]
+pub async fn errors(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ErrorsParams>,
+) -> ApiResult<axum::response::Response> {
+    let caller = auth.any_key()?.clone();
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::bad("id", format!("'{id}' is not a batch id")))?;
+    let xlsx = match params.format.as_deref().unwrap_or("csv") {
+        "csv" => false,
+        "xlsx" => true,
+        other => {
+            return Err(ApiError::bad(
+                "format",
+                format!("'{other}' is not csv or xlsx"),
+            ));
+        }
+    };
+    let library = state.library.clone();
+    let status = tokio::task::spawn_blocking(move || library.batch_status(id))
+        .await
+        .map_err(ApiError::internal)??;
+    visible(&caller, &status.submission.institution)?;
+    let rows = match (status.report(), &status.submission.error) {
+        (Some(report), _) => report.issue_rows(),
+        (None, Some(error)) => vec![vec![
+            String::new(),
+            "错误（整个文件未接收）".into(),
+            String::new(),
+            String::new(),
+            error.clone(),
+        ]],
+        (None, None) => {
+            return Err(ApiError::bad(
+                "id",
+                format!(
+                    "batch {id} is {}: its row report exists once it is read",
+                    status.submission.status
+                ),
+            ));
+        }
+    };
+    let count = rows.len();
+    let bytes = super::spawn_heavy(move || {
+        if xlsx {
+            crate::ingest::write_table_xlsx("行报告", &crate::ingest::ISSUE_HEADERS, &rows)
+        } else {
+            crate::ingest::write_table_csv(Vec::new(), &crate::ingest::ISSUE_HEADERS, &rows, true)
+        }
+    })
+    .await??;
+    Ok(spreadsheet(bytes, xlsx, &format!("batch-{id}-rows"), count))
 }

@@ -252,6 +252,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/batches", post(batches::submit).get(batches::list))
         .route("/v1/batches/{id}", get(batches::status))
         .route("/v1/batches/{id}/report", get(batches::report))
+        .route("/v1/batches/{id}/errors", get(batches::errors))
         .route(
             "/v1/patents/{number}",
             get(patents::patent).delete(patents::withdraw),

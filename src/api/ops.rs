@@ -15,7 +15,7 @@ use super::error::ApiError;
 #[openapi(
     info(title = "patscreen", description = "High-value patent library of Beijing universities: batches, search, scores, shortlists, matchmaking."),
     paths(
-        super::batches::submit, super::batches::list, super::batches::status, super::batches::report,
+        super::batches::submit, super::batches::list, super::batches::status, super::batches::report, super::batches::errors,
         super::patents::patent, super::patents::withdraw, super::patents::similar, super::patents::demands,
         super::search::search,
         super::industries::list, super::industries::shortlist, super::industries::institution,

@@ -67,6 +67,20 @@ pub struct BatchStatus {
     /// The accepted batch with its report, once accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<crate::store::BatchRecord>,
+    /// The row report of a batch read but not added (no row accepted, or all or nothing
+    /// with a row at fault).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected_report: Option<crate::ingest::BatchReport>,
+}
+
+impl BatchStatus {
+    /// The row report: the accepted batch's, or that of a batch read but not added.
+    pub fn report(&self) -> Option<&crate::ingest::BatchReport> {
+        self.batch
+            .as_ref()
+            .map(|b| &b.report)
+            .or(self.rejected_report.as_ref())
+    }
 }
 
 const KEY_PREFIX: &str = "psk_";
@@ -78,6 +92,8 @@ pub(super) struct PendingFinish {
     batch_id: Option<i64>,
     finish: Finish,
     error: Option<String>,
+    /// The row report of a batch read but not added.
+    rejected_report: Option<crate::ingest::BatchReport>,
     upload: PathBuf,
 }
 
@@ -304,11 +320,16 @@ impl Library {
                 Some(record.id),
                 progress,
             ),
-            (Err(e), _) => Err(e),
+            (Err(e), _) => Err(e.into()),
             (_, None) => Err(Error::invalid(
                 "format",
                 format!("unknown format {}", record.format),
-            )),
+            )
+            .into()),
+        };
+        let (outcome, rejected_report) = match outcome {
+            Ok(o) => (Ok(o), None),
+            Err(not_added) => (Err(not_added.error), not_added.report),
         };
         let (batch_id, finish, error) = match &outcome {
             Ok(o) => (Some(o.batch.id), Finish::Accepted, None),
@@ -326,6 +347,7 @@ impl Library {
             batch_id,
             finish,
             error,
+            rejected_report,
             upload: path,
         };
         if let Err(e) = self.record_finish(&ending) {
@@ -344,6 +366,7 @@ impl Library {
             ending.batch_id,
             ending.finish,
             ending.error.as_deref(),
+            ending.rejected_report.as_ref(),
         )?;
         let _ = std::fs::remove_file(&ending.upload);
         Ok(())
@@ -395,11 +418,15 @@ impl Library {
     pub fn batch_status(&self, id: i64) -> Result<BatchStatus> {
         let catalog = self.catalog()?;
         let submission = catalog.submission(id)?;
-        let batch = match submission.batch_id {
-            Some(b) => Some(catalog.batch(b)?),
-            None => None,
+        let (batch, rejected_report) = match submission.batch_id {
+            Some(b) => (Some(catalog.batch(b)?), None),
+            None => (None, catalog.rejected_report(id)?),
         };
-        Ok(BatchStatus { submission, batch })
+        Ok(BatchStatus {
+            submission,
+            batch,
+            rejected_report,
+        })
     }
 
     /// The submissions of an institution (every one when `None`).

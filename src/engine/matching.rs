@@ -20,6 +20,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Library;
+use super::match_cache::RankedWith;
 use crate::error::{Error, Result};
 use crate::index::{Hit, MAX_LIMIT, PatentIndex, ScoreLookup, SearchRequest};
 use crate::model::{ApplicationNumber, Demand, LegalStatus, NewDemand, Patent};
@@ -700,8 +701,28 @@ impl Library {
 
     /// Ranks patents for a stored demand.
     pub fn matches_for_demand(&self, id: i64, limit: usize) -> Result<Vec<PatentMatch>> {
+        Ok(self.kept_matches(id, limit)?.as_ref().clone())
+    }
+
+    /// The matches of a stored demand, ranked once per index, score table and thesaurus.
+    /// What they were ranked with is read before ranking: a batch landing meanwhile leaves
+    /// the list under the older key, which no later request asks for.
+    pub(super) fn kept_matches(&self, id: i64, limit: usize) -> Result<Arc<Vec<PatentMatch>>> {
+        let with = {
+            let index = self.index_read()?;
+            RankedWith {
+                index: index.version(),
+                scores: self.score_lookup().map(|s| s.id()),
+                thesaurus: index.thesaurus(),
+            }
+        };
+        if let Some(kept) = self.match_cache.get(&with, id, limit) {
+            return Ok(kept);
+        }
         let demand = self.demand(id)?;
-        self.match_demand_text(&demand.fields, limit)
+        let matches = Arc::new(self.match_demand_text(&demand.fields, limit)?);
+        self.match_cache.put(with, id, limit, matches.clone());
+        Ok(matches)
     }
 
     /// Ranks stored demands for a patent: cosine of the two key-term vectors (TF-IDF over the

@@ -3,6 +3,7 @@
 //! tests, the benches and (later) the HTTP API.
 
 mod access;
+mod match_cache;
 mod matching;
 mod os;
 mod reindex;
@@ -79,6 +80,8 @@ pub struct Library {
     scores: RwLock<Option<std::sync::Arc<ScoreTable>>>,
     /// A submission's ending the catalog could not record yet (see `process_next`).
     pending_finish: Mutex<Option<access::PendingFinish>>,
+    /// Top matches of stored demands (see `match_cache`).
+    match_cache: match_cache::MatchCache,
 }
 
 impl Library {
@@ -114,6 +117,7 @@ impl Library {
             scorer: Scorer::embedded()?,
             scores: RwLock::new(None),
             pending_finish: Mutex::new(None),
+            match_cache: match_cache::MatchCache::default(),
         };
         if locked {
             library.recover(progress)?;

@@ -34,6 +34,19 @@ pub struct TierCounts {
 }
 
 impl TierCounts {
+    /// From counts in [`Tier::STATES`] order.
+    fn from_slots(slots: [usize; 6]) -> TierCounts {
+        let [a, b, c, d, lapsed, unscored] = slots;
+        TierCounts {
+            a,
+            b,
+            c,
+            d,
+            lapsed,
+            unscored,
+        }
+    }
+
     fn add(&mut self, tier: Tier) {
         match tier {
             Tier::A => self.a += 1,
@@ -278,33 +291,24 @@ impl Library {
         })
     }
 
-    /// The ten industries with their counts and tier distribution.
+    /// The ten industries with their counts and tier distribution (from the score table's
+    /// counts: no scan per request).
     pub fn industries(&self) -> Result<Vec<IndustrySummary>> {
-        let scores = self
-            .scores()
-            .unwrap_or_else(|| std::sync::Arc::new(ScoreTable::empty()));
-        let names = self.scorer.industry_names();
-        let threshold = self.scorer.label_threshold();
-        Ok(names
+        let scores = self.scores();
+        let counts = scores.as_ref().map(|s| &s.summary().industries);
+        Ok(self
+            .scorer
+            .industry_names()
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                let mut summary = IndustrySummary {
+                let counts = counts.and_then(|c| c.get(i)).cloned().unwrap_or_default();
+                IndustrySummary {
                     name: name.clone(),
-                    patents: 0,
-                    tiers: TierCounts::default(),
-                    available: 0,
-                };
-                for row in scores
-                    .rows()
-                    .iter()
-                    .filter(|r| r.fits.get(i).is_some_and(|f| f64::from(*f) >= threshold))
-                {
-                    summary.patents += 1;
-                    summary.tiers.add(row.tier);
-                    summary.available += usize::from(row.available);
+                    patents: counts.patents,
+                    tiers: TierCounts::from_slots(counts.tiers),
+                    available: counts.available,
                 }
-                summary
             })
             .collect())
     }
@@ -322,30 +326,38 @@ impl Library {
                 });
             }
             // The score table holds every patent of the library as of its last scoring (each
-            // batch ends with one): reading the institution's rows from it costs a scan in
-            // memory, where the catalog would build a string per patent.
+            // batch ends with one) and counts them once per table; the catalog would build a
+            // string per patent on every view.
             let from_catalog = match scores {
                 Some(_) => Vec::new(),
                 None => catalog.patents_of_institution(&institution)?,
             };
             (from_catalog, catalog.submissions(Some(&institution))?.len())
         };
-        let scores = scores.unwrap_or_else(|| std::sync::Arc::new(ScoreTable::empty()));
-        let rows: Vec<&ScoreRow> = scores
-            .rows()
-            .iter()
-            .filter(|r| *r.institution == *institution)
-            .collect();
-        let (tiers, industries, _) = tally(rows.iter().copied(), &scores);
-        // Without scores the rows are empty and the catalog gave the patents.
-        let patents = rows.len() + from_catalog.len();
+        let counts = scores.as_ref().and_then(|s| {
+            let counts = s.summary().institutions.get(institution.as_str())?;
+            Some((counts.clone(), s.industries.clone()))
+        });
+        let (tiers, industries, patents) = match counts {
+            Some((counts, names)) => (
+                TierCounts::from_slots(counts.tiers),
+                names
+                    .into_iter()
+                    .zip(counts.industries)
+                    .filter(|(_, n)| *n > 0)
+                    .collect(),
+                counts.patents,
+            ),
+            // Without scores the catalog gave the patents.
+            None => (TierCounts::default(), BTreeMap::new(), from_catalog.len()),
+        };
         let mut demands_matched = Vec::new();
         for demand in self.demands()? {
-            let matches = self.matches_for_demand(demand.id, DEMAND_TOP)?;
+            let matches = self.kept_matches(demand.id, DEMAND_TOP)?;
             let hits: Vec<String> = matches
-                .into_iter()
+                .iter()
                 .filter(|m| m.institution.as_deref() == Some(institution.as_str()))
-                .map(|m| m.application_number)
+                .map(|m| m.application_number.clone())
                 .collect();
             if !hits.is_empty() {
                 demands_matched.push(DemandHit {

@@ -264,9 +264,11 @@ fn in_background(work: impl FnOnce() + Send + 'static) {
     }
 }
 
-/// Puts every industry's ranking in order ahead of the first shortlist.
+/// Puts every industry's ranking in order ahead of the first shortlist, and counts the
+/// table for the industries page and institution reports.
 fn warm(table: &ScoreTable) {
     for industry in 0..table.industries.len() {
         table.ranked(industry);
     }
+    table.summary();
 }

@@ -18,6 +18,25 @@ use crate::scoring::ScoreRow;
 use crate::store::Holding;
 use crate::store::{BatchRecord, NewBatch};
 
+/// A submission that was not added: why, and the row report when its rows were read (every
+/// row at fault, where the error lists the first few).
+#[derive(Debug)]
+pub(crate) struct NotAdded {
+    /// Why.
+    pub error: Error,
+    /// The rows read and their issues.
+    pub report: Option<BatchReport>,
+}
+
+impl From<Error> for NotAdded {
+    fn from(error: Error) -> NotAdded {
+        NotAdded {
+            error,
+            report: None,
+        }
+    }
+}
+
 /// A batch file as submitted.
 #[derive(Debug, Clone)]
 pub struct Submission {
@@ -77,6 +96,7 @@ impl Library {
     /// batch, and the batch fails with an error naming the panic.
     pub fn submit(&self, submission: Submission, progress: &dyn Progress) -> Result<SubmitOutcome> {
         self.submit_queued(submission, None, progress)
+            .map_err(|not_added| not_added.error)
     }
 
     /// [`Library::submit`] for the queued upload `queued` (its id becomes the batch's id).
@@ -85,7 +105,7 @@ impl Library {
         submission: Submission,
         queued: Option<i64>,
         progress: &dyn Progress,
-    ) -> Result<SubmitOutcome> {
+    ) -> std::result::Result<SubmitOutcome, NotAdded> {
         let source_name = submission.source_name.clone();
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.submit_unguarded(submission, queued, progress)
@@ -101,7 +121,8 @@ impl Library {
                 self.recover_from_panic();
                 Err(Error::Corrupt(format!(
                     "processing {source_name} stopped on an internal error ({message}); nothing of it was added"
-                )))
+                ))
+                .into())
             }
         }
     }
@@ -111,7 +132,7 @@ impl Library {
         submission: Submission,
         queued: Option<i64>,
         progress: &dyn Progress,
-    ) -> Result<SubmitOutcome> {
+    ) -> std::result::Result<SubmitOutcome, NotAdded> {
         let institution = Error::institution("institution", &submission.institution)?.into_string();
         let source_hash = blake3::hash(&submission.bytes).to_hex().to_string();
         if let Some(batch) = self.catalog()?.find_by_source(&institution, &source_hash)? {
@@ -131,7 +152,7 @@ impl Library {
         let source_name = submission.source_name.clone();
         let parsed = ingest::read_batch(&source_name, submission.bytes, submission.format, today);
         if warm.join().is_err() {
-            return Err(Error::Corrupt("loading jieba's dictionary failed".into()));
+            return Err(Error::Corrupt("loading jieba's dictionary failed".into()).into());
         }
         let mut parsed = parsed?;
 
@@ -201,20 +222,26 @@ impl Library {
         report.rows_accepted = kept.len();
         report.rows_rejected = report.rows_total - report.rows_accepted;
         if kept.is_empty() {
-            return Err(Error::malformed(
-                &source_name,
-                format!("no row was accepted: {}", first_errors(report)),
-            ));
+            return Err(NotAdded {
+                error: Error::malformed(
+                    &source_name,
+                    format!("no row was accepted: {}", first_errors(report)),
+                ),
+                report: Some(report.clone()),
+            });
         }
         if submission.all_or_nothing && !report.errors.is_empty() {
-            return Err(Error::malformed(
-                &source_name,
-                format!(
-                    "{} rows rejected, so nothing was added (all or nothing): {}",
-                    report.rows_rejected,
-                    first_errors(report)
+            return Err(NotAdded {
+                error: Error::malformed(
+                    &source_name,
+                    format!(
+                        "{} rows rejected, so nothing was added (all or nothing): {}",
+                        report.rows_rejected,
+                        first_errors(report)
+                    ),
                 ),
-            ));
+                report: Some(report.clone()),
+            });
         }
 
         // The catalog gives a held patent its own ordinal back and new ones the ordinals after

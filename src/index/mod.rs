@@ -69,6 +69,20 @@ pub struct PatentIndex {
     attributes: attributes::AttributeCache,
     boosts: Boosts,
     thesaurus: std::sync::RwLock<Arc<Thesaurus>>,
+    /// Distinct for every index opened in this process.
+    instance: u64,
+}
+
+/// The instance of the next index opened.
+static NEXT_INSTANCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Which searcher answers: the index opened (a reindex opens a new one) and the generation of
+/// its reader (each reload makes a new one). Results computed under one version hold until it
+/// changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexVersion {
+    instance: u64,
+    generation: u64,
 }
 
 impl PatentIndex {
@@ -104,6 +118,7 @@ impl PatentIndex {
             attributes: attributes::AttributeCache::default(),
             boosts: Boosts::default(),
             thesaurus: std::sync::RwLock::new(Arc::new(Thesaurus::default())),
+            instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
         };
         if let Some(state) = this.commit_state()?
             && state.fingerprint != schema::fingerprint()
@@ -155,6 +170,14 @@ impl PatentIndex {
         let writer = self.writer(threads, memory_bytes)?;
         writer.writer.set_merge_policy(Box::new(NoMergePolicy));
         Ok(writer)
+    }
+
+    /// The version searches see now.
+    pub fn version(&self) -> IndexVersion {
+        IndexVersion {
+            instance: self.instance,
+            generation: self.reader.searcher().generation().generation_id(),
+        }
     }
 
     /// Makes the last commit visible to searches.

@@ -28,7 +28,7 @@ pub use self::parquet::{canonical_schema, write as write_parquet};
 pub use merge::{FieldSet, changed_fields, merge};
 pub use raw::{Columns, RawCell, RawRecord};
 pub use report::PatentChange;
-pub use report::{BatchReport, RowIssue};
+pub use report::{BatchReport, ISSUE_HEADERS, RowIssue};
 pub use validate::gaps;
 pub use write::{
     HeaderLanguage, append_csv, cell_text, cell_text_zh, stored_fields, write_csv, write_jsonl,

@@ -36,6 +36,9 @@ impl fmt::Display for RowIssue {
     }
 }
 
+/// The headers of the row-issue table ([`BatchReport::issue_rows`]).
+pub const ISSUE_HEADERS: [&str; 5] = ["行", "类别", "字段", "列", "原因"];
+
 /// The report of one batch read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchReport {
@@ -115,6 +118,31 @@ impl BatchReport {
     }
 }
 
+impl BatchReport {
+    /// Its errors, then its warnings, as rows of the issue table ([`ISSUE_HEADERS`]): the
+    /// field by its Chinese header, the column as the file wrote it.
+    pub fn issue_rows(&self) -> Vec<Vec<String>> {
+        let errors = self.errors.iter().map(|i| ("错误（该行未接收）", i));
+        let warnings = self.warnings.iter().map(|i| ("提示（该行已接收）", i));
+        errors
+            .chain(warnings)
+            .map(|(kind, issue)| {
+                let field = issue.field.as_deref().map(|f| {
+                    crate::schema::RecordField::from_name(f)
+                        .map_or_else(|| f.to_string(), |r| r.header_zh().to_string())
+                });
+                vec![
+                    issue.row.to_string(),
+                    kind.to_string(),
+                    field.unwrap_or_default(),
+                    issue.column.clone().unwrap_or_default(),
+                    issue.reason.clone(),
+                ]
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +166,30 @@ mod tests {
             reason: "not valid JSON".into(),
         };
         assert_eq!(bare.to_string(), "row 2: not valid JSON");
+    }
+
+    #[test]
+    fn issue_rows_list_errors_then_warnings_with_chinese_fields() {
+        let issue = |row, field: Option<&str>, reason: &str| RowIssue {
+            row,
+            field: field.map(Into::into),
+            column: None,
+            reason: reason.into(),
+        };
+        let report = BatchReport {
+            errors: vec![issue(9, Some("application_number"), "bad check digit")],
+            warnings: vec![
+                issue(3, Some("not_a_field"), "ignored"),
+                issue(4, None, "type inferred"),
+            ],
+            ..BatchReport::default()
+        };
+        let rows = report.issue_rows();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0][..3], ["9", "错误（该行未接收）", "申请号"]);
+        assert_eq!(rows[0][4], "bad check digit");
+        assert_eq!(rows[1][..3], ["3", "提示（该行已接收）", "not_a_field"]);
+        assert_eq!(rows[2][2], "");
+        assert!(rows.iter().all(|r| r.len() == ISSUE_HEADERS.len()));
     }
 }

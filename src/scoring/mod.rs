@@ -12,6 +12,7 @@ mod config;
 mod features;
 mod industry;
 mod percentile;
+mod summary;
 mod table;
 mod value;
 
@@ -26,6 +27,7 @@ pub use features::{
 };
 pub use industry::{Evidence, IndustryFit, IndustryMatch, IndustryMatcher, IpcPattern};
 pub use percentile::{Cohorts, LEVELS, mid_rank};
+pub use summary::{IndustryCounts, InstitutionCounts, TableSummary};
 pub use table::{ScoreTable, TableMeta};
 pub use value::{Check, CitationFacts, ScoreRow, ScoringContext, SignalValue, Tier, gaps, score};
 

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use super::columns::Columns;
+use super::summary::TableSummary;
 use super::value::{Check, CitationFacts, ScoreRow, SignalValue, Tier};
 use crate::error::{Error, Result};
 use crate::store::{ColumnData, ColumnSource, ColumnTable, write_columns_atomic};
@@ -44,6 +45,8 @@ pub struct ScoreTable {
     columns: Columns,
     /// Per industry, its labelled ordinals best first; put in order on first use.
     ranked: Vec<OnceLock<Vec<u32>>>,
+    /// Counts per institution and industry; counted on first use.
+    summary: OnceLock<TableSummary>,
     /// Distinct for every table built in this process.
     id: u64,
 }
@@ -126,6 +129,7 @@ impl ScoreTable {
             by_ordinal,
             columns,
             ranked,
+            summary: OnceLock::new(),
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
@@ -182,6 +186,14 @@ impl ScoreTable {
                     .then_with(|| number(a.1).cmp(&number(b.1)))
             });
             ordinals.into_iter().map(|(_, o)| o).collect()
+        })
+    }
+
+    /// Counts per institution (patents, tiers, industries) and per industry (patents, tiers,
+    /// available), counted once per table, on first use or when the engine warms a new table.
+    pub fn summary(&self) -> &TableSummary {
+        self.summary.get_or_init(|| {
+            TableSummary::build(&self.rows, &self.columns, self.industries.len())
         })
     }
 

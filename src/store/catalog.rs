@@ -119,6 +119,11 @@ CREATE TABLE mined_aliases (
     r"
 ALTER TABLE submissions ADD COLUMN replace_records INTEGER NOT NULL DEFAULT 0;
 ",
+    // The row report of a submission that was read but not added (no row accepted, or all or
+    // nothing with a bad row), so that its submitter sees every row at fault.
+    r"
+ALTER TABLE submissions ADD COLUMN rejected_report TEXT;
+",
 ];
 
 /// An alias the library's text defines, summed over batches.
@@ -706,17 +711,37 @@ impl Catalog {
         batch_id: Option<i64>,
         finish: Finish,
         error: Option<&str>,
+        rejected_report: Option<&BatchReport>,
     ) -> Result<()> {
         let status = match finish {
             Finish::Accepted => "accepted",
             Finish::Rejected => "rejected",
             Finish::Failed => "failed",
         };
+        let report = rejected_report.map(serde_json::to_string).transpose()?;
         self.conn.execute(
-            "UPDATE submissions SET status = ?2, batch_id = ?3, error = ?4, finished_at = ?5 WHERE id = ?1",
-            params![id, status, batch_id, error, now()],
+            "UPDATE submissions SET status = ?2, batch_id = ?3, error = ?4, finished_at = ?5, rejected_report = ?6 WHERE id = ?1",
+            params![id, status, batch_id, error, now(), report],
         )?;
         Ok(())
+    }
+
+    /// The row report of a submission read but not added, when it has one.
+    pub fn rejected_report(&self, id: i64) -> Result<Option<BatchReport>> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT rejected_report FROM submissions WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        text.map(|t| {
+            serde_json::from_str(&t)
+                .map_err(|e| Error::Corrupt(format!("the report of batch {id} is unreadable: {e}")))
+        })
+        .transpose()
     }
 
     /// Puts submissions a crash interrupted back in the queue, and quarantines those whose

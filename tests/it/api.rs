@@ -667,6 +667,121 @@ async fn batches_are_queued_processed_and_reported() {
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
 }
 
+/// A batch refused whole (all or nothing with a bad row) keeps its row report: the status
+/// lists every row at fault and the row report downloads, while the library is unchanged.
+#[tokio::test]
+async fn a_batch_refused_whole_keeps_its_row_report() {
+    let app = app();
+    let before = app.library.stats().unwrap();
+    let fresh = patents(41, 12, "清华大学", 320_000);
+    let csv = patscreen::ingest::write_csv(
+        Vec::new(),
+        &fresh,
+        patscreen::ingest::HeaderLanguage::Chinese,
+        true,
+    )
+    .unwrap();
+    let mut text = String::from_utf8(csv).unwrap();
+    // Two rows with a wrong check digit.
+    for number in [&fresh[1], &fresh[6]].map(|p| p.application_number.to_string()) {
+        let digit = number.chars().last().unwrap();
+        let wrong = if digit == '1' { '2' } else { '1' };
+        let bad = format!("{}{wrong}", &number[..number.len() - 1]);
+        text = text.replacen(&number, &bad, 1);
+    }
+    let queued = call(
+        &app,
+        "POST",
+        "/v1/batches?source_name=strict.csv&all_or_nothing=true",
+        Some(&app.thu),
+        Some("text/csv"),
+        text.into_bytes(),
+    )
+    .await;
+    assert_eq!(queued.status, StatusCode::ACCEPTED);
+    let id = queued.json()["id"].as_i64().unwrap();
+    let status = finished(&app, id).await;
+    assert_eq!(status["status"], "rejected", "{status}");
+    assert_eq!(status["counts"]["rows_total"], 12, "{status}");
+    assert_eq!(status["counts"]["rows_rejected"], 2, "{status}");
+    assert_eq!(status["counts"]["patents_new"], 0, "{status}");
+    let rows: Vec<u64> = status["errors"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["row"].as_u64().unwrap())
+        .collect();
+    // The file's lines (claims span several), in order.
+    assert!(rows.len() == 2 && rows[0] < rows[1], "{status}");
+    assert_eq!(status["errors"]["items"][0]["field"], "application_number");
+    // Paged like an accepted batch's.
+    let second = get(
+        &app,
+        &format!("/v1/batches/{id}?errors_offset=1&errors_limit=1"),
+        Some(&app.thu),
+    )
+    .await
+    .json();
+    assert_eq!(second["errors"]["items"][0]["row"], rows[1], "{second}");
+    assert!(second["errors"]["next"].is_null());
+    // The row report as a spreadsheet: a header and one line per row at fault.
+    let sheet = get(&app, &format!("/v1/batches/{id}/errors"), Some(&app.thu)).await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert_eq!(sheet.headers["x-row-count"], "2");
+    let csv = String::from_utf8(sheet.body[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "行,类别,字段,列,原因");
+    assert!(
+        lines[1].starts_with(&format!("{},错误（该行未接收）,申请号,", rows[0])),
+        "{csv}"
+    );
+    assert!(lines[2].starts_with(&format!("{},", rows[1])), "{csv}");
+    let xlsx = get(
+        &app,
+        &format!("/v1/batches/{id}/errors?format=xlsx"),
+        Some(&app.thu),
+    )
+    .await;
+    assert!(xlsx.body.starts_with(b"PK"), "a ZIP container");
+    // Nothing was added.
+    assert_eq!(app.library.stats().unwrap(), before);
+    // Its errors are the submitter's own, and a bad format is named.
+    assert_eq!(
+        get(&app, &format!("/v1/batches/{id}/errors"), Some(&app.pku))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = get(
+        &app,
+        &format!("/v1/batches/{id}/errors?format=pdf"),
+        Some(&app.thu),
+    )
+    .await;
+    assert_eq!(bad.json()["parameter"], "format");
+    // A file that could not be read at all has one line saying why.
+    let broken = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.thu),
+        Some("text/csv"),
+        "申请号,摘要\nCN202110123456.7,x\n".as_bytes().to_vec(),
+    )
+    .await;
+    let broken_id = broken.json()["id"].as_i64().unwrap();
+    finished(&app, broken_id).await;
+    let sheet = get(
+        &app,
+        &format!("/v1/batches/{broken_id}/errors"),
+        Some(&app.thu),
+    )
+    .await;
+    assert_eq!(sheet.headers["x-row-count"], "1");
+    let csv = String::from_utf8(sheet.body[3..].to_vec()).unwrap();
+    assert!(csv.contains("missing required column title"), "{csv}");
+}
+
 /// Every write endpoint × every role × own or another institution's patents.
 #[tokio::test]
 async fn authorisation_matrix_of_the_write_endpoints() {

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use patscreen::api::{ApiConfig, AppState};
 use patscreen::engine::Role;
@@ -258,7 +259,9 @@ fn the_console_in_a_real_browser() {
     let columns = ingest::stored_fields().len();
     csv.extend_from_slice(format!("{bad_number}{}", ",".repeat(columns - 1)).as_bytes());
     csv.push(b'\n');
-    std::fs::write(&upload, csv).unwrap();
+    std::fs::write(&upload, &csv).unwrap();
+    let strict = upload_dir.path().join("严格.csv");
+    std::fs::write(&strict, &csv).unwrap();
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let state = AppState::new(library.clone(), ApiConfig::default());
@@ -269,6 +272,22 @@ fn the_console_in_a_real_browser() {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = runtime.spawn(patscreen::api::serve(listener, state.clone(), async {
         let _ = stopped.await;
+    }));
+    // The same library served with public reads.
+    let public = AppState::new(
+        library.clone(),
+        ApiConfig {
+            public_reads: true,
+            ..ApiConfig::default()
+        },
+    );
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let public_base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop_public, stopped_public) = tokio::sync::oneshot::channel::<()>();
+    let public_server = runtime.spawn(patscreen::api::serve(listener, public.clone(), async {
+        let _ = stopped_public.await;
     }));
     let port = free_port();
     let _driver = Driver(
@@ -357,6 +376,59 @@ fn the_console_in_a_real_browser() {
         shot(&client, "search").await;
         shot_at(&client, "search-phone", 390).await;
 
+        // Keyboard only: Tab from the query box reaches a chip not yet pressed, its focus is
+        // drawn, and Enter presses it.
+        find(&client, "#q").await.click().await.unwrap();
+        let mut outline = None;
+        for _ in 0..60 {
+            client
+                .active_element()
+                .await
+                .unwrap()
+                .send_keys(&Key::Tab)
+                .await
+                .unwrap();
+            let focused = client
+                .execute(
+                    "const a = document.activeElement;\
+                     return a.matches('.chip[aria-pressed=false]') ? getComputedStyle(a).outlineStyle : null;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if let Some(style) = focused.as_str() {
+                outline = Some(style.to_string());
+                break;
+            }
+        }
+        assert_eq!(outline.as_deref(), Some("solid"), "a chip is reached, its focus drawn");
+        let before = client.current_url().await.unwrap().to_string();
+        client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Enter)
+            .await
+            .unwrap();
+        let started = Instant::now();
+        while client.current_url().await.unwrap().as_str() == before {
+            assert!(started.elapsed() < WAIT, "Enter on a chip did nothing");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        wait_text(&client, "#total", "共").await;
+
+        // An error the API returns is shown next to what caused it, in words.
+        client
+            .goto(&format!("{base}/search?q=%28电池"))
+            .await
+            .unwrap();
+        let message = wait_text(&client, ".field-error", "检索式").await;
+        assert!(message.contains("请求有误"), "{message}");
+        find(&client, "#q[aria-invalid=true]").await;
+        shot(&client, "search-error").await;
+        client.goto(&format!("{base}/search?q=电池")).await.unwrap();
+        wait_text(&client, "#total", "共").await;
+
         // A patent page with its score card.
         let first = find(&client, ".hit h3 a").await;
         first.click().await.unwrap();
@@ -401,8 +473,35 @@ fn the_console_in_a_real_browser() {
         assert!(errors.contains("check digit"), "{errors}");
         wait_text(&client, "#screening", "本批等级分布").await;
         shot(&client, "batch-report").await;
+        // The same file, all or nothing: refused whole, every row at fault listed, the row
+        // report downloadable.
+        client.goto(&format!("{base}/batches")).await.unwrap();
+        find(&client, "#file")
+            .await
+            .send_keys(strict.to_str().unwrap())
+            .await
+            .unwrap();
+        click(&client, "#all-or-nothing").await;
+        click(&client, "#upload button[type=submit]").await;
+        wait_url(&client, "/batches/").await;
+        let refused = wait_text(&client, "main .error", "未接收").await;
+        assert!(refused.contains("没有任何变化"), "{refused}");
+        let errors = wait_text(&client, "main table", "申请号").await;
+        assert!(errors.contains("check digit"), "{errors}");
+        let href = find(&client, "a[download$='-rows.csv']")
+            .await
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        let rows = fetch_text(&client, &href).await;
+        assert_eq!(rows.lines().count(), 2, "{rows}");
+        assert!(rows.contains(",申请号,"), "{rows}");
+        shot(&client, "batch-rejected").await;
         client.goto(&format!("{base}/batches")).await.unwrap();
         wait_text(&client, "#batch-list", "更正.csv").await;
+        let list = wait_text(&client, "#batch-list", "严格.csv").await;
+        assert!(list.contains("未接收") && list.contains("已接收"), "{list}");
         shot(&client, "batches").await;
 
         // A demand and its matches.
@@ -469,9 +568,24 @@ fn the_console_in_a_real_browser() {
             !list.contains("清华大学") && !list.contains("更正.csv"),
             "{list}"
         );
+        sign_out(&client).await;
+
+        // A library with public reads is browsed without signing in; demands stay behind it.
+        client.goto(&format!("{public_base}/search?q=电池")).await.unwrap();
+        wait_text(&client, "#total", "共").await;
+        click(&client, ".hit h3 a").await;
+        wait_text(&client, "#card-h", "价值评分").await;
+        wait_text(&client, "main", "登录后可查看本专利可服务的企业需求").await;
+        shot(&client, "public-patent").await;
+        client.goto(&format!("{public_base}/demands")).await.unwrap();
+        wait_text(&client, "main .note", "只对登录用户开放").await;
+        assert!(client.find(Locator::Css("#d-title")).await.is_err());
         client.close().await.unwrap();
     });
     let _ = stop.send(());
+    let _ = stop_public.send(());
     runtime.block_on(server).unwrap().unwrap();
+    runtime.block_on(public_server).unwrap().unwrap();
     state.worker.stop();
+    public.worker.stop();
 }

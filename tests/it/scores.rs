@@ -4,6 +4,7 @@
 use patscreen::engine::{ShortlistRequest, ShortlistRow};
 use patscreen::index::{SearchRequest, SortOrder};
 use patscreen::model::{LegalStatus, Patent};
+use patscreen::scoring::Tier;
 use patscreen::progress::Silent;
 use patscreen::store::{ColumnData, ColumnTable};
 
@@ -380,4 +381,76 @@ fn shortlist_filters_and_unavailable_patents() {
             .to_string()
             .contains("'造船' is not one of the ten industries")
     );
+}
+
+/// The industries page and institution reports read the score table's counts: they equal a
+/// tally of the rows themselves, per institution and per industry, and follow a new batch.
+#[test]
+fn industry_and_institution_counts_equal_a_tally_of_the_rows() {
+    let (_dir, library) = library();
+    let check = |library: &patscreen::engine::Library| {
+        let scores = library.scores().unwrap();
+        let threshold = scores.meta.label_threshold;
+        let labelled = |r: &patscreen::scoring::ScoreRow, i: usize| f64::from(r.fits[i]) >= threshold;
+        let industries = library.industries().unwrap();
+        assert_eq!(industries.len(), scores.industries.len());
+        for (i, summary) in industries.iter().enumerate() {
+            let rows: Vec<_> = scores.rows().iter().filter(|r| labelled(r, i)).collect();
+            assert_eq!(summary.patents, rows.len(), "{}", summary.name);
+            assert_eq!(
+                summary.available,
+                rows.iter().filter(|r| r.available).count(),
+                "{}",
+                summary.name
+            );
+            let a = rows.iter().filter(|r| r.tier == Tier::A).count();
+            assert_eq!(summary.tiers.a, a, "{}", summary.name);
+            let lapsed = rows.iter().filter(|r| r.tier == Tier::Lapsed).count();
+            assert_eq!(summary.tiers.lapsed, lapsed, "{}", summary.name);
+        }
+        for institution in ["清华大学", "北京大学"] {
+            let report = library.institution_report(institution).unwrap();
+            let rows: Vec<_> = scores
+                .rows()
+                .iter()
+                .filter(|r| &*r.institution == institution)
+                .collect();
+            assert_eq!(report.patents, rows.len(), "{institution}");
+            assert_eq!(
+                report.tiers.d,
+                rows.iter().filter(|r| r.tier == Tier::D).count(),
+                "{institution}"
+            );
+            for (i, name) in scores.industries.iter().enumerate() {
+                let n = rows.iter().filter(|r| labelled(r, i)).count();
+                assert_eq!(
+                    report.industries.get(name).copied().unwrap_or(0),
+                    n,
+                    "{institution} {name}"
+                );
+            }
+        }
+    };
+    library
+        .submit(
+            jsonl("thu.jsonl", "清华大学", &patents(31, 80, "清华大学", 0)),
+            &Silent,
+        )
+        .unwrap();
+    library
+        .submit(
+            jsonl("pku.jsonl", "北京大学", &patents(32, 40, "北京大学", 600_000)),
+            &Silent,
+        )
+        .unwrap();
+    check(&library);
+    let thu = library.institution_report("清华大学").unwrap().patents;
+    library
+        .submit(
+            jsonl("more.jsonl", "清华大学", &patents(33, 20, "清华大学", 700_000)),
+            &Silent,
+        )
+        .unwrap();
+    check(&library);
+    assert_eq!(library.institution_report("清华大学").unwrap().patents, thu + 20);
 }

@@ -34,11 +34,24 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** A problem+json reply as one readable sentence. */
+const BATCH_ZH = { queued: "排队中", processing: "处理中", accepted: "已接收", rejected: "未接收", failed: "处理失败", quarantined: "已隔离" };
+/** What each HTTP status means to the person who sent the request. */
+const PROBLEM_ZH = { 400: "请求有误", 401: "需要登录，或密钥无效", 403: "当前账号无权执行此操作", 404: "未找到",
+  409: "与已有数据冲突", 413: "文件太大", 415: "不支持的文件类型", 422: "文件无法读取", 429: "请求太频繁，请稍后再试",
+  500: "服务器出错（已记录），请稍后再试", 503: "服务暂时繁忙，请稍后再试", 507: "服务器磁盘已满，未保存任何内容" };
+/** The request parameters and fields the API names, as a reader knows them. */
+const PARAM_ZH = { q: "检索式", query: "检索式", sort: "排序", limit: "条数", cursor: "翻页位置", tier: "等级", industry: "产业", institution: "高校",
+  patent_type: "专利类型", type: "专利类型", status: "法律状态", ipc: "IPC 分类号", year: "申请年", year_from: "起始申请年",
+  year_to: "截止申请年", title: "需求名称", description: "需求描述", key: "API 密钥", body: "文件", format: "文件格式",
+  source_name: "文件名", id: "编号", include_lapsed: "包含失效专利", errors_offset: "错误起始行", errors_limit: "每页错误数", ...FIELD_ZH };
+
+/** A problem+json reply as one readable sentence: what kind of problem, which parameter, and the server's detail. */
 function problemText(problem, status) {
-  if (!problem) return `请求失败（HTTP ${status}）`;
-  const where = problem.parameter ? `参数 ${problem.parameter}：` : "";
-  return `${where}${problem.detail || problem.title || "请求失败"}（HTTP ${status}）`;
+  const lead = PROBLEM_ZH[status] || `请求失败（HTTP ${status}）`;
+  if (!problem) return `${lead}。`;
+  const where = problem.parameter ? `：「${PARAM_ZH[problem.parameter] || problem.parameter}」` : "";
+  const detail = problem.detail || problem.title;
+  return `${lead}${where}。${detail ? `详情：${detail}` : ""}`;
 }
 
 class ApiFailure extends Error {
@@ -78,6 +91,32 @@ function put(parent, ...children) {
 
 function errorBox(error) {
   return el("p", { class: "error", role: "alert" }, error.message || String(error));
+}
+
+/**
+ * Shows an API error next to the control its parameter names (`controls` maps parameter
+ * names to inputs), marking that control invalid; otherwise in `fallback`.
+ */
+function showError(error, fallback, controls = {}) {
+  for (const old of document.querySelectorAll(".field-error")) old.remove();
+  for (const input of Object.values(controls)) {
+    input.removeAttribute("aria-invalid");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((d) => d && !d.endsWith("-error"));
+    if (described.length) input.setAttribute("aria-describedby", described.join(" ")); else input.removeAttribute("aria-describedby");
+  }
+  const input = controls[error.problem?.parameter];
+  if (!input) {
+    put(fallback, errorBox(error));
+    return;
+  }
+  put(fallback);
+  const box = errorBox(error);
+  box.id = `${input.id}-error`;
+  box.classList.add("field-error");
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", [input.getAttribute("aria-describedby"), box.id].filter(Boolean).join(" "));
+  input.closest(".field").append(box);
+  input.focus();
 }
 
 function badge(tier) {
@@ -179,7 +218,8 @@ async function searchPage(main, params) {
   try {
     results = await api(`/v1/search?${query}`);
   } catch (error) {
-    put(body, errorBox(error));
+    const q = document.getElementById("q");
+    showError(error, body, { q, query: q, sort: document.getElementById("sort") });
     return;
   }
   const facets = el("aside", { class: "facets", "aria-label": "筛选条件" });
@@ -302,6 +342,11 @@ async function patentPage(main, number) {
     put(similar, el("h2", {}, "相似专利"), el("ul", {}, r.similar.map((s) =>
       el("li", {}, link(`/patents/${encodeURIComponent(s.application_number)}`, s.title), ` ${s.institution || ""}`))));
   }, (error) => similar.append(errorBox(error)));
+  if (!session) {
+    // Demands are enterprises' own words: they are shown to signed-in users only.
+    put(demands, el("h2", {}, "可服务的企业需求"), el("p", { class: "help" }, signInFor("查看本专利可服务的企业需求")));
+    return;
+  }
   api(`/v1/patents/${encodeURIComponent(number)}/demands?limit=5`).then((r) => {
     put(demands, el("h2", {}, "可服务的企业需求"), r.demands.length
       ? el("ul", {}, r.demands.map((d) => el("li", {}, link(`/demands/${d.demand.id}`, d.demand.title), `（匹配度 ${d.score.toFixed(2)}）`)))
@@ -433,12 +478,14 @@ async function batchesPage(main) {
     const query = new URLSearchParams();
     if (session.role === "admin") query.set("institution", document.getElementById("inst").value.trim());
     query.set("source_name", chosen.name);
+    if (document.getElementById("all-or-nothing").checked) query.set("all_or_nothing", "true");
     put(status, el("p", {}, `正在上传 ${chosen.name}…`));
     try {
       const queued = await api(`/v1/batches?${query}`, { method: "POST", body: chosen, type });
       navigate(`/batches/${queued.id}`);
     } catch (error) {
-      put(status, errorBox(error));
+      const inst = document.getElementById("inst");
+      showError(error, status, inst ? { institution: inst } : {});
     }
   };
   const drop = el("div", { class: "drop", ondragover: (e) => { e.preventDefault(); drop.classList.add("over"); },
@@ -447,6 +494,8 @@ async function batchesPage(main) {
     "把文件拖到这里，或 ", el("label", { for: "file" }, "选择文件"), " ", file);
   const form = el("form", { class: "card", id: "upload", onsubmit: (e) => { e.preventDefault(); send(file.files[0]); } },
     el("h2", {}, "提交一个批次"), institution, drop,
+    el("div", { class: "check" }, el("input", { id: "all-or-nothing", type: "checkbox" }),
+      el("label", { for: "all-or-nothing" }, "有错误行时整批不接收（否则只跳过有错误的行）")),
     el("p", { class: "help" }, "支持 incoPat / 智慧芽导出表、CSV、XLSX、JSONL、Parquet；同一专利的新数据只更新所带字段。"),
     el("button", { type: "submit" }, "提交"), status);
   put(main, el("h1", {}, "批次"), form, el("h2", {}, "已提交批次"), el("div", { id: "batch-list" }, "加载中…"));
@@ -456,41 +505,61 @@ async function batchesPage(main) {
       el("thead", {}, el("tr", {}, ["编号", "高校", "文件", "状态", "提交时间"].map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, list.batches.slice().reverse().map((b) => el("tr", {},
         el("td", {}, link(`/batches/${b.id}`, String(b.id))), el("td", {}, b.institution), el("td", {}, b.source_name),
-        el("td", {}, b.status), el("td", {}, b.submitted_at))))));
+        el("td", {}, BATCH_ZH[b.status] || b.status), el("td", {}, b.submitted_at))))));
   } catch (error) {
     put(document.getElementById("batch-list"), errorBox(error));
   }
 }
 
-async function batchPage(main, id) {
+/** Rows of row errors per page of the batch page. */
+const ERRORS_PAGE = 100;
+
+async function batchPage(main, id, params) {
   setTitle(`批次 ${id}`);
-  put(main, el("h1", {}, `批次 ${id}`), el("p", { "aria-live": "polite" }, "处理中…"));
+  put(main, el("h1", {}, `批次 ${id}`), el("p", { "aria-live": "polite" }, "排队或处理中，完成后自动显示结果…"));
+  const offset = Math.max(0, Number.parseInt(params.get("errors_offset") || "0", 10) || 0);
   let batch;
   for (;;) {
     try {
-      batch = await api(`/v1/batches/${id}?errors_limit=200`);
+      batch = await api(`/v1/batches/${id}?errors_offset=${offset}&errors_limit=${ERRORS_PAGE}`);
     } catch (error) {
       put(main, el("h1", {}, `批次 ${id}`), errorBox(error));
       return;
     }
     if (!["queued", "processing"].includes(batch.status)) break;
+    put(main, el("h1", {}, `批次 ${id} · ${batch.source_name}`),
+      el("p", { "aria-live": "polite" }, `${BATCH_ZH[batch.status]}…完成后自动显示结果。`));
     await new Promise((r) => setTimeout(r, 700));
     if (location.pathname !== `/batches/${id}`) return;
   }
   const c = batch.counts || {};
   const errors = batch.errors?.items || [];
+  const total = batch.errors?.total || 0;
+  const accepted = batch.status === "accepted";
+  const pageLink = (at, text) => link(`/batches/${id}?errors_offset=${at}`, text);
+  const download = el("p", {}, "下载行报告（每个错误和提示一行）：",
+    el("a", { class: "button plain", href: `/v1/batches/${id}/errors?format=xlsx`, download: `batch-${id}-rows.xlsx` }, "XLSX"), " ",
+    el("a", { class: "button plain", href: `/v1/batches/${id}/errors?format=csv`, download: `batch-${id}-rows.csv` }, "CSV"));
   put(main,
     el("h1", {}, `批次 ${id} · ${batch.source_name}`),
-    batch.status === "accepted" ? el("p", { class: "ok" }, `已接收：${c.rows_accepted} 行，新增 ${c.patents_new} 件，更新 ${c.patents_updated} 件；拒绝 ${c.rows_rejected} 行。`)
-      : el("p", { class: "error", role: "alert" }, `未接收：${batch.error || ""}`),
-    errors.length ? [el("h2", {}, `错误（${batch.errors.total} 条）`), el("table", {},
+    accepted ? el("p", { class: "ok" }, `已接收：${c.rows_accepted} 行，新增 ${c.patents_new} 件，更新 ${c.patents_updated} 件；拒绝 ${c.rows_rejected} 行。`)
+      : el("div", { class: "error", role: "alert" },
+        el("p", {}, `${BATCH_ZH[batch.status] || batch.status}：整个文件未加入专利库，库中已有数据没有任何变化。`),
+        c.rows_total !== undefined ? el("p", {}, `共读到 ${c.rows_total} 行，其中 ${c.rows_rejected} 行有错误、${c.rows_accepted} 行无误；请按下表改正后重新提交。`) : null,
+        el("p", {}, `原因：${batch.error || ""}`)),
+    total ? [el("h2", {}, `错误（共 ${total} 条，第 ${offset + 1}–${offset + errors.length} 条）`), el("table", {},
       el("thead", {}, el("tr", {}, ["行", "字段", "列", "原因"].map((h) => el("th", { scope: "col" }, h)))),
-      el("tbody", {}, errors.map((e) => el("tr", {}, el("td", { class: "num" }, e.row), el("td", {}, FIELD_ZH[e.field] || e.field || ""), el("td", {}, e.column || ""), el("td", {}, e.reason)))))] : null,
+      el("tbody", {}, errors.map((e) => el("tr", {}, el("td", { class: "num" }, e.row), el("td", {}, FIELD_ZH[e.field] || e.field || ""), el("td", {}, e.column || ""), el("td", {}, e.reason))))),
+    total > ERRORS_PAGE ? el("nav", { class: "pager", "aria-label": "错误分页" },
+      offset > 0 ? pageLink(Math.max(0, offset - ERRORS_PAGE), "上一页") : null,
+      batch.errors.next ? pageLink(offset + errors.length, "下一页") : null) : null] : null,
+    total || batch.warnings?.length || !accepted ? download : null,
     batch.unknown_columns?.length ? el("p", { class: "help" }, `未读取的列：${batch.unknown_columns.join("、")}`) : null,
-    batch.status === "accepted" ? el("div", { id: "screening" }, "正在生成筛选报告…") : null,
-    batch.status === "accepted" ? el("p", {}, "筛选报告：",
+    accepted ? el("div", { id: "screening" }, "正在生成筛选报告…") : null,
+    accepted ? el("p", {}, "筛选报告：",
       el("a", { class: "button plain", href: `/v1/batches/${id}/report?format=xlsx`, download: `batch-${id}.xlsx` }, "XLSX"), " ",
       el("a", { class: "button plain", href: `/v1/batches/${id}/report?format=csv`, download: `batch-${id}.csv` }, "CSV")) : null);
+  if (!accepted) return;
   await screening(id);
 }
 
@@ -519,8 +588,17 @@ async function screening(id) {
   }
 }
 
+/** A sign-in link that returns here, with what signing in is for. */
+function signInFor(what) {
+  return [link(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, "登录"), `后可${what}。`];
+}
+
 async function demandsPage(main) {
   setTitle("企业需求");
+  if (!session) {
+    put(main, el("h1", {}, "企业需求"), el("p", { class: "note" }, "企业需求只对登录用户开放。", signInFor("查看需求、发布需求并匹配专利")));
+    return;
+  }
   const message = el("div", { "aria-live": "polite" });
   const title = el("input", { id: "d-title", name: "title", required: true, size: 50 });
   const description = el("textarea", { id: "d-desc", name: "description", rows: 5, cols: 60, required: true });
@@ -530,12 +608,12 @@ async function demandsPage(main) {
       const created = await api("/v1/demands", { method: "POST", body: { title: title.value.trim(), description: description.value.trim() } });
       navigate(`/demands/${created.id}`);
     } catch (error) {
-      put(message, errorBox(error));
+      showError(error, message, { title, description });
     }
   } }, el("h2", {}, "发布技术需求"),
     el("div", { class: "field" }, el("label", { for: "d-title" }, "需求名称"), title),
     el("div", { class: "field" }, el("label", { for: "d-desc" }, "需求描述"), description),
-    session ? el("button", { type: "submit" }, "发布并匹配") : el("p", { class: "help" }, "登录后可发布需求。"), message);
+    el("button", { type: "submit" }, "发布并匹配"), message);
   put(main, el("h1", {}, "企业需求"), form, el("h2", {}, "已有需求"), el("div", { id: "demand-list" }, "加载中…"));
   try {
     const list = await api("/v1/demands?limit=50");
@@ -550,6 +628,10 @@ async function demandsPage(main) {
 
 async function demandPage(main, id) {
   setTitle(`需求 ${id}`);
+  if (!session) {
+    put(main, el("h1", {}, `需求 ${id}`), el("p", { class: "note" }, "企业需求只对登录用户开放。", signInFor("查看这条需求和匹配的专利")));
+    return;
+  }
   try {
     const [demand, matches] = await Promise.all([api(`/v1/demands/${id}`), api(`/v1/demands/${id}/matches?limit=10`)]);
     put(main, el("h1", {}, demand.title), el("p", {}, demand.description),
@@ -622,7 +704,7 @@ async function route() {
     if (path === "/industries") return await industriesPage(main);
     if ((match = path.match(/^\/industries\/(.+)$/))) return await shortlistPage(main, match[1], params);
     if (path === "/batches") return await batchesPage(main);
-    if ((match = path.match(/^\/batches\/(\d+)$/))) return await batchPage(main, match[1]);
+    if ((match = path.match(/^\/batches\/(\d+)$/))) return await batchPage(main, match[1], params);
     if (path === "/demands") return await demandsPage(main);
     if ((match = path.match(/^\/demands\/(\d+)$/))) return await demandPage(main, match[1]);
     if ((match = path.match(/^\/institutions\/(.+)$/))) return await institutionPage(main, match[1]);
