@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiPath, ApiQuery, Auth};
+use super::upload;
 use crate::engine::{Caller, Role, Upload};
-use crate::ingest::Format;
 use crate::model::Institution;
 
 /// Query of `POST /v1/batches`.
@@ -100,7 +100,7 @@ fn institution_for(caller: &Caller, asked: Option<&str>) -> ApiResult<String> {
 /// the body then streams to a file in the queue's folder within the size limit, and must keep
 /// coming (see [`super::ApiConfig::body_idle_timeout`]).
 #[utoipa::path(post, path = "/v1/batches", tag = "batches", params(SubmitParams),
-    request_body(content = Vec<u8>, description = "the batch file (JSONL, CSV, XLSX or Parquet)", content_type = "text/csv"),
+    request_body(content = Vec<u8>, description = "the batch file (JSONL, CSV, XLSX or Parquet) as the body, its format from Content-Type, ?format= or (application/octet-stream) the file name; or a multipart/form-data form with the file as part 'file' and institution, source_name, format, all_or_nothing and mode as fields", content_type = "text/csv"),
     responses((status = 202, body = Queued), (status = 400, body = super::Problem), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 408, body = super::Problem), (status = 413, body = super::Problem), (status = 503, body = super::Problem), (status = 507, body = super::Problem)))]
 pub async fn submit(
     State(state): State<AppState>,
@@ -109,42 +109,32 @@ pub async fn submit(
     ApiQuery(params): ApiQuery<SubmitParams>,
     body: Body,
 ) -> ApiResult<impl IntoResponse> {
-    let caller = auth.any_key()?;
+    let caller = auth.any_key()?.clone();
     if caller.role == Role::Reader {
         return Err(ApiError::forbidden("a reader key cannot submit batches"));
     }
-    let institution = institution_for(caller, params.institution.as_deref())?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let format = match params.format.as_deref() {
-        Some(name) => Format::parse(name).ok_or_else(|| ApiError::bad("format", format!("'{name}' is not jsonl, csv, xlsx or parquet")))?,
-        None => Format::parse(content_type).ok_or_else(|| {
-            ApiError::bad("Content-Type", format!("'{content_type}' names no batch format: use text/csv, application/x-ndjson, the XLSX or Parquet media type, or ?format="))
-        })?,
-    };
-    let replace = match params.mode.as_deref() {
-        None | Some("merge") => false,
-        Some("replace") => true,
-        Some(other) => {
-            return Err(ApiError::bad(
-                "mode",
-                format!("'{other}' is not merge or replace"),
-            ));
-        }
-    };
-    let source_name = match params.source_name {
-        Some(name) => crate::engine::check_source_name(&name)?,
-        None => format!("upload.{}", format.as_str()),
-    };
+    // What the query says is checked before any of the body is read; a form's fields are
+    // checked the same way once it has arrived.
+    let kind = upload::body_kind(
+        &headers,
+        params.format.as_deref(),
+        params.source_name.as_deref(),
+    )?;
+    let form = matches!(kind, upload::BodyKind::Form(_));
+    if params.institution.is_some() || !form {
+        institution_for(&caller, params.institution.as_deref())?;
+    }
+    params.mode.as_deref().map(replace_mode).transpose()?;
+    if let Some(name) = &params.source_name {
+        crate::engine::check_source_name(name)?;
+    }
     let limit = state.config.max_body_bytes as u64;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit) {
-        return Err(too_large(limit));
+        return Err(upload::too_large(limit));
     }
     let Ok(_permit) = state.uploads.clone().try_acquire_owned() else {
         return Err(ApiError::unavailable(
@@ -155,28 +145,18 @@ pub async fn submit(
             5,
         ));
     };
-    let library = state.library.clone();
-    let upload = tokio::task::spawn_blocking(move || library.new_upload(format))
-        .await
-        .map_err(ApiError::internal)??;
-    let received = receive(&upload, body, limit, state.config.body_idle_timeout).await;
-    if let Err(e) = received {
-        let path = upload.clone();
-        let _ = tokio::task::spawn_blocking(move || std::fs::remove_file(path)).await;
-        return Err(e);
-    }
-    let library = state.library.clone();
-    let submission = Upload {
-        path: upload,
-        source_name,
-        format,
-        institution,
-        all_or_nothing: params.all_or_nothing,
-        replace,
+    let limits = upload::Limits {
+        bytes: limit,
+        idle: state.config.body_idle_timeout,
     };
-    let id = tokio::task::spawn_blocking(move || library.enqueue_upload(submission))
-        .await
-        .map_err(ApiError::internal)??;
+    let received =
+        upload::receive(&state.library, kind, body, params.format.as_deref(), limits).await?;
+    let path = received.path.clone();
+    let queued = queue(&state, &caller, &params, received).await;
+    if queued.is_err() {
+        let _ = tokio::task::spawn_blocking(move || std::fs::remove_file(path)).await;
+    }
+    let id = queued?;
     state.worker.notify();
     let status_url = format!("/v1/batches/{id}");
     Ok((
@@ -191,61 +171,73 @@ pub async fn submit(
     ))
 }
 
-/// A failed write of an upload: a full disk is a 507, anything else a 500.
-fn write_error(error: std::io::Error) -> ApiError {
-    if error.kind() == std::io::ErrorKind::StorageFull {
-        ApiError::storage_full()
-    } else {
-        ApiError::internal(error)
+/// `merge` or `replace` (true).
+fn replace_mode(mode: &str) -> ApiResult<bool> {
+    match mode {
+        "merge" => Ok(false),
+        "replace" => Ok(true),
+        other => Err(ApiError::bad(
+            "mode",
+            format!("'{other}' is not merge or replace"),
+        )),
     }
 }
 
-fn too_large(limit: u64) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "body too large",
-        format!("the upload is larger than the limit of {limit} bytes; split the batch"),
-    )
-}
-
-/// Streams a request body into `path`, at most `limit` bytes, each piece arriving within
-/// `idle` of the last.
-async fn receive(
-    path: &std::path::Path,
-    body: Body,
-    limit: u64,
-    idle: std::time::Duration,
-) -> ApiResult<()> {
-    use futures_util::StreamExt;
-    use tokio::io::AsyncWriteExt;
-
-    let mut file = tokio::fs::File::create(path).await.map_err(write_error)?;
-    let mut stream = body.into_data_stream();
-    let mut received: u64 = 0;
-    loop {
-        let next = tokio::time::timeout(idle, stream.next())
+/// Queues a received upload with its settings: the query's, else the form's fields.
+async fn queue(
+    state: &AppState,
+    caller: &Caller,
+    params: &SubmitParams,
+    received: upload::Received,
+) -> ApiResult<i64> {
+    let institution = institution_for(
+        caller,
+        params
+            .institution
+            .as_deref()
+            .or(received.field("institution")),
+    )?;
+    let replace = params
+        .mode
+        .as_deref()
+        .or(received.field("mode"))
+        .map(replace_mode)
+        .transpose()?
+        .unwrap_or(false);
+    let all_or_nothing = params.all_or_nothing
+        || match received.field("all_or_nothing") {
+            None | Some("false" | "0" | "off" | "") => false,
+            Some("true" | "1" | "on") => true,
+            Some(other) => {
+                return Err(ApiError::bad(
+                    "all_or_nothing",
+                    format!("'{other}' is not true or false"),
+                ));
+            }
+        };
+    let named = params
+        .source_name
+        .as_deref()
+        .or(received.field("source_name"))
+        .or(received.file_name.as_deref());
+    let source_name = match named {
+        Some(name) => crate::engine::check_source_name(name)?,
+        None => format!("upload.{}", received.format.as_str()),
+    };
+    let submission = Upload {
+        path: received.path,
+        source_name,
+        format: received.format,
+        institution,
+        all_or_nothing,
+        replace,
+    };
+    let library = state.library.clone();
+    Ok(
+        tokio::task::spawn_blocking(move || library.enqueue_upload(submission))
             .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::REQUEST_TIMEOUT,
-                    "upload stalled",
-                    format!(
-                        "no part of the body arrived for {} s after {received} bytes",
-                        idle.as_secs()
-                    ),
-                )
-            })?;
-        let Some(chunk) = next else { break };
-        let chunk =
-            chunk.map_err(|e| ApiError::bad("body", format!("the body could not be read: {e}")))?;
-        received += chunk.len() as u64;
-        if received > limit {
-            return Err(too_large(limit));
-        }
-        file.write_all(&chunk).await.map_err(write_error)?;
-    }
-    file.flush().await.map_err(write_error)?;
-    Ok(())
+            .map_err(ApiError::internal)??,
+    )
 }
 
 fn visible(caller: &Caller, institution: &str) -> ApiResult<()> {

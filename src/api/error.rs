@@ -107,6 +107,11 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The parameter or field at fault, if named.
+    pub fn parameter(&self) -> Option<&str> {
+        self.parameter.as_deref()
+    }
 }
 
 impl From<Error> for ApiError {

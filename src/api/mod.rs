@@ -19,6 +19,7 @@ mod ops;
 mod patents;
 mod search;
 mod session;
+mod upload;
 mod worker;
 
 use std::sync::Arc;

@@ -321,15 +321,13 @@ impl Library {
                 progress,
             ),
             (Err(e), _) => Err(e.into()),
-            (_, None) => Err(Error::invalid(
-                "format",
-                format!("unknown format {}", record.format),
-            )
-            .into()),
+            (_, None) => {
+                Err(Error::invalid("format", format!("unknown format {}", record.format)).into())
+            }
         };
         let (outcome, rejected_report) = match outcome {
             Ok(o) => (Ok(o), None),
-            Err(not_added) => (Err(not_added.error), not_added.report),
+            Err(not_added) => (Err(not_added.error), not_added.report.map(|r| *r)),
         };
         let (batch_id, finish, error) = match &outcome {
             Ok(o) => (Some(o.batch.id), Finish::Accepted, None),

@@ -119,10 +119,17 @@ mod tests {
         assert!(cache.get(&with(1, &other, version), 7, 10).is_none());
         let reopened = crate::index::PatentIndex::open_or_create(dir.path()).unwrap();
         assert_ne!(reopened.version(), version);
-        assert!(cache.get(&with(1, &thesaurus, reopened.version()), 7, 10).is_none());
+        assert!(
+            cache
+                .get(&with(1, &thesaurus, reopened.version()), 7, 10)
+                .is_none()
+        );
         // Keeping a list ranked with something new drops the old ones.
         cache.put(with(2, &thesaurus, version), 8, 10, list("乙"));
         assert!(cache.get(&with(1, &thesaurus, version), 7, 10).is_none());
-        assert_eq!(cache.get(&with(2, &thesaurus, version), 8, 10).unwrap()[0].title, "乙");
+        assert_eq!(
+            cache.get(&with(2, &thesaurus, version), 8, 10).unwrap()[0].title,
+            "乙"
+        );
     }
 }

@@ -25,7 +25,7 @@ pub(crate) struct NotAdded {
     /// Why.
     pub error: Error,
     /// The rows read and their issues.
-    pub report: Option<BatchReport>,
+    pub report: Option<Box<BatchReport>>,
 }
 
 impl From<Error> for NotAdded {
@@ -227,7 +227,7 @@ impl Library {
                     &source_name,
                     format!("no row was accepted: {}", first_errors(report)),
                 ),
-                report: Some(report.clone()),
+                report: Some(Box::new(report.clone())),
             });
         }
         if submission.all_or_nothing && !report.errors.is_empty() {
@@ -240,7 +240,7 @@ impl Library {
                         first_errors(report)
                     ),
                 ),
-                report: Some(report.clone()),
+                report: Some(Box::new(report.clone())),
             });
         }
 

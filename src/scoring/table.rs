@@ -192,9 +192,8 @@ impl ScoreTable {
     /// Counts per institution (patents, tiers, industries) and per industry (patents, tiers,
     /// available), counted once per table, on first use or when the engine warms a new table.
     pub fn summary(&self) -> &TableSummary {
-        self.summary.get_or_init(|| {
-            TableSummary::build(&self.rows, &self.columns, self.industries.len())
-        })
+        self.summary
+            .get_or_init(|| TableSummary::build(&self.rows, &self.columns, self.industries.len()))
     }
 
     /// The unscored patents an industry labels (they have no rank).

@@ -684,9 +684,9 @@ async fn a_batch_refused_whole_keeps_its_row_report() {
     let mut text = String::from_utf8(csv).unwrap();
     // Two rows with a wrong check digit.
     for number in [&fresh[1], &fresh[6]].map(|p| p.application_number.to_string()) {
-        let digit = number.chars().last().unwrap();
-        let wrong = if digit == '1' { '2' } else { '1' };
-        let bad = format!("{}{wrong}", &number[..number.len() - 1]);
+        let mut bad = number.clone();
+        let digit = bad.pop().unwrap();
+        bad.push(if digit == '1' { '2' } else { '1' });
         text = text.replacen(&number, &bad, 1);
     }
     let queued = call(
@@ -780,6 +780,203 @@ async fn a_batch_refused_whole_keeps_its_row_report() {
     assert_eq!(sheet.headers["x-row-count"], "1");
     let csv = String::from_utf8(sheet.body[3..].to_vec()).unwrap();
     assert!(csv.contains("missing required column title"), "{csv}");
+}
+
+/// A multipart/form-data body: `fields` as text parts, then `file` (name, bytes) as the file
+/// part, under `boundary`.
+fn multipart(boundary: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+/// Uploads as browsers and HTTP tools send them: a multipart form (the file's name gives the
+/// format and the source name, fields give the settings) and an octet stream named by
+/// `source_name`; what is missing or wrong is named.
+#[tokio::test]
+async fn uploads_arrive_as_multipart_forms_and_named_octet_streams() {
+    let app = app();
+    let csv = patscreen::ingest::write_csv(
+        Vec::new(),
+        &patents(51, 6, "清华大学", 330_000),
+        patscreen::ingest::HeaderLanguage::Chinese,
+        true,
+    )
+    .unwrap();
+    let form = "multipart/form-data; boundary=XyZ123";
+    let sent = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.thu),
+        Some(form),
+        multipart(
+            "XyZ123",
+            &[("all_or_nothing", "true"), ("mode", "merge")],
+            Some(("清华 2026.CSV", &csv)),
+        ),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.text());
+    let status = finished(&app, sent.json()["id"].as_i64().unwrap()).await;
+    assert_eq!(status["status"], "accepted", "{status}");
+    assert_eq!(status["source_name"], "清华 2026.CSV");
+    assert_eq!(status["format"], "csv");
+    assert_eq!(status["counts"]["patents_new"], 6);
+    // An admin names the institution in a field.
+    let jsonl =
+        patscreen::ingest::write_jsonl(Vec::new(), &patents(52, 4, "北京大学", 340_000)).unwrap();
+    let by_admin = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.admin),
+        Some(form),
+        multipart(
+            "XyZ123",
+            &[("institution", "北京大学")],
+            Some(("pku.jsonl", &jsonl)),
+        ),
+    )
+    .await;
+    assert_eq!(by_admin.status, StatusCode::ACCEPTED, "{}", by_admin.text());
+    let status = finished(&app, by_admin.json()["id"].as_i64().unwrap()).await;
+    assert_eq!(
+        (status["status"].as_str(), status["institution"].as_str()),
+        (Some("accepted"), Some("北京大学")),
+        "{status}"
+    );
+    // An octet stream takes its format from the file name.
+    let octets = call(
+        &app,
+        "POST",
+        "/v1/batches?source_name=more.jsonl",
+        Some(&app.admin),
+        Some("application/octet-stream"),
+        patscreen::ingest::write_jsonl(Vec::new(), &patents(53, 3, "北京大学", 350_000)).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        octets.status,
+        StatusCode::BAD_REQUEST,
+        "admin without institution"
+    );
+    assert_eq!(octets.json()["parameter"], "institution");
+    let octets = call(
+        &app,
+        "POST",
+        &format!(
+            "/v1/batches?source_name=more.jsonl&institution={}",
+            encode("北京大学")
+        ),
+        Some(&app.admin),
+        Some("application/octet-stream"),
+        patscreen::ingest::write_jsonl(Vec::new(), &patents(53, 3, "北京大学", 350_000)).unwrap(),
+    )
+    .await;
+    assert_eq!(octets.status, StatusCode::ACCEPTED, "{}", octets.text());
+    let status = finished(&app, octets.json()["id"].as_i64().unwrap()).await;
+    assert_eq!(status["format"], "jsonl", "{status}");
+    assert_eq!(status["counts"]["patents_new"], 3, "{status}");
+    // What is missing or wrong is named, and nothing is queued.
+    let before = get(&app, "/v1/batches", Some(&app.admin)).await.json()["total"].clone();
+    let refusals: Vec<(Option<&str>, Vec<u8>, &str)> = vec![
+        (Some("application/octet-stream"), b"x".to_vec(), "format"),
+        (Some("multipart/form-data"), b"x".to_vec(), "Content-Type"),
+        (
+            Some(form),
+            multipart("XyZ123", &[("mode", "merge")], None),
+            "file",
+        ),
+        (
+            Some(form),
+            multipart("XyZ123", &[("colour", "red")], Some(("a.csv", &csv))),
+            "colour",
+        ),
+        (
+            Some(form),
+            multipart("XyZ123", &[], Some(("notes.docx", b"x"))),
+            "file",
+        ),
+        (
+            Some(form),
+            multipart("XyZ123", &[("mode", "overwrite")], Some(("a.csv", &csv))),
+            "mode",
+        ),
+        (
+            Some(form),
+            multipart(
+                "XyZ123",
+                &[("all_or_nothing", "maybe")],
+                Some(("a.csv", &csv)),
+            ),
+            "all_or_nothing",
+        ),
+        (Some(form), b"--XyZ123\r\nbroken".to_vec(), "body"),
+    ];
+    for (content_type, body, parameter) in refusals {
+        let reply = call(
+            &app,
+            "POST",
+            "/v1/batches",
+            Some(&app.thu),
+            content_type,
+            body,
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{parameter}: {}",
+            reply.text()
+        );
+        assert_eq!(reply.json()["parameter"], parameter, "{}", reply.text());
+    }
+    assert_eq!(
+        get(&app, "/v1/batches", Some(&app.admin)).await.json()["total"],
+        before
+    );
+    // A reader is refused before the body is read.
+    let reader = call(
+        &app,
+        "POST",
+        "/v1/batches",
+        Some(&app.reader),
+        Some(form),
+        multipart("XyZ123", &[], Some(("a.csv", &csv))),
+    )
+    .await;
+    assert_eq!(reader.status, StatusCode::FORBIDDEN);
+    // No file is left behind in the queue's folder by a refused upload.
+    let incoming = app._dir.path().join("incoming");
+    assert!(incoming.is_dir(), "{}", incoming.display());
+    let left: Vec<_> = std::fs::read_dir(&incoming)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        left.iter().all(|n| !n.to_string_lossy().ends_with(".part")),
+        "{left:?}"
+    );
 }
 
 /// Every write endpoint × every role × own or another institution's patents.
@@ -1084,6 +1281,41 @@ fn smoke_over_a_real_tcp_socket() {
     stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"total\""), "{response}");
+    // A multipart upload over the socket, as a browser sends it.
+    let csv = patscreen::ingest::write_csv(
+        Vec::new(),
+        &patents(54, 2, "清华大学", 360_000),
+        patscreen::ingest::HeaderLanguage::Chinese,
+        true,
+    )
+    .unwrap();
+    let body = multipart("sock", &[], Some(("socket.csv", &csv)));
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let head = format!(
+        "POST /v1/batches HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\nContent-Type: multipart/form-data; boundary=sock\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        app.thu,
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&body).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 202"), "{response}");
+    assert!(response.contains("\"status\":\"queued\""), "{response}");
+    // And an octet stream named by Content-Disposition.
+    let jsonl =
+        patscreen::ingest::write_jsonl(Vec::new(), &patents(55, 2, "清华大学", 370_000)).unwrap();
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let head = format!(
+        "POST /v1/batches HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"socket.jsonl\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        app.thu,
+        jsonl.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&jsonl).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 202"), "{response}");
     let _ = stop.send(());
     runtime.block_on(server).unwrap().unwrap();
 }

@@ -106,6 +106,11 @@ impl Reply {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
+    /// The body as text, for messages.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
     /// Whether this is an RFC 9457 problem with the reply's status.
     pub fn is_problem(&self) -> bool {
         self.headers

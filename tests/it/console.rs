@@ -260,7 +260,10 @@ fn the_console_in_a_real_browser() {
     csv.extend_from_slice(format!("{bad_number}{}", ",".repeat(columns - 1)).as_bytes());
     csv.push(b'\n');
     std::fs::write(&upload, &csv).unwrap();
+    // The same rows with one more bad one (an identical file would be the earlier batch).
     let strict = upload_dir.path().join("严格.csv");
+    csv.extend_from_slice(format!("CN2021{}", ",".repeat(columns - 1)).as_bytes());
+    csv.push(b'\n');
     std::fs::write(&strict, &csv).unwrap();
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -495,7 +498,8 @@ fn the_console_in_a_real_browser() {
             .unwrap()
             .unwrap();
         let rows = fetch_text(&client, &href).await;
-        assert_eq!(rows.lines().count(), 2, "{rows}");
+        // A header, then every issue of the two bad rows.
+        assert!(rows.lines().count() >= 3, "{rows}");
         assert!(rows.contains(",申请号,"), "{rows}");
         shot(&client, "batch-rejected").await;
         client.goto(&format!("{base}/batches")).await.unwrap();

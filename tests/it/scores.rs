@@ -4,8 +4,8 @@
 use patscreen::engine::{ShortlistRequest, ShortlistRow};
 use patscreen::index::{SearchRequest, SortOrder};
 use patscreen::model::{LegalStatus, Patent};
-use patscreen::scoring::Tier;
 use patscreen::progress::Silent;
+use patscreen::scoring::Tier;
 use patscreen::store::{ColumnData, ColumnTable};
 
 use crate::common::{cli, jsonl, library, patents};
@@ -391,7 +391,8 @@ fn industry_and_institution_counts_equal_a_tally_of_the_rows() {
     let check = |library: &patscreen::engine::Library| {
         let scores = library.scores().unwrap();
         let threshold = scores.meta.label_threshold;
-        let labelled = |r: &patscreen::scoring::ScoreRow, i: usize| f64::from(r.fits[i]) >= threshold;
+        let labelled =
+            |r: &patscreen::scoring::ScoreRow, i: usize| f64::from(r.fits[i]) >= threshold;
         let industries = library.industries().unwrap();
         assert_eq!(industries.len(), scores.industries.len());
         for (i, summary) in industries.iter().enumerate() {
@@ -439,7 +440,11 @@ fn industry_and_institution_counts_equal_a_tally_of_the_rows() {
         .unwrap();
     library
         .submit(
-            jsonl("pku.jsonl", "北京大学", &patents(32, 40, "北京大学", 600_000)),
+            jsonl(
+                "pku.jsonl",
+                "北京大学",
+                &patents(32, 40, "北京大学", 600_000),
+            ),
             &Silent,
         )
         .unwrap();
@@ -447,10 +452,17 @@ fn industry_and_institution_counts_equal_a_tally_of_the_rows() {
     let thu = library.institution_report("清华大学").unwrap().patents;
     library
         .submit(
-            jsonl("more.jsonl", "清华大学", &patents(33, 20, "清华大学", 700_000)),
+            jsonl(
+                "more.jsonl",
+                "清华大学",
+                &patents(33, 20, "清华大学", 700_000),
+            ),
             &Silent,
         )
         .unwrap();
     check(&library);
-    assert_eq!(library.institution_report("清华大学").unwrap().patents, thu + 20);
+    assert_eq!(
+        library.institution_report("清华大学").unwrap().patents,
+        thu + 20
+    );
 }

@@ -66,7 +66,8 @@ class ApiFailure extends Error {
 async function api(path, { method = "GET", body, type } = {}) {
   const headers = {};
   if (method !== "GET" && session) headers["X-CSRF-Token"] = session.csrf_token;
-  if (body !== undefined) {
+  if (body !== undefined && !(body instanceof FormData)) {
+    // A form sets its own multipart Content-Type with the boundary.
     headers["Content-Type"] = type || "application/json";
     if (!type) body = JSON.stringify(body);
   }
@@ -115,7 +116,7 @@ function showError(error, fallback, controls = {}) {
   box.classList.add("field-error");
   input.setAttribute("aria-invalid", "true");
   input.setAttribute("aria-describedby", [input.getAttribute("aria-describedby"), box.id].filter(Boolean).join(" "));
-  input.closest(".field").append(box);
+  (input.closest(".field") || input.parentElement).append(box);
   input.focus();
 }
 
@@ -453,8 +454,8 @@ async function shortlistPage(main, name, params) {
         el("td", {}, (r.reasons || []).slice(0, 2).join("；")))))));
 }
 
-const FORMATS = { csv: "text/csv", tsv: "text/tab-separated-values", jsonl: "application/x-ndjson", json: "application/json",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xls: "application/vnd.ms-excel", parquet: "application/vnd.apache.parquet" };
+/** The file extensions a batch may have (the server reads the format from the name). */
+const FORMATS = ["csv", "tsv", "txt", "jsonl", "ndjson", "json", "xlsx", "xlsm", "xls", "ods", "parquet", "pq"];
 
 async function batchesPage(main) {
   setTitle("批次提交");
@@ -470,22 +471,22 @@ async function batchesPage(main) {
   const send = async (chosen) => {
     if (!chosen) return;
     const ext = chosen.name.split(".").pop().toLowerCase();
-    const type = FORMATS[ext];
-    if (!type) {
+    if (!FORMATS.includes(ext)) {
       put(status, errorBox(new Error(`无法识别文件类型「.${ext}」：请提交 CSV、XLSX、JSONL 或 Parquet。`)));
       return;
     }
-    const query = new URLSearchParams();
-    if (session.role === "admin") query.set("institution", document.getElementById("inst").value.trim());
-    query.set("source_name", chosen.name);
-    if (document.getElementById("all-or-nothing").checked) query.set("all_or_nothing", "true");
+    // A multipart form: the file with its name, and the settings as fields.
+    const form = new FormData();
+    if (session.role === "admin") form.append("institution", document.getElementById("inst").value.trim());
+    if (document.getElementById("all-or-nothing").checked) form.append("all_or_nothing", "true");
+    form.append("file", chosen, chosen.name);
     put(status, el("p", {}, `正在上传 ${chosen.name}…`));
     try {
-      const queued = await api(`/v1/batches?${query}`, { method: "POST", body: chosen, type });
+      const queued = await api("/v1/batches", { method: "POST", body: form });
       navigate(`/batches/${queued.id}`);
     } catch (error) {
       const inst = document.getElementById("inst");
-      showError(error, status, inst ? { institution: inst } : {});
+      showError(error, status, inst ? { institution: inst, file } : { file });
     }
   };
   const drop = el("div", { class: "drop", ondragover: (e) => { e.preventDefault(); drop.classList.add("over"); },
@@ -546,7 +547,8 @@ async function batchPage(main, id, params) {
       : el("div", { class: "error", role: "alert" },
         el("p", {}, `${BATCH_ZH[batch.status] || batch.status}：整个文件未加入专利库，库中已有数据没有任何变化。`),
         c.rows_total !== undefined ? el("p", {}, `共读到 ${c.rows_total} 行，其中 ${c.rows_rejected} 行有错误、${c.rows_accepted} 行无误；请按下表改正后重新提交。`) : null,
-        el("p", {}, `原因：${batch.error || ""}`)),
+        // The row table below says it row by row; the reason alone is for a file not read at all.
+        total ? null : el("p", {}, `原因：${batch.error || ""}`)),
     total ? [el("h2", {}, `错误（共 ${total} 条，第 ${offset + 1}–${offset + errors.length} 条）`), el("table", {},
       el("thead", {}, el("tr", {}, ["行", "字段", "列", "原因"].map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, errors.map((e) => el("tr", {}, el("td", { class: "num" }, e.row), el("td", {}, FIELD_ZH[e.field] || e.field || ""), el("td", {}, e.column || ""), el("td", {}, e.reason))))),
