@@ -99,9 +99,9 @@ fn institution_for(caller: &Caller, asked: Option<&str>) -> ApiResult<String> {
 /// The key, the parameters and a free upload slot are checked before any of the body is read;
 /// the body then streams to a file in the queue's folder within the size limit, and must keep
 /// coming (see [`super::ApiConfig::body_idle_timeout`]).
-#[utoipa::path(post, path = "/v1/batches", tag = "batches", params(SubmitParams),
+#[utoipa::path(post, path = "/v1/batches", operation_id = "submit_batch", tag = "batches", params(SubmitParams),
     request_body(content = Vec<u8>, description = "the batch file (JSONL, CSV, XLSX or Parquet) as the body, its format from Content-Type, ?format= or (application/octet-stream) the file name; or a multipart/form-data form with the file as part 'file' and institution, source_name, format, all_or_nothing and mode as fields", content_type = "text/csv"),
-    responses((status = 202, body = Queued), (status = 400, body = super::Problem), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 408, body = super::Problem), (status = 413, body = super::Problem), (status = 503, body = super::Problem), (status = 507, body = super::Problem)))]
+    responses((status = 202, body = Queued), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 408, description = "the upload stalled", body = super::Problem, content_type = "application/problem+json"), (status = 413, description = "the upload is larger than the limit", body = super::Problem, content_type = "application/problem+json"), (status = 503, description = "busy or not ready: ask again after Retry-After", body = super::Problem, content_type = "application/problem+json"), (status = 507, description = "the server's disk is full; nothing was stored", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn submit(
     State(state): State<AppState>,
     auth: Auth,
@@ -251,7 +251,7 @@ fn visible(caller: &Caller, institution: &str) -> ApiResult<()> {
 }
 
 /// Lists batches: a submitter sees its own, admin and reader keys all.
-#[utoipa::path(get, path = "/v1/batches", tag = "batches", responses((status = 200, description = "batches, oldest first"), (status = 401, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/batches", operation_id = "list_batches", tag = "batches", responses((status = 200, description = "batches, oldest first"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
     let caller = auth.any_key()?;
     let own = match caller.role {
@@ -268,8 +268,8 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl I
 }
 
 /// A batch's status, counts and row errors (paged).
-#[utoipa::path(get, path = "/v1/batches/{id}", tag = "batches", params(("id" = i64, Path, description = "batch id"), StatusParams),
-    responses((status = 200, description = "status, counts, errors"), (status = 404, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/batches/{id}", operation_id = "get_batch", tag = "batches", params(("id" = i64, Path, description = "batch id"), StatusParams),
+    responses((status = 200, description = "status, counts, errors"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn status(
     State(state): State<AppState>,
     auth: Auth,
@@ -342,8 +342,8 @@ pub async fn status(
 
 /// The screening report of an accepted batch: tiers, industries, duplicates, data gaps,
 /// expiring patents and the difference from the institution's previous batch.
-#[utoipa::path(get, path = "/v1/batches/{id}/report", tag = "batches", params(("id" = i64, Path, description = "batch id"), ReportParams),
-    responses((status = 200, description = "the screening report"), (status = 400, body = super::Problem), (status = 404, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/batches/{id}/report", operation_id = "get_batch_report", tag = "batches", params(("id" = i64, Path, description = "batch id"), ReportParams),
+    responses((status = 200, description = "the screening report"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn report(
     State(state): State<AppState>,
     auth: Auth,
@@ -414,9 +414,9 @@ fn spreadsheet(bytes: Vec<u8>, xlsx: bool, stem: &str, rows: usize) -> axum::res
 /// Every row error and warning of a batch as a spreadsheet (the row report to fix a file
 /// by): of an accepted batch, or of one read but not added. A file that could not be read
 /// at all has one line, without a row, saying why.
-#[utoipa::path(get, path = "/v1/batches/{id}/errors", tag = "batches", params(("id" = i64, Path, description = "batch id"), ErrorsParams),
+#[utoipa::path(get, path = "/v1/batches/{id}/errors", operation_id = "get_batch_errors", tag = "batches", params(("id" = i64, Path, description = "batch id"), ErrorsParams),
     responses((status = 200, description = "the row report as CSV or XLSX (row, kind, field, column, reason)"),
-        (status = 400, body = super::Problem), (status = 404, body = super::Problem)))]
+        (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn errors(
     State(state): State<AppState>,
     auth: Auth,

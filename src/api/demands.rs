@@ -18,9 +18,9 @@ fn demand_id(raw: &str) -> ApiResult<i64> {
 }
 
 /// Stores a demand (any API key).
-#[utoipa::path(post, path = "/v1/demands", tag = "matchmaking",
+#[utoipa::path(post, path = "/v1/demands", operation_id = "create_demand", tag = "matchmaking",
     request_body(content = String, description = "{title, description, industry?, region?, contact?}", content_type = "application/json"),
-    responses((status = 201, description = "the stored demand"), (status = 400, body = super::Problem), (status = 401, body = super::Problem)))]
+    responses((status = 201, description = "the stored demand"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -36,7 +36,7 @@ pub async fn create(
 }
 
 /// Lists stored demands (any API key; demands carry contacts).
-#[utoipa::path(get, path = "/v1/demands", tag = "matchmaking", responses((status = 200, description = "demands"), (status = 401, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/demands", operation_id = "list_demands", tag = "matchmaking", responses((status = 200, description = "demands"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
     auth.any_key()?;
     let library = state.library.clone();
@@ -49,8 +49,8 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl I
 }
 
 /// One demand.
-#[utoipa::path(get, path = "/v1/demands/{id}", tag = "matchmaking", params(("id" = i64, Path, description = "demand id")),
-    responses((status = 200, description = "the demand"), (status = 404, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/demands/{id}", operation_id = "get_demand", tag = "matchmaking", params(("id" = i64, Path, description = "demand id")),
+    responses((status = 200, description = "the demand"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn demand(
     State(state): State<AppState>,
     auth: Auth,
@@ -66,8 +66,8 @@ pub async fn demand(
 }
 
 /// Patents matching a stored demand, with reasons.
-#[utoipa::path(get, path = "/v1/demands/{id}/matches", tag = "matchmaking", params(("id" = i64, Path, description = "demand id"), LimitParams),
-    responses((status = 200, description = "matching patents"), (status = 404, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/demands/{id}/matches", operation_id = "get_demand_matches", tag = "matchmaking", params(("id" = i64, Path, description = "demand id"), LimitParams),
+    responses((status = 200, description = "matching patents"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn matches(
     State(state): State<AppState>,
     auth: Auth,
@@ -85,9 +85,9 @@ pub async fn matches(
 }
 
 /// Patents matching an unsaved demand text.
-#[utoipa::path(post, path = "/v1/match", tag = "matchmaking", params(LimitParams),
+#[utoipa::path(post, path = "/v1/match", operation_id = "match_demand_text", tag = "matchmaking", params(LimitParams),
     request_body(content = String, description = "{title, description, industry?}", content_type = "application/json"),
-    responses((status = 200, description = "matching patents"), (status = 400, body = super::Problem)))]
+    responses((status = 200, description = "matching patents"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn match_text(
     State(state): State<AppState>,
     auth: Auth,

@@ -53,13 +53,13 @@ pub async fn openapi() -> impl IntoResponse {
 }
 
 /// Liveness.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations", responses((status = 200, description = "alive")))]
 pub async fn healthz() -> impl IntoResponse {
     "ok"
 }
 
 /// Readiness: the index is readable and the batch worker runs; quarantined batches are listed.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, body = super::Problem)))]
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, description = "busy or not ready: ask again after Retry-After", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     if !state.worker.is_alive() {
         return Err(ApiError::unavailable("the batch worker is not running", 5));
@@ -81,7 +81,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, 
 }
 
 /// Prometheus metrics.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format")))]
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", responses((status = 200, description = "Prometheus text format")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let patents = state.library.indexed_patents().unwrap_or(0);
     (

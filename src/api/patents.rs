@@ -46,8 +46,8 @@ async fn number(state: &AppState, raw: &str) -> ApiResult<ApplicationNumber> {
 }
 
 /// The patent record and its score card.
-#[utoipa::path(get, path = "/v1/patents/{number}", tag = "patents", params(("number" = String, Path, description = "application number, any common spelling")),
-    responses((status = 200, description = "record and score card"), (status = 400, body = super::Problem), (status = 404, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/patents/{number}", operation_id = "get_patent", tag = "patents", params(("number" = String, Path, description = "application number, any common spelling")),
+    responses((status = 200, description = "record and score card"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn patent(
     State(state): State<AppState>,
     auth: Auth,
@@ -68,8 +68,8 @@ pub async fn patent(
 }
 
 /// Withdraws a patent from the library (its own institution or an admin): queued as a batch.
-#[utoipa::path(delete, path = "/v1/patents/{number}", tag = "patents", params(("number" = String, Path, description = "application number")),
-    responses((status = 202, description = "withdrawal queued as a batch"), (status = 401, body = super::Problem), (status = 403, body = super::Problem), (status = 404, body = super::Problem)))]
+#[utoipa::path(delete, path = "/v1/patents/{number}", operation_id = "withdraw_patent", tag = "patents", params(("number" = String, Path, description = "application number")),
+    responses((status = 202, description = "withdrawal queued as a batch"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn withdraw(
     State(state): State<AppState>,
     auth: Auth,
@@ -109,8 +109,8 @@ pub async fn withdraw(
 }
 
 /// Patents similar to this one, with the shared terms and IPC as the reason.
-#[utoipa::path(get, path = "/v1/patents/{number}/similar", tag = "patents", params(("number" = String, Path, description = "application number"), LimitParams),
-    responses((status = 200, description = "similar patents"), (status = 404, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/patents/{number}/similar", operation_id = "get_similar_patents", tag = "patents", params(("number" = String, Path, description = "application number"), LimitParams),
+    responses((status = 200, description = "similar patents"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn similar(
     State(state): State<AppState>,
     auth: Auth,
@@ -129,8 +129,8 @@ pub async fn similar(
 }
 
 /// Stored demands this patent could serve, with reasons.
-#[utoipa::path(get, path = "/v1/patents/{number}/demands", tag = "matchmaking", params(("number" = String, Path, description = "application number"), LimitParams),
-    responses((status = 200, description = "matching demands"), (status = 404, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/patents/{number}/demands", operation_id = "get_patent_demands", tag = "matchmaking", params(("number" = String, Path, description = "application number"), LimitParams),
+    responses((status = 200, description = "matching demands"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn demands(
     State(state): State<AppState>,
     auth: Auth,

@@ -219,8 +219,8 @@ fn is_standard(request: &SearchRequest) -> bool {
 }
 
 /// Searches the library.
-#[utoipa::path(get, path = "/v1/search", tag = "search", params(SearchParams),
-    responses((status = 200, description = "total, hits (with value, tier, industries, snippets), facets, next_cursor"), (status = 400, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/search", operation_id = "search", tag = "search", params(SearchParams),
+    responses((status = 200, description = "total, hits (with value, tier, industries, snippets), facets, next_cursor"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn search(
     State(state): State<AppState>,
     auth: Auth,

@@ -168,8 +168,8 @@ fn set_cookie(value: &str, max_age: u64) -> Result<HeaderValue, ApiError> {
 }
 
 /// Signs in with an API key: 201 with the session and its cookie; a wrong key is a 401.
-#[utoipa::path(post, path = "/v1/session", tag = "session", request_body(content = String, description = "`{\"key\": \"psk_…\"}`", content_type = "application/json"),
-    responses((status = 201, description = "signed in: role, institution, csrf_token, expires_at; sets the HttpOnly session cookie"), (status = 401, body = super::Problem)))]
+#[utoipa::path(post, path = "/v1/session", operation_id = "sign_in", tag = "session", request_body(content = String, description = "`{\"key\": \"psk_…\"}`", content_type = "application/json"),
+    responses((status = 201, description = "signed in: role, institution, csrf_token, expires_at; sets the HttpOnly session cookie"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SignIn>,
@@ -191,7 +191,7 @@ pub async fn sign_in(
 }
 
 /// `GET /v1/session`: who is signed in (401 without a live session).
-#[utoipa::path(get, path = "/v1/session", tag = "session", responses((status = 200, description = "the session: role, institution, csrf_token, expires_at"), (status = 401, body = super::Problem)))]
+#[utoipa::path(get, path = "/v1/session", operation_id = "get_session", tag = "session", responses((status = 200, description = "the session: role, institution, csrf_token, expires_at"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn current(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -213,7 +213,7 @@ pub async fn current(
 }
 
 /// `DELETE /v1/session`: signs out (the CSRF token is required like for any write).
-#[utoipa::path(delete, path = "/v1/session", tag = "session", responses((status = 204, description = "signed out; the cookie is cleared"), (status = 401, body = super::Problem), (status = 403, body = super::Problem)))]
+#[utoipa::path(delete, path = "/v1/session", operation_id = "sign_out", tag = "session", responses((status = 204, description = "signed out; the cookie is cleared"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn sign_out(
     State(state): State<AppState>,
     auth: Auth,

@@ -429,8 +429,16 @@ fn the_console_in_a_real_browser() {
         assert!(message.contains("请求有误"), "{message}");
         find(&client, "#q[aria-invalid=true]").await;
         shot(&client, "search-error").await;
+        // Paging by cursor: the next page starts at 11 and its address holds the cursor;
+        // the previous page is the first again.
         client.goto(&format!("{base}/search?q=电池")).await.unwrap();
-        wait_text(&client, "#total", "共").await;
+        wait_text(&client, ".pager .help", "第 1–10 条").await;
+        click(&client, ".pager button:not(.plain)").await;
+        wait_url(&client, "cursor=").await;
+        wait_text(&client, ".pager .help", "第 11–").await;
+        click(&client, ".pager button.plain").await;
+        wait_text(&client, ".pager .help", "第 1–10 条").await;
+        assert!(!client.current_url().await.unwrap().as_str().contains("cursor="));
 
         // A patent page with its score card.
         let first = find(&client, ".hit h3 a").await;
