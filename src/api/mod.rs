@@ -10,6 +10,7 @@
 
 mod batches;
 mod console;
+mod contract;
 mod demands;
 mod error;
 mod extract;

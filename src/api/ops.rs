@@ -1,6 +1,7 @@
 //! Operations: `/healthz`, `/readyz`, `/metrics`, the OpenAPI document, and problem+json for
 //! unknown routes and methods.
 
+use super::contract::Contract;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -24,85 +25,9 @@ use super::error::ApiError;
         healthz, readyz, metrics,
     ),
     components(schemas(super::Problem, super::batches::Queued)),
-    modifiers(&BearerAuth),
+    modifiers(&Contract),
 )]
 pub struct ApiDoc;
-
-/// Operations anyone may call: no key, no session.
-const PUBLIC_OPERATIONS: [&str; 4] = ["healthz", "readyz", "metrics", "sign_in"];
-
-/// Operations on the console's session itself: the session cookie only.
-const SESSION_OPERATIONS: [&str; 2] = ["get_session", "sign_out"];
-
-/// The document's security and the statuses every operation shares: the two ways to
-/// authenticate (a bearer key, or the console's session cookie), declared per operation
-/// (public operations declare none), and the 401 of every authenticated operation and the
-/// 400 of every operation with parameters or a body, where a handler's own list lacks them.
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{
-            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
-        };
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "api_key",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-        components.add_security_scheme(
-            "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(super::session::COOKIE))),
-        );
-        let key = || SecurityRequirement::new("api_key", Vec::<String>::new());
-        let session = || SecurityRequirement::new("session", Vec::<String>::new());
-        openapi.security = None;
-        for item in openapi.paths.paths.values_mut() {
-            for operation in [&mut item.get, &mut item.post, &mut item.delete]
-                .into_iter()
-                .flatten()
-            {
-                let id = operation.operation_id.clone().unwrap_or_default();
-                let security = if PUBLIC_OPERATIONS.contains(&id.as_str()) {
-                    Vec::new()
-                } else if SESSION_OPERATIONS.contains(&id.as_str()) {
-                    vec![session()]
-                } else {
-                    vec![key(), session()]
-                };
-                let authenticated = !security.is_empty();
-                operation.security = Some(security);
-                let takes_input = operation.parameters.as_ref().is_some_and(|p| !p.is_empty())
-                    || operation.request_body.is_some();
-                let responses = &mut operation.responses.responses;
-                if authenticated {
-                    responses
-                        .entry("401".into())
-                        .or_insert_with(|| problem("no key or session, or a wrong one"));
-                }
-                if takes_input {
-                    responses
-                        .entry("400".into())
-                        .or_insert_with(|| problem("a parameter is invalid: the problem names it"));
-                }
-            }
-        }
-    }
-}
-
-/// A problem+json response.
-fn problem(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::response::Response> {
-    utoipa::openapi::response::ResponseBuilder::new()
-        .description(description)
-        .content(
-            "application/problem+json",
-            utoipa::openapi::content::ContentBuilder::new()
-                .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build()
-        .into()
-}
 
 /// The OpenAPI document.
 pub async fn openapi() -> impl IntoResponse {
