@@ -18,6 +18,7 @@ use crate::model::Institution;
 
 /// Query of `POST /v1/batches`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitParams {
     /// The institution (admin keys only; a submitter key's own institution is used).
@@ -49,6 +50,7 @@ pub struct Queued {
 
 /// Query of `GET /v1/batches/{id}/report`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportParams {
     /// `json` (default): the summary; `csv` or `xlsx`: every patent of the batch with its
@@ -58,6 +60,7 @@ pub struct ReportParams {
 
 /// Query of `GET /v1/batches/{id}/errors`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorsParams {
     /// `csv` (default, UTF-8 with a byte-order mark, as Excel reads it) or `xlsx`.
@@ -66,6 +69,7 @@ pub struct ErrorsParams {
 
 /// Query of `GET /v1/batches/{id}`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatusParams {
     /// First row error to return.
@@ -269,7 +273,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl I
 
 /// A batch's status, counts and row errors (paged).
 #[utoipa::path(get, path = "/v1/batches/{id}", operation_id = "get_batch", tag = "batches", params(("id" = i64, Path, description = "batch id"), StatusParams),
-    responses((status = 200, description = "status, counts, errors"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "status, counts, errors"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn status(
     State(state): State<AppState>,
     auth: Auth,
@@ -343,7 +347,7 @@ pub async fn status(
 /// The screening report of an accepted batch: tiers, industries, duplicates, data gaps,
 /// expiring patents and the difference from the institution's previous batch.
 #[utoipa::path(get, path = "/v1/batches/{id}/report", operation_id = "get_batch_report", tag = "batches", params(("id" = i64, Path, description = "batch id"), ReportParams),
-    responses((status = 200, description = "the screening report"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "the screening report"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn report(
     State(state): State<AppState>,
     auth: Auth,
@@ -416,7 +420,7 @@ fn spreadsheet(bytes: Vec<u8>, xlsx: bool, stem: &str, rows: usize) -> axum::res
 /// at all has one line, without a row, saying why.
 #[utoipa::path(get, path = "/v1/batches/{id}/errors", operation_id = "get_batch_errors", tag = "batches", params(("id" = i64, Path, description = "batch id"), ErrorsParams),
     responses((status = 200, description = "the row report as CSV or XLSX (row, kind, field, column, reason)"),
-        (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn errors(
     State(state): State<AppState>,
     auth: Auth,

@@ -6,7 +6,7 @@
 
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::request_body::RequestBody;
-use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -96,6 +96,8 @@ fn secure(operation: &mut Operation, id: &str) {
 
 /// Path parameters as the server parses them; `q` may be left out.
 fn shape_parameters(operation: &mut Operation, path: &str, industries: &[String]) {
+    let id = operation.operation_id.clone().unwrap_or_default();
+    let id = id.as_str();
     for parameter in operation.parameters.iter_mut().flatten() {
         let RefOr::T(parameter) = parameter else {
             continue;
@@ -110,6 +112,7 @@ fn shape_parameters(operation: &mut Operation, path: &str, industries: &[String]
                 parameter.required = Required::False;
                 None
             }
+            (ParameterIn::Query, name) => query_schema(id, name),
             _ => None,
         };
         if let Some(schema) = schema {
@@ -118,8 +121,63 @@ fn shape_parameters(operation: &mut Operation, path: &str, industries: &[String]
     }
 }
 
+/// The values a query parameter takes, as the handlers check them: page sizes, file formats,
+/// sort orders, and comma-separated lists of codes. (A server started with another
+/// `--max-page` takes other page sizes; the document states the default.)
+fn query_schema(id: &str, name: &str) -> Option<ObjectBuilder> {
+    let codes = |values: &[&str]| text().enum_values(Some(values.iter().map(|v| v.to_string())));
+    let list = |values: &[&str]| {
+        let one = values.join("|");
+        text().pattern(Some(format!("^({one})(,({one}))*$")))
+    };
+    let count = |max: Option<u64>| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1))
+            .maximum(max)
+    };
+    Some(match (id, name) {
+        ("get_shortlist", "limit") => count(None),
+        (_, "limit") => count(Some(200)),
+        (_, "errors_limit") => count(Some(1000)),
+        ("get_batch_errors", "format") => codes(&["csv", "xlsx"]),
+        ("get_batch_report", "format") => codes(&["json", "csv", "xlsx"]),
+        ("get_shortlist", "format") => codes(&["json", "csv", "xlsx", "parquet"]),
+        ("submit_batch", "format") => codes(&["jsonl", "csv", "xlsx", "parquet"]),
+        (_, "mode") => codes(&["merge", "replace"]),
+        (_, "sort") => codes(&[
+            "relevance",
+            "newest",
+            "oldest",
+            "value",
+            "industry_rank",
+            "blended",
+        ]),
+        (_, "type") => list(&["invention", "utility_model", "design"]),
+        (_, "status") => list(&["pending", "in_force", "lapsed", "expired", "invalidated"]),
+        ("get_shortlist", "tier") => list(&["A", "B", "C", "D", "lapsed"]),
+        (_, "tier") => list(&["A", "B", "C", "D", "lapsed", "unscored"]),
+        (_, "source_name") => text()
+            .min_length(Some(1))
+            .max_length(Some(255))
+            .pattern(Some("^[^\\x00-\\x1f\\x7f]*\\S[^\\x00-\\x1f\\x7f]*$")),
+        (_, "institution") => {
+            let one = INSTITUTION_PATTERN
+                .trim_start_matches('^')
+                .trim_end_matches('$');
+            text().pattern(Some(format!("^{one}(,{one})*$")))
+        }
+        _ => return None,
+    })
+}
+
 fn text() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
+}
+
+/// A text that may also be `null` (the handler reads it as absent).
+fn optional_text() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null]))
 }
 
 /// JSON bodies as the handlers read them (unknown fields are refused).
@@ -144,12 +202,17 @@ fn shape_body(operation: &mut Operation, id: &str, industries: &[String]) {
             )
             .property(
                 "industry",
-                text()
-                    .enum_values(Some(industries.iter().cloned()))
+                optional_text()
+                    .enum_values(Some(
+                        industries
+                            .iter()
+                            .map(|n| serde_json::Value::from(n.as_str()))
+                            .chain([serde_json::Value::Null]),
+                    ))
                     .description(Some("one of the ten industries")),
             )
-            .property("region", text().max_length(Some(500)))
-            .property("contact", text().max_length(Some(500)))
+            .property("region", optional_text().max_length(Some(500)))
+            .property("contact", optional_text().max_length(Some(500)))
             .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)))
             .examples([serde_json::json!({
                 "title": "动力电池热管理",

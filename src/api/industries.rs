@@ -29,6 +29,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl I
 
 /// Query of a shortlist.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ShortlistParams {
     /// Institutions, comma-separated.

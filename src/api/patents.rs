@@ -17,6 +17,7 @@ use crate::model::ApplicationNumber;
 
 /// How many results.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LimitParams {
     /// Results to return (default 10, at most the page limit).

@@ -15,6 +15,7 @@ use crate::model::{LegalStatus, PatentType};
 
 /// Query of `GET /v1/search`. List parameters take comma-separated values.
 #[derive(Debug, Default, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Query: words, "phrases", AND/OR/NOT, ti: ab: cl: ap: in: ipc: inst: type: status: an:.
