@@ -244,6 +244,12 @@ async fn queue(
     )
 }
 
+/// The batch id of a path.
+fn batch_id(id: &str) -> ApiResult<i64> {
+    id.parse()
+        .map_err(|_| ApiError::bad("id", format!("'{id}' is not a batch id")))
+}
+
 fn visible(caller: &Caller, institution: &str) -> ApiResult<()> {
     match caller.role {
         Role::Admin | Role::Reader => Ok(()),
@@ -281,9 +287,7 @@ pub async fn status(
     ApiQuery(params): ApiQuery<StatusParams>,
 ) -> ApiResult<impl IntoResponse> {
     let caller = auth.any_key()?.clone();
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::bad("id", format!("'{id}' is not a batch id")))?;
+    let id = batch_id(&id)?;
     let limit = params.errors_limit.unwrap_or(100);
     if limit == 0 || limit > 1000 {
         return Err(ApiError::bad("errors_limit", "must be between 1 and 1000"));
@@ -355,9 +359,7 @@ pub async fn report(
     ApiQuery(params): ApiQuery<ReportParams>,
 ) -> ApiResult<axum::response::Response> {
     let caller = auth.any_key()?.clone();
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::bad("id", format!("'{id}' is not a batch id")))?;
+    let id = batch_id(&id)?;
     let format = params.format.as_deref().unwrap_or("json");
     if !matches!(format, "json" | "csv" | "xlsx") {
         return Err(ApiError::bad(
@@ -428,9 +430,7 @@ pub async fn errors(
     ApiQuery(params): ApiQuery<ErrorsParams>,
 ) -> ApiResult<axum::response::Response> {
     let caller = auth.any_key()?.clone();
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::bad("id", format!("'{id}' is not a batch id")))?;
+    let id = batch_id(&id)?;
     let xlsx = match params.format.as_deref().unwrap_or("csv") {
         "csv" => false,
         "xlsx" => true,

@@ -1290,31 +1290,33 @@ fn smoke_over_a_real_tcp_socket() {
     )
     .unwrap();
     let body = multipart("sock", &[], Some(("socket.csv", &csv)));
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    let head = format!(
-        "POST /v1/batches HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\nContent-Type: multipart/form-data; boundary=sock\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        app.thu,
-        body.len()
+    // POSTs a batch with `headers` over a new connection; returns the raw response.
+    let upload = |headers: &str, body: &[u8]| {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        let head = format!(
+            "POST /v1/batches HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+            app.thu,
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let response = upload(
+        "Content-Type: multipart/form-data; boundary=sock\r\n",
+        &body,
     );
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(&body).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 202"), "{response}");
     assert!(response.contains("\"status\":\"queued\""), "{response}");
     // And an octet stream named by Content-Disposition.
     let jsonl =
         patscreen::ingest::write_jsonl(Vec::new(), &patents(55, 2, "清华大学", 370_000)).unwrap();
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    let head = format!(
-        "POST /v1/batches HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"socket.jsonl\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        app.thu,
-        jsonl.len()
+    let response = upload(
+        "Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"socket.jsonl\"\r\n",
+        &jsonl,
     );
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(&jsonl).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 202"), "{response}");
     let _ = stop.send(());
     runtime.block_on(server).unwrap().unwrap();
