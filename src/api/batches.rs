@@ -80,7 +80,9 @@ pub struct StatusParams {
 }
 
 fn institution_for(caller: &Caller, asked: Option<&str>) -> ApiResult<String> {
+    // An empty field (a form's, or `?institution=`) names no institution.
     let asked = asked
+        .filter(|i| !i.trim().is_empty())
         .map(|i| crate::Error::institution("institution", i).map(Institution::into_string))
         .transpose()?;
     match (caller.role, asked.as_deref(), &caller.institution) {
@@ -194,11 +196,25 @@ async fn queue(
     params: &SubmitParams,
     received: upload::Received,
 ) -> ApiResult<i64> {
+    // A form's fields are checked even where the query's value is the one used.
+    if let Some(name) = received.field("source_name") {
+        crate::engine::check_source_name(name)?;
+    }
+    if let Some(mode) = received.field("mode") {
+        replace_mode(mode)?;
+    }
+    if let Some(name) = received
+        .field("institution")
+        .filter(|i| !i.trim().is_empty())
+    {
+        crate::Error::institution("institution", name)?;
+    }
     let institution = institution_for(
         caller,
         params
             .institution
             .as_deref()
+            .filter(|i| !i.trim().is_empty())
             .or(received.field("institution")),
     )?;
     let replace = params
@@ -208,17 +224,18 @@ async fn queue(
         .map(replace_mode)
         .transpose()?
         .unwrap_or(false);
-    let all_or_nothing = params.all_or_nothing
-        || match received.field("all_or_nothing") {
-            None | Some("false" | "0" | "off" | "") => false,
-            Some("true" | "1" | "on") => true,
-            Some(other) => {
-                return Err(ApiError::bad(
-                    "all_or_nothing",
-                    format!("'{other}' is not true or false"),
-                ));
-            }
-        };
+    // The form's field is checked even when the query already asks for it.
+    let form_all_or_nothing = match received.field("all_or_nothing") {
+        None | Some("false" | "0" | "off" | "") => false,
+        Some("true" | "1" | "on") => true,
+        Some(other) => {
+            return Err(ApiError::bad(
+                "all_or_nothing",
+                format!("'{other}' is not true or false"),
+            ));
+        }
+    };
+    let all_or_nothing = params.all_or_nothing || form_all_or_nothing;
     let named = params
         .source_name
         .as_deref()

@@ -76,6 +76,9 @@ pub struct ApiConfig {
     pub write_timeout: Duration,
 }
 
+/// Largest page of search hits or matches unless `--max-page` says otherwise.
+pub const DEFAULT_MAX_PAGE: usize = 200;
+
 impl Default for ApiConfig {
     fn default() -> ApiConfig {
         ApiConfig {
@@ -83,7 +86,7 @@ impl Default for ApiConfig {
             max_body_bytes: 512 * 1024 * 1024,
             max_json_bytes: 1024 * 1024,
             max_query_bytes: 8 * 1024,
-            max_page: 200,
+            max_page: DEFAULT_MAX_PAGE,
             request_timeout: Duration::from_secs(60),
             upload_timeout: Duration::from_secs(30 * 60),
             header_timeout: Duration::from_secs(10),

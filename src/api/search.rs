@@ -8,16 +8,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiQuery, Auth, comma_list};
+use super::extract::{ApiQuery, Auth};
 use super::{AppState, spawn_cpu, spawn_standard};
-use crate::index::{Filters, SearchRequest, SortOrder};
-use crate::model::{LegalStatus, PatentType};
+use crate::engine::SearchParams;
+use crate::index::{SearchRequest, SortOrder};
 
-/// Query of `GET /v1/search`. List parameters take comma-separated values.
+/// Query of `GET /v1/search`. List parameters take comma-separated values; types, statuses,
+/// tiers and sort orders their codes or Chinese labels.
 #[derive(Debug, Default, Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct SearchParams {
+pub struct SearchQuery {
     /// Query: words, "phrases", AND/OR/NOT, ti: ab: cl: ap: in: ipc: inst: type: status: an:.
     #[serde(default)]
     pub q: String,
@@ -25,14 +26,15 @@ pub struct SearchParams {
     pub institution: Option<String>,
     /// IPC prefixes, comma-separated (H01L, G06F16).
     pub ipc: Option<String>,
-    /// Patent types: invention, utility_model, design.
+    /// Patent types: invention (发明), utility_model (实用新型), design (外观设计).
     #[serde(rename = "type")]
     pub patent_type: Option<String>,
-    /// Legal statuses: pending, in_force, lapsed, expired, invalidated.
+    /// Legal statuses: pending (审中), in_force (有效), lapsed (失效), expired (期限届满),
+    /// invalidated (无效).
     pub status: Option<String>,
     /// Industries (fit ≥ 0.5), comma-separated.
     pub industry: Option<String>,
-    /// Tiers A–D, `lapsed` or `unscored`, comma-separated.
+    /// Tiers A–D, `lapsed` or `unscored` (or their Chinese labels), comma-separated.
     pub tier: Option<String>,
     /// Smallest value (0–100).
     pub min_value: Option<f64>,
@@ -40,7 +42,7 @@ pub struct SearchParams {
     pub year_from: Option<u16>,
     /// Latest application year.
     pub year_to: Option<u16>,
-    /// relevance (default), newest, oldest, value, industry_rank, blended.
+    /// relevance (default, 相关度), newest, oldest, value, industry_rank, blended.
     pub sort: Option<String>,
     /// Hits per page (default 10).
     pub limit: Option<usize>,
@@ -81,7 +83,7 @@ impl CursorKey {
 
     /// The MAC of a page: every parameter that decides the match set and its order, and the
     /// offset.
-    fn mac(&self, params: &SearchParams, offset: u64) -> blake3::Hash {
+    fn mac(&self, params: &SearchQuery, offset: u64) -> blake3::Hash {
         let message = serde_json::json!([
             params.q,
             params.institution,
@@ -100,12 +102,12 @@ impl CursorKey {
     }
 
     /// The cursor of the page at `offset`: the offset (16 hex digits) and its MAC (64).
-    fn encode(&self, params: &SearchParams, offset: u64) -> String {
+    fn encode(&self, params: &SearchQuery, offset: u64) -> String {
         format!("{offset:016x}{}", self.mac(params, offset).to_hex())
     }
 
     /// The offset a cursor carries, once its MAC proves this process issued it for `params`.
-    fn decode(&self, params: &SearchParams, text: &str) -> ApiResult<u64> {
+    fn decode(&self, params: &SearchQuery, text: &str) -> ApiResult<u64> {
         let not_ours = || {
             ApiError::bad(
                 "cursor",
@@ -126,91 +128,35 @@ impl CursorKey {
     }
 }
 
-/// Builds the library request from the parameters.
-pub fn request(
-    params: &SearchParams,
-    max_page: usize,
-    key: &CursorKey,
-) -> ApiResult<SearchRequest> {
-    let limit = params.limit.unwrap_or(10);
-    if limit == 0 || limit > max_page {
-        return Err(ApiError::bad(
-            "limit",
-            format!("must be between 1 and {max_page}"),
-        ));
-    }
-    let offset = match &params.cursor {
+/// Builds the library request from the query string: the cursor resolved to an offset, every
+/// other value checked by the same conversion as `patscreen search` ([`SearchParams`]).
+pub fn request(params: &SearchQuery, max_page: usize, key: &CursorKey) -> ApiResult<SearchRequest> {
+    // An empty cursor is the first page, as an empty form field is no filter.
+    let offset = match params.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(text) => usize::try_from(key.decode(params, text)?)
             .map_err(|_| ApiError::bad("cursor", "the offset is too large"))?,
         None => 0,
     };
-    let sort = match params.sort.as_deref().unwrap_or("relevance") {
-        "relevance" => SortOrder::Relevance,
-        "newest" => SortOrder::Newest,
-        "oldest" => SortOrder::Oldest,
-        "value" => SortOrder::Value,
-        "industry_rank" | "industry-rank" => SortOrder::IndustryRank,
-        "blended" => SortOrder::Blended,
-        other => {
-            return Err(ApiError::bad(
-                "sort",
-                format!(
-                    "'{other}' is not relevance, newest, oldest, value, industry_rank or blended"
-                ),
-            ));
-        }
-    };
-    let patent_types = comma_list(&params.patent_type)
-        .iter()
-        .map(|t| {
-            PatentType::ALL
-                .into_iter()
-                .find(|p| p.as_str() == t)
-                .ok_or_else(|| {
-                    ApiError::bad(
-                        "type",
-                        format!("'{t}' is not invention, utility_model or design"),
-                    )
-                })
-        })
-        .collect::<ApiResult<_>>()?;
-    let legal_statuses = comma_list(&params.status)
-        .iter()
-        .map(|s| {
-            LegalStatus::ALL
-                .into_iter()
-                .find(|l| l.as_str() == s)
-                .ok_or_else(|| {
-                    ApiError::bad(
-                        "status",
-                        format!("'{s}' is not pending, in_force, lapsed, expired or invalidated"),
-                    )
-                })
-        })
-        .collect::<ApiResult<_>>()?;
-    Ok(SearchRequest {
-        query: params.q.clone(),
-        filters: Filters {
-            institutions: comma_list(&params.institution),
-            ipc: comma_list(&params.ipc),
-            patent_types,
-            legal_statuses,
-            year_from: params.year_from,
-            year_to: params.year_to,
-            industries: comma_list(&params.industry),
-            tiers: comma_list(&params.tier),
-            min_value: params.min_value,
-            ..Filters::default()
-        },
-        sort,
-        limit,
+    let list = |value: &Option<String>| value.iter().cloned().collect::<Vec<_>>();
+    let search = SearchParams {
+        q: params.q.clone(),
+        institution: list(&params.institution),
+        ipc: list(&params.ipc),
+        patent_type: list(&params.patent_type),
+        status: list(&params.status),
+        industry: list(&params.industry),
+        tier: list(&params.tier),
+        min_value: params.min_value,
+        year_from: params.year_from,
+        year_to: params.year_to,
+        sort: params.sort.clone(),
+        limit: params.limit,
         offset,
         facets: params.facets,
-        snippets: params.snippets.unwrap_or(true),
-        records: false,
-        top_only: false,
-        expand: params.expand.unwrap_or(true),
-    })
+        snippets: params.snippets,
+        expand: params.expand,
+    };
+    Ok(search.to_request(max_page)?)
 }
 
 /// Whether a search goes to the standard pool: faceted, sorted and phrase searches have a
@@ -220,12 +166,12 @@ fn is_standard(request: &SearchRequest) -> bool {
 }
 
 /// Searches the library.
-#[utoipa::path(get, path = "/v1/search", operation_id = "search", tag = "search", params(SearchParams),
+#[utoipa::path(get, path = "/v1/search", operation_id = "search", tag = "search", params(SearchQuery),
     responses((status = 200, description = "total, hits (with value, tier, industries, snippets), facets, next_cursor"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn search(
     State(state): State<AppState>,
     auth: Auth,
-    ApiQuery(params): ApiQuery<SearchParams>,
+    ApiQuery(params): ApiQuery<SearchQuery>,
 ) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
     let request = request(&params, state.config.max_page, &state.cursor_key)?;
@@ -254,15 +200,15 @@ mod tests {
     #[test]
     fn cursors_are_signed_over_query_and_offset() {
         let key = CursorKey::random();
-        let params = SearchParams {
+        let params = SearchQuery {
             q: "电池".into(),
-            ..SearchParams::default()
+            ..SearchQuery::default()
         };
         let token = key.encode(&params, 30);
-        let with = |cursor: String, q: &str| SearchParams {
+        let with = |cursor: String, q: &str| SearchQuery {
             cursor: Some(cursor),
             q: q.into(),
-            ..SearchParams::default()
+            ..SearchQuery::default()
         };
         assert_eq!(
             request(&with(token.clone(), "电池"), 200, &key)
@@ -277,7 +223,14 @@ mod tests {
         assert!(request(&with(forged, "电池"), 200, &key).is_err());
         let far = key.encode(&params, MAX_CURSOR_OFFSET + 1);
         assert!(request(&with(far, "电池"), 200, &key).is_err());
-        for garbage in ["zz", "", "中文", &"f".repeat(80), token.get(..79).unwrap()] {
+        // An empty cursor is the first page.
+        assert_eq!(
+            request(&with(String::new(), "电池"), 200, &key)
+                .unwrap()
+                .offset,
+            0
+        );
+        for garbage in ["zz", "中文", &"f".repeat(80), token.get(..79).unwrap()] {
             let status = request(&with(garbage.to_string(), "电池"), 200, &key)
                 .err()
                 .map(|e| e.status());
@@ -292,14 +245,14 @@ mod tests {
     #[test]
     fn faceted_sorted_and_phrase_searches_are_standard_work() {
         let key = CursorKey::random();
-        let plain = |q: &str| SearchParams {
+        let plain = |q: &str| SearchQuery {
             q: q.into(),
-            ..SearchParams::default()
+            ..SearchQuery::default()
         };
         assert!(!is_standard(
             &request(&plain("电池 回收"), 200, &key).unwrap()
         ));
-        let filtered = SearchParams {
+        let filtered = SearchQuery {
             status: Some("in_force".into()),
             ..plain("电池")
         };
@@ -307,12 +260,12 @@ mod tests {
         assert!(is_standard(
             &request(&plain("\"锂电池\""), 200, &key).unwrap()
         ));
-        let faceted = SearchParams {
+        let faceted = SearchQuery {
             facets: true,
             ..plain("电池")
         };
         assert!(is_standard(&request(&faceted, 200, &key).unwrap()));
-        let sorted = SearchParams {
+        let sorted = SearchQuery {
             sort: Some("value".into()),
             ..plain("电池")
         };
@@ -329,7 +282,7 @@ mod tests {
         #[test]
         fn cursors_are_never_forged(text in "\\PC{0,90}|[0-9a-f]{80}", offset in any::<u64>()) {
             let key = CursorKey::random();
-            let params = SearchParams { q: "电池".into(), ..SearchParams::default() };
+            let params = SearchQuery { q: "电池".into(), ..SearchQuery::default() };
             prop_assert!(key.decode(&params, &text).is_err());
             let genuine = key.encode(&params, 7);
             let forged = format!("{offset:016x}{}", genuine.get(16..).unwrap_or_default());

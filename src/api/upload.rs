@@ -205,6 +205,8 @@ async fn receive_form(
     let mut form = multer::Multipart::new(body.into_data_stream(), boundary);
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut file: Option<Received> = None;
+    // Whether the file part's name or type named its format.
+    let mut named = false;
     let outcome = async {
         loop {
             let next = tokio::time::timeout(limits.idle, form.next_field())
@@ -219,27 +221,21 @@ async fn receive_form(
                     return Err(ApiError::bad("file", "the form has more than one file part"));
                 }
                 let file_name = part.file_name().map(str::to_string);
-                let found = match format.or(fields_value(&fields, "format")) {
-                    Some(named) => named_format(named)?,
-                    None => file_name
-                        .as_deref()
-                        .and_then(|n| Format::from_path(Path::new(n)))
-                        .or_else(|| part.content_type().and_then(|m| Format::parse(m.as_ref())))
-                        .ok_or_else(|| {
-                            ApiError::bad(
-                                "file",
-                                "the file part's name and type name no batch format: give it a .csv, .jsonl, .xlsx or .parquet file name, or a format field before it",
-                            )
-                        })?,
-                };
-                let path = new_upload(library, found).await?;
+                // The format may also come in a field after the file: until the form has
+                // ended, the part's name or type is only a candidate.
+                let candidate = file_name
+                    .as_deref()
+                    .and_then(|n| Format::from_path(Path::new(n)))
+                    .or_else(|| part.content_type().and_then(|m| Format::parse(m.as_ref())));
+                let path = new_upload(library, candidate.unwrap_or(Format::Csv)).await?;
                 // Kept before the write, so that a failed write removes it.
                 file = Some(Received {
                     path: path.clone(),
-                    format: found,
+                    format: candidate.unwrap_or(Format::Csv),
                     file_name,
                     fields: Vec::new(),
                 });
+                named = candidate.is_some();
                 write_stream(&path, &mut part, limits).await?;
             } else if FORM_FIELDS.contains(&name.as_str()) {
                 if fields_value(&fields, &name).is_some() {
@@ -271,7 +267,26 @@ async fn receive_form(
         Ok(())
     }
     .await;
-    match (outcome, file) {
+    let outcome = outcome.and_then(|()| {
+        // A form's format field is checked even when the query's is the one used.
+        if let Some(field) = fields_value(&fields, "format") {
+            named_format(field)?;
+        }
+        // The query's format, else the form's field, else the part's name or type.
+        match format.or(fields_value(&fields, "format")) {
+            Some(asked) => named_format(asked).map(Some),
+            None => Ok(None),
+        }
+    });
+    if let (Ok(found), Some(received)) = (&outcome, file.as_mut()) {
+        received.format = match found {
+            Some(found) => *found,
+            None if named => received.format,
+            // Nothing names the format: the file's first bytes say it.
+            None => sniff(received.path.clone()).await,
+        };
+    }
+    match (outcome.map(|_| ()), file) {
         (Ok(()), Some(mut received)) => {
             received.fields = fields;
             Ok(received)
@@ -282,6 +297,39 @@ async fn receive_form(
         )),
         (Err(e), Some(received)) => finish(Err(e), &received.path.clone(), received).await,
         (Err(e), None) => Err(e),
+    }
+}
+
+/// The format of a file that nothing names, from its first bytes: Parquet's and XLSX's (zip)
+/// magic numbers, a JSON object for JSON Lines, else CSV (whose reader then says what is
+/// wrong with it, if anything).
+async fn sniff(path: PathBuf) -> Format {
+    let head = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut head = Vec::with_capacity(512);
+        std::fs::File::open(&path)
+            .and_then(|f| f.take(512).read_to_end(&mut head))
+            .map(|_| head)
+            .unwrap_or_default()
+    })
+    .await
+    .unwrap_or_default();
+    format_of(&head)
+}
+
+/// The format [`sniff`] reads from a file's first bytes.
+fn format_of(head: &[u8]) -> Format {
+    let text = head
+        .strip_prefix(b"\xef\xbb\xbf".as_slice())
+        .unwrap_or(head);
+    if head.starts_with(b"PAR1") {
+        Format::Parquet
+    } else if head.starts_with(b"PK\x03\x04") {
+        Format::Xlsx
+    } else if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        Format::Jsonl
+    } else {
+        Format::Csv
     }
 }
 
@@ -358,6 +406,18 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_nothing_names_is_known_by_its_first_bytes() {
+        assert_eq!(format_of(b"PAR1\x15\x04"), Format::Parquet);
+        assert_eq!(format_of(b"PK\x03\x04\x14\x00"), Format::Xlsx);
+        assert_eq!(
+            format_of(b"\xef\xbb\xbf \n{\"application_number\": 1}"),
+            Format::Jsonl
+        );
+        assert_eq!(format_of("申请号,名称\n".as_bytes()), Format::Csv);
+        assert_eq!(format_of(b""), Format::Csv);
+    }
 
     fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -10,11 +10,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use patscreen::engine::{Access, Library, LibraryOptions, ShortlistRequest, Submission};
+use patscreen::engine::{
+    Access, Library, LibraryOptions, SearchParams, ShortlistRequest, Submission,
+};
 use patscreen::generate::{Generator, GeneratorConfig};
-use patscreen::index::{Filters, SearchRequest, SortOrder};
 use patscreen::ingest::{self, Format, HeaderLanguage};
-use patscreen::model::{LegalStatus, PatentType};
 
 /// Screening, scoring and search for a joint high-value university patent library.
 #[derive(Debug, Parser)]
@@ -184,10 +184,12 @@ struct SearchArgs {
     /// Only patents under this IPC prefix, e.g. H01L or G06F16 (repeatable).
     #[arg(long)]
     ipc: Vec<String>,
-    /// Only this patent type: invention, utility_model, design (repeatable).
+    /// Only this patent type: invention (发明), utility_model (实用新型), design (外观设计)
+    /// (repeatable, or comma-separated).
     #[arg(long = "type")]
     patent_type: Vec<String>,
-    /// Only this legal status: pending, in_force, lapsed, expired, invalidated (repeatable).
+    /// Only this legal status: pending (审中), in_force (有效), lapsed (失效), expired (期限届满),
+    /// invalidated (无效) (repeatable, or comma-separated).
     #[arg(long)]
     status: Vec<String>,
     /// Only patents of this industry (fit ≥ 0.5), e.g. 集成电路 (repeatable).
@@ -205,9 +207,10 @@ struct SearchArgs {
     /// Latest application year.
     #[arg(long)]
     year_to: Option<u16>,
-    /// Order: relevance, newest, oldest, value, industry-rank (needs --industry), blended.
-    #[arg(long, value_enum, default_value = "relevance")]
-    sort: SortArg,
+    /// Order: relevance, newest, oldest, value, industry_rank (needs --industry), blended, or
+    /// their Chinese labels (相关度, 最新申请, 最早申请, 价值分, 产业排名, 综合).
+    #[arg(long, default_value = "relevance")]
+    sort: String,
     /// Number of hits.
     #[arg(long, default_value_t = 10)]
     limit: usize,
@@ -223,16 +226,6 @@ struct SearchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: OutputFormat,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum SortArg {
-    Relevance,
-    Newest,
-    Oldest,
-    Value,
-    IndustryRank,
-    Blended,
 }
 
 #[derive(Debug, Args)]
@@ -411,57 +404,42 @@ fn ingest(data_dir: &Path, args: IngestArgs, progress: &progress::Bars) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_list<T>(
-    values: &[String],
-    parameter: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Vec<T>> {
-    values
-        .iter()
-        .map(|v| parse(v).with_context(|| format!("invalid --{parameter} '{v}'")))
-        .collect()
+/// A library error as the command line says it: a parameter at fault is named as its option
+/// (`--type`), the query as "the query".
+fn option_error(error: patscreen::Error) -> anyhow::Error {
+    match &error {
+        patscreen::Error::InvalidParameter { parameter, reason } if parameter == "query" => {
+            anyhow::anyhow!("the query: {reason}")
+        }
+        patscreen::Error::InvalidParameter { parameter, reason } => {
+            anyhow::anyhow!("--{}: {reason}", parameter.replace('_', "-"))
+        }
+        _ => error.into(),
+    }
 }
 
 fn search(data_dir: &Path, args: SearchArgs, progress: &progress::Bars) -> Result<ExitCode> {
     let library = open(data_dir, Access::ReadOnly, progress)?;
-    let filters = Filters {
-        institutions: args.institution,
+    let params = SearchParams {
+        q: args.query,
+        institution: args.institution,
         ipc: args.ipc,
-        patent_types: parse_list(&args.patent_type, "type", |v| {
-            PatentType::ALL
-                .into_iter()
-                .find(|t| t.as_str() == v || t.label_zh() == v)
-        })?,
-        legal_statuses: parse_list(&args.status, "status", |v| {
-            LegalStatus::ALL.into_iter().find(|s| s.as_str() == v)
-        })?,
+        patent_type: args.patent_type,
+        status: args.status,
+        industry: args.industry,
+        tier: args.tier,
+        min_value: args.min_value,
         year_from: args.year_from,
         year_to: args.year_to,
-        industries: args.industry,
-        tiers: args.tier,
-        min_value: args.min_value,
-        ..Filters::default()
-    };
-    let request = SearchRequest {
-        query: args.query,
-        filters,
-        sort: match args.sort {
-            SortArg::Relevance => SortOrder::Relevance,
-            SortArg::Newest => SortOrder::Newest,
-            SortArg::Oldest => SortOrder::Oldest,
-            SortArg::Value => SortOrder::Value,
-            SortArg::IndustryRank => SortOrder::IndustryRank,
-            SortArg::Blended => SortOrder::Blended,
-        },
-        limit: args.limit,
+        sort: Some(args.sort),
+        limit: Some(args.limit),
         offset: args.offset,
         facets: args.facets,
-        snippets: true,
-        records: false,
-        top_only: false,
-        expand: !args.no_expand,
+        snippets: Some(true),
+        expand: Some(!args.no_expand),
     };
-    let results = library.search(&request)?;
+    let request = params.to_request(usize::MAX).map_err(option_error)?;
+    let results = library.search(&request).map_err(option_error)?;
     match args.format {
         OutputFormat::Json => output::json(&results)?,
         OutputFormat::Text => output::search_results(&request, &results),

@@ -10,6 +10,7 @@ mod reindex;
 mod reports;
 mod scores;
 mod screening;
+mod search_params;
 mod shortlist;
 mod submit;
 mod thesaurus;
@@ -26,7 +27,10 @@ pub use reports::{
 };
 pub use scores::RescoreStats;
 pub use screening::{SCREENING_HEADERS, ScreeningRow, screening_csv, screening_xlsx};
-pub use shortlist::{SHORTLIST_HEADERS, Shortlist, ShortlistRequest, ShortlistRow};
+pub use search_params::{DEFAULT_LIMIT, SearchParams, check_limit, parse_all, parse_one};
+pub use shortlist::{
+    MAX_SHORTLIST_ROWS, SHORTLIST_HEADERS, Shortlist, ShortlistRequest, ShortlistRow,
+};
 pub use submit::{Submission, SubmitOutcome};
 
 use crate::error::{Error, Result};

@@ -15,6 +15,9 @@ use crate::model::{ApplicationNumber, Institution, LegalStatus};
 use crate::scoring::{TableMeta, Tier};
 use crate::store::{ColumnData, ColumnTable};
 
+/// Most rows a shortlist may be asked for: beyond any library, small enough to be a count.
+pub const MAX_SHORTLIST_ROWS: usize = 10_000_000;
+
 /// What to put on a shortlist.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct ShortlistRequest {
@@ -111,9 +114,18 @@ impl Library {
                 Tier::parse(t)
                     .filter(|t| *t != Tier::Unscored)
                     .ok_or_else(|| {
+                        let accepted = Tier::STATES
+                            .into_iter()
+                            .filter(|t| *t != Tier::Unscored)
+                            .map(|t| format!("{} ({})", t.as_str(), t.label_zh()))
+                            .collect::<Vec<_>>();
                         Error::invalid(
                             "tier",
-                            format!("'{t}' is not a tier of a shortlist (A, B, C, D or lapsed)"),
+                            format!(
+                                "'{}' is not a tier of a shortlist; accepted: {}",
+                                t.trim(),
+                                accepted.join(", ")
+                            ),
                         )
                     })
             })
@@ -123,8 +135,13 @@ impl Library {
             .iter()
             .map(|i| Error::institution("institution", i).map(Institution::into_string))
             .collect::<Result<_>>()?;
-        if request.limit == Some(0) {
-            return Err(Error::invalid("limit", "must be at least 1"));
+        if let Some(limit) = request.limit {
+            super::check_limit(limit, MAX_SHORTLIST_ROWS)?;
+        }
+        if let Some(v) = request.min_value
+            && !(0.0..=100.0).contains(&v)
+        {
+            return Err(Error::invalid("min_value", "must be between 0 and 100"));
         }
         let threshold = scores.meta.label_threshold;
         // The industry's patents best first, filtered on the dense columns; a row is read only

@@ -18,28 +18,45 @@ use super::search::{
     Expansion, Hit, Relaxation, SearchRequest, SearchResults, SortOrder, check_limit, collect,
     filter_for, filter_groups, run, with_filter_groups,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::text::Thesaurus;
 
 /// A request's plan (its concepts, parsed from the text with the thesaurus unless expansion
-/// is off) and filter groups (institutions, IPC prefixes).
+/// is off) and filter groups (institutions, IPC prefixes); `None` when nothing searchable is
+/// left.
 fn request_plan(
     fields: &PatentFields,
     request: &SearchRequest,
     boosts: &Boosts,
     thesaurus: &Thesaurus,
-) -> Result<(Plan, TermGroups)> {
+) -> Result<Option<(Plan, TermGroups)>> {
     check_limit(request)?;
     let node = parse(&request.query)?;
     let expansions = (request.expand && !thesaurus.is_empty()).then_some(thesaurus);
-    let plan = plan(fields, &node, boosts, expansions)?.ok_or_else(|| {
-        Error::invalid(
-            "query",
-            "nothing searchable is left after removing stopwords and punctuation",
-        )
-    })?;
-    Ok((plan, filter_groups(fields, request)?))
+    let Some(plan) = plan(fields, &node, boosts, expansions)? else {
+        return Ok(None);
+    };
+    Ok(Some((plan, filter_groups(fields, request)?)))
 }
+
+/// The answer to a query of nothing but stopwords and punctuation (`的`, `§`): no hits, and a
+/// note that says why, rather than an error for text a person may well type.
+fn nothing_searchable(request: &SearchRequest) -> SearchResults {
+    SearchResults {
+        total: 0,
+        hits: Vec::new(),
+        facets: request.facets.then(Default::default),
+        concepts: Vec::new(),
+        relaxed: None,
+        expansions: Vec::new(),
+        unscored_note: None,
+        note: Some(NOTHING_SEARCHABLE.to_string()),
+    }
+}
+
+/// What [`nothing_searchable`] says.
+pub const NOTHING_SEARCHABLE: &str =
+    "nothing searchable is left after removing stopwords and punctuation (查询中只有停用词或标点)";
 
 /// The query and, when its matches are the patents holding a term of every group, those
 /// groups: the plan's strict query, or the one whose hits match at least `need` concepts
@@ -120,7 +137,9 @@ pub fn search(
     thesaurus: &Thesaurus,
     scores: Option<&Arc<dyn ScoreLookup>>,
 ) -> Result<SearchResults> {
-    let (mut plan, filters) = request_plan(fields, request, boosts, thesaurus)?;
+    let Some((mut plan, filters)) = request_plan(fields, request, boosts, thesaurus)? else {
+        return Ok(nothing_searchable(request));
+    };
     plan.sparse_below(SPARSE_BELOW, searcher.num_docs(), |term| {
         Ok(searcher.doc_freq(term)?)
     })?;

@@ -52,9 +52,7 @@ impl DocFilter {
             (from, to) => {
                 let from = from.unwrap_or(0);
                 let to = to.unwrap_or(u16::MAX);
-                if from > to {
-                    return Err(Error::invalid("year_from", "is after year_to"));
-                }
+                // A range that ends before it starts holds no year: no patent passes.
                 Some((from, to))
             }
         };

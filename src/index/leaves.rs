@@ -19,7 +19,7 @@ use super::guard::Guarded;
 use super::plan::{Boosts, MAX_ALIASES, Part, boolean, combine};
 use super::query::{Node, Scope, ipc_prefix_facet};
 use crate::error::{Error, Result};
-use crate::model::{ApplicationNumber, LegalStatus, PatentType, publication_stem};
+use crate::model::{ApplicationNumber, LegalStatus, PatentType, Vocabulary, publication_stem};
 use crate::text::{Analyzer, SegmentMode, Thesaurus};
 
 /// Builds the parts of a query.
@@ -98,30 +98,12 @@ impl Builder<'_> {
                 return Ok(Some(Part::facet(facet_term(fields.institution, &facet))));
             }
             Scope::Type => {
-                let t = PatentType::ALL
-                    .into_iter()
-                    .find(|t| t.as_str() == text.to_ascii_lowercase() || t.label_zh() == text)
-                    .ok_or_else(|| {
-                        Error::invalid(
-                            "query",
-                            format!("type:{text} is not invention, utility_model or design"),
-                        )
-                    })?;
+                let t: PatentType = scoped_value("type", text)?;
                 let facet = facet([t.as_str()]);
                 return Ok(Some(Part::facet(facet_term(fields.patent_type, &facet))));
             }
             Scope::Status => {
-                let s = LegalStatus::ALL
-                    .into_iter()
-                    .find(|s| s.as_str() == text.to_ascii_lowercase())
-                    .ok_or_else(|| {
-                        Error::invalid(
-                            "query",
-                            format!(
-                                "status:{text} is not pending, in_force, lapsed, expired or invalidated"
-                            ),
-                        )
-                    })?;
+                let s: LegalStatus = scoped_value("status", text)?;
                 let facet = facet([s.as_str()]);
                 return Ok(Some(Part::facet(facet_term(fields.legal_status, &facet))));
             }
@@ -422,6 +404,13 @@ impl Builder<'_> {
 /// What holding a text whole means: the condition, and the terms it is the union of when it
 /// is one.
 type Whole = (Box<dyn Query>, Option<Vec<Term>>);
+
+/// A `type:` or `status:` value of the query text, parsed as the `type` and `status`
+/// parameters are: by code or Chinese label, the error naming the prefix and listing the
+/// accepted values.
+fn scoped_value<V: Vocabulary>(prefix: &str, text: &str) -> Result<V> {
+    V::parse_value(text).map_err(|e| Error::invalid("query", format!("{prefix}:{text}: {e}")))
+}
 
 fn facet_term(field: Field, facet: &tantivy::schema::Facet) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(

@@ -22,7 +22,7 @@ use super::query::ipc_prefix_facet;
 use super::scores::{ScoreFilter, ScoreLookup, industry_index};
 use super::snippets::FieldSnippets;
 use crate::error::{Error, Result};
-use crate::model::{LegalStatus, Patent, PatentType};
+use crate::model::{LegalStatus, Patent, PatentType, UnknownValue, Vocabulary};
 
 /// Largest page size.
 pub const MAX_LIMIT: usize = 1000;
@@ -44,6 +44,57 @@ pub enum SortOrder {
     IndustryRank,
     /// Relevance weighted by value: `relevance × (0.5 + value / 100)`.
     Blended,
+}
+
+impl SortOrder {
+    /// Every order, in a stable order.
+    pub const ALL: [SortOrder; 6] = [
+        SortOrder::Relevance,
+        SortOrder::Newest,
+        SortOrder::Oldest,
+        SortOrder::Value,
+        SortOrder::IndustryRank,
+        SortOrder::Blended,
+    ];
+}
+
+impl Vocabulary for SortOrder {
+    const KIND: &'static str = "sort order";
+
+    fn values() -> &'static [SortOrder] {
+        &SortOrder::ALL
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            SortOrder::Relevance => "relevance",
+            SortOrder::Newest => "newest",
+            SortOrder::Oldest => "oldest",
+            SortOrder::Value => "value",
+            SortOrder::IndustryRank => "industry_rank",
+            SortOrder::Blended => "blended",
+        }
+    }
+
+    fn label_zh(self) -> &'static str {
+        match self {
+            SortOrder::Relevance => "相关度",
+            SortOrder::Newest => "最新申请",
+            SortOrder::Oldest => "最早申请",
+            SortOrder::Value => "价值分",
+            SortOrder::IndustryRank => "产业排名",
+            SortOrder::Blended => "综合",
+        }
+    }
+}
+
+impl std::str::FromStr for SortOrder {
+    type Err = UnknownValue;
+
+    /// Parses a sort order by its code (`industry_rank`, `industry-rank`) or Chinese label.
+    fn from_str(s: &str) -> std::result::Result<SortOrder, UnknownValue> {
+        SortOrder::parse_value(s)
+    }
 }
 
 /// Filters applied on top of the query (all must hold; values within one filter are OR'ed).
@@ -255,6 +306,10 @@ pub struct SearchResults {
     /// Set when a value or industry-rank sort shows unscored hits: what their order means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unscored_note: Option<String>,
+    /// Set when the query holds nothing searchable (only stopwords or punctuation): why there
+    /// are no hits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// How a search was relaxed.
@@ -716,6 +771,7 @@ pub(super) fn run(
         relaxed: None,
         expansions: Vec::new(),
         unscored_note,
+        note: None,
     })
 }
 

@@ -75,13 +75,18 @@ impl Institution {
     }
 }
 
+/// The characters of [`is_invisible`] below U+10000, as the body of a regular-expression
+/// character class (`\\xNN`, `\\uNNNN`), for documents that describe a name's shape. (The tag
+/// characters, U+E0000 and up, need escapes not every pattern dialect reads.)
+pub const INVISIBLE_CLASS: &str = "\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufe00-\\ufe0f\\ufeff\\ufff9-\\ufffb";
+
 /// Whether a character prints nothing or controls how text is shown: the C0 and C1 controls
 /// (all but the plain space), and the Unicode format characters (general category Cf) that
 /// occur in text: soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width space
 /// and (non-)joiners, directional marks, embeddings, overrides and isolates, word joiner and
 /// invisible operators, the byte-order mark, interlinear annotation marks, and tags. Variation
 /// selectors are refused too: they change nothing a person can type.
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -178,6 +183,34 @@ mod tests {
                 prop_assert!(name.as_str().chars().count() <= MAX_CHARS);
                 prop_assert_eq!(Institution::parse(name.as_str()), Ok(name.clone()));
             }
+        }
+    }
+
+    /// The class the OpenAPI document uses holds exactly the invisible characters below
+    /// U+10000.
+    #[test]
+    fn the_invisible_class_matches_is_invisible() {
+        let code = |escape: &str| u32::from_str_radix(escape, 16).unwrap();
+        let mut ranges = Vec::new();
+        for part in INVISIBLE_CLASS.split('\\').filter(|p| !p.is_empty()) {
+            let (hex, rest) = match part.strip_prefix('x') {
+                Some(rest) => rest.split_at(2),
+                None => part.strip_prefix('u').unwrap().split_at(4),
+            };
+            if rest == "-" {
+                ranges.push((code(hex), None));
+            } else if let Some((start, None)) = ranges.last().copied() {
+                ranges.pop();
+                ranges.push((start, Some(code(hex))));
+            } else {
+                ranges.push((code(hex), Some(code(hex))));
+            }
+        }
+        for c in (0..0x10000).filter_map(char::from_u32) {
+            let listed = ranges
+                .iter()
+                .any(|(start, end)| (*start..=end.unwrap()).contains(&u32::from(c)));
+            assert_eq!(listed, is_invisible(c), "U+{:04X}", u32::from(c));
         }
     }
 }

@@ -8,11 +8,13 @@ mod demand;
 mod institution;
 mod ipc;
 mod patent;
+mod vocabulary;
 
 pub use application_number::{
     ApplicationNumber, ApplicationNumberError, check_digit, publication_stem,
 };
 pub use demand::{Demand, NewDemand};
-pub use institution::{Institution, InstitutionError};
+pub use institution::{INVISIBLE_CLASS, Institution, InstitutionError, MAX_CHARS};
 pub use ipc::{IpcCode, IpcCodeError};
 pub use patent::{EventKind, LegalEvent, LegalStatus, LicenceTerms, Patent, PatentType};
+pub use vocabulary::{UnknownValue, Vocabulary, parse_list};

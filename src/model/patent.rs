@@ -1,8 +1,11 @@
 //! `Patent`: one record of the library in the record contract of DESIGN §4, plus its enums.
 
 use chrono::NaiveDate;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
 
+use super::vocabulary::{UnknownValue, Vocabulary};
 use super::{ApplicationNumber, IpcCode};
 
 /// The three CN patent types.
@@ -62,6 +65,31 @@ impl PatentType {
     }
 }
 
+impl Vocabulary for PatentType {
+    const KIND: &'static str = "patent type";
+
+    fn values() -> &'static [PatentType] {
+        &PatentType::ALL
+    }
+
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn label_zh(self) -> &'static str {
+        PatentType::label_zh(self)
+    }
+}
+
+impl FromStr for PatentType {
+    type Err = UnknownValue;
+
+    /// Parses `invention`, `utility_model`, `design` (case-folded) or 发明, 实用新型, 外观设计.
+    fn from_str(s: &str) -> Result<PatentType, UnknownValue> {
+        PatentType::parse_value(s)
+    }
+}
+
 /// Legal status of a patent at the time of the batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -113,6 +141,32 @@ impl LegalStatus {
     /// Whether the patent is still alive (pending or in force), so it may be promoted.
     pub fn is_alive(self) -> bool {
         matches!(self, LegalStatus::Pending | LegalStatus::InForce)
+    }
+}
+
+impl Vocabulary for LegalStatus {
+    const KIND: &'static str = "legal status";
+
+    fn values() -> &'static [LegalStatus] {
+        &LegalStatus::ALL
+    }
+
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn label_zh(self) -> &'static str {
+        LegalStatus::label_zh(self)
+    }
+}
+
+impl FromStr for LegalStatus {
+    type Err = UnknownValue;
+
+    /// Parses `pending`, `in_force`, `lapsed`, `expired`, `invalidated` (case-folded) or
+    /// 审中, 有效, 失效, 期限届满, 无效.
+    fn from_str(s: &str) -> Result<LegalStatus, UnknownValue> {
+        LegalStatus::parse_value(s)
     }
 }
 

@@ -16,7 +16,7 @@ use super::citations::in_library_citations;
 use super::config::ModelConfig;
 use super::features::PatentFeatures;
 use super::percentile::{Cohorts, assign, label, mid_rank};
-use crate::model::{EventKind, LegalStatus, PatentType};
+use crate::model::{EventKind, LegalStatus, PatentType, Vocabulary};
 
 /// Value tiers (分层), and the two states of a patent that has none: unscored (too few
 /// observed signals for a value) and lapsed (no longer in force, so not promoted).
@@ -96,10 +96,35 @@ impl Tier {
     /// Parses a code (`A`, `lapsed`, `unscored`, any case) or a Chinese label (`失效`,
     /// `未评分`).
     pub fn parse(s: &str) -> Option<Tier> {
-        let s = s.trim();
-        Tier::STATES
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(s) || t.label_zh() == s || t.role_zh() == s)
+        Tier::parse_value(s).ok()
+    }
+}
+
+impl Vocabulary for Tier {
+    const KIND: &'static str = "tier";
+
+    fn values() -> &'static [Tier] {
+        &Tier::STATES
+    }
+
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn label_zh(self) -> &'static str {
+        Tier::label_zh(self)
+    }
+
+    /// The promotion role alone (重点推广) and the short labels (失效, 未评分).
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Tier::A => &["重点推广"],
+            Tier::B => &["推广"],
+            Tier::C => &["储备"],
+            Tier::D => &["评估是否维持"],
+            Tier::Lapsed => &["已失效 · 不推广"],
+            Tier::Unscored => &["未评分 · 数据不足"],
+        }
     }
 }
 

@@ -26,3 +26,5 @@ mod search;
 mod industry;
 // Real data from ../shared (skipped when absent): every row accepted, search quality, segmentation.
 mod shared;
+// One vocabulary for request values across the CLI, the HTTP API and the query text.
+mod vocabulary;

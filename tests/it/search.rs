@@ -145,13 +145,26 @@ fn bad_queries_and_parameters_are_named() {
     for (query, expected) in [
         ("\"电池", "invalid query"),
         ("ipc:XYZ", "invalid query: 'XYZ' is not an IPC prefix"),
-        ("的", "invalid query: nothing searchable"),
     ] {
         let message = library
             .search(&SearchRequest::new(query, 10))
             .unwrap_err()
             .to_string();
         assert!(message.starts_with(expected), "{query}: {message}");
+    }
+    // Text a person may well type with nothing searchable in it is no error: no hits, and a
+    // note that says why.
+    for query in ["的", "§", "，。"] {
+        let results = library.search(&SearchRequest::new(query, 10)).unwrap();
+        assert_eq!((results.total, results.hits.len()), (0, 0), "{query}");
+        assert!(
+            results
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("nothing searchable")),
+            "{query}: {:?}",
+            results.note
+        );
     }
     let message = library
         .search(&SearchRequest::new("电池", 0))
