@@ -1,5 +1,6 @@
 //! The HTTP API: an axum router over the [`Library`], API-key auth, problem+json errors, an
-//! OpenAPI document, health, readiness and Prometheus metrics, limits, request ids, a single
+//! OpenAPI document and its reference page (`/v1/docs`, in [`docs`]), health, readiness and
+//! Prometheus metrics, limits, request ids, a single
 //! background worker that processes submitted batches in order, and graceful shutdown.
 //!
 //! The only user of axum, tower and tokio besides `main`. Handlers never do CPU work on tokio
@@ -12,6 +13,7 @@ mod batches;
 mod console;
 mod contract;
 mod demands;
+mod docs;
 mod error;
 mod extract;
 mod industries;
@@ -285,6 +287,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(session::sign_out),
         )
         .route("/v1/openapi.json", get(ops::openapi))
+        .merge(docs::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

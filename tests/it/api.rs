@@ -155,6 +155,128 @@ async fn operations_endpoints_and_openapi() {
     assert!(id.headers.get("x-request-id").is_some());
 }
 
+/// Every `src="…"` and `href="…"` value of an HTML page.
+fn references(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in [" src=\"", " href=\""] {
+        for rest in html.split(attribute).skip(1) {
+            let (value, _) = rest.split_once('"').expect("an unterminated attribute");
+            found.push(value.to_string());
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_api_reference_page_loads_only_from_this_server() {
+    // Private reads: the page and its assets need no key, like the document.
+    let app = app();
+    let page = get(&app, "/v1/docs", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.headers[header::CONTENT_TYPE],
+        "text/html; charset=utf-8"
+    );
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.starts_with("default-src 'self';"), "{csp}");
+    assert!(csp.contains("script-src 'self';") && csp.contains("connect-src 'self';"));
+    assert!(!csp.contains("unsafe-"), "{csp}");
+    let html = page.text();
+    assert!(html.contains(r#"<html lang="zh-CN">"#));
+    assert!(html.contains("<title>patscreen API 参考</title>"));
+    // Nothing inline (the CSP would block it), every reference on this server.
+    assert!(!html.contains("<script>") && !html.contains("style="));
+    let refs = references(&html);
+    assert!(refs.len() >= 4, "{refs:?}");
+    let mut assets = Vec::new();
+    for reference in &refs {
+        let lower = reference.to_ascii_lowercase();
+        assert!(
+            !lower.starts_with("http:") && !lower.starts_with("https:") && !lower.starts_with("//"),
+            "the page loads {reference} from another server"
+        );
+        if reference.starts_with("data:") {
+            continue;
+        }
+        assert!(reference.starts_with('/'), "{reference}");
+        assets.push(reference.clone());
+    }
+    let expected = |path: &str| {
+        if path.ends_with(".css") {
+            Some("text/css; charset=utf-8")
+        } else if path.ends_with(".js") {
+            Some("text/javascript; charset=utf-8")
+        } else if path.ends_with(".json") {
+            None
+        } else {
+            panic!("an unexpected reference {path}")
+        }
+    };
+    let (mut scripts, mut styles) = (0, 0);
+    for path in &assets {
+        let reply = get(&app, path, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        let Some(content_type) = expected(path) else {
+            continue;
+        };
+        assert_eq!(reply.headers[header::CONTENT_TYPE], content_type, "{path}");
+        let cache = reply.headers[header::CACHE_CONTROL].to_str().unwrap();
+        // The vendored files live under their version and are cached for good; the page's
+        // own script is asked for again.
+        if path.contains("/swagger-ui/") {
+            assert!(
+                cache.contains("immutable") && cache.contains("max-age=31536000"),
+                "{path}: {cache}"
+            );
+        } else {
+            assert_eq!(cache, "no-cache", "{path}");
+        }
+        let text = reply.text();
+        // No source map to ask for, no font or script from a CDN.
+        assert!(!text.contains("sourceMappingURL"), "{path}");
+        for host in [
+            "fonts.googleapis.com",
+            "fonts.gstatic.com",
+            "cdn.jsdelivr.net",
+            "unpkg.com",
+            "cdnjs.cloudflare.com",
+        ] {
+            assert!(!text.contains(host), "{path} names {host}");
+        }
+        if content_type.starts_with("text/css") {
+            styles += 1;
+            assert!(
+                !text.contains("@import") && !text.contains("@font-face"),
+                "{path}"
+            );
+            // Every url(…) in a stylesheet is inline data (its icons).
+            for rest in text.split("url(").skip(1) {
+                let target = rest.trim_start_matches(['"', '\'']);
+                let shown: String = target.chars().take(40).collect();
+                assert!(target.starts_with("data:"), "{path}: url({shown}");
+            }
+        } else {
+            scripts += 1;
+        }
+    }
+    assert_eq!((scripts, styles), (2, 1), "{assets:?}");
+    let init = get(&app, "/v1/docs/init.js", None).await.text();
+    assert!(init.contains(r#"url: "/v1/openapi.json""#), "{init}");
+    assert!(init.contains("validatorUrl: null"), "{init}");
+    // Another version of the assets is not served; the page is not part of the API contract.
+    let old = get(&app, "/v1/docs/swagger-ui/5.0.0/swagger-ui-bundle.js", None).await;
+    assert_eq!(old.status, StatusCode::NOT_FOUND);
+    let openapi = get(&app, "/v1/openapi.json", None).await.json();
+    let paths = openapi["paths"].as_object().unwrap();
+    assert!(
+        paths.keys().all(|p| !p.starts_with("/v1/docs")),
+        "{:?}",
+        paths.keys()
+    );
+}
+
 #[tokio::test]
 async fn search_pages_with_cursors_and_names_bad_parameters() {
     let app = app();

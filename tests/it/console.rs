@@ -1,8 +1,8 @@
-//! The web console in a real browser: headless Chromium driven through WebDriver
-//! (Debian's `chromium` and `chromium-driver`) against a server on a loopback port. Every page
-//! it visits is saved as a full-page screenshot under `target/console-screenshots/`
-//! (`scripts/console-screenshots` makes them all). Without a browser the test says so loudly
-//! and does nothing; `.ci/run` installs one first.
+//! The web console and the API reference page (`/v1/docs`) in a real browser: headless
+//! Chromium driven through WebDriver (Debian's `chromium` and `chromium-driver`) against a
+//! server on a loopback port. Every page it visits is saved as a full-page screenshot under
+//! `target/console-screenshots/` (`scripts/console-screenshots` makes them all). Without a
+//! browser the test says so loudly and does nothing; `.ci/run` installs one first.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -221,6 +221,39 @@ async fn fetch_text(client: &Client, path: &str) -> String {
         .to_string()
 }
 
+/// A WebDriver session in headless Chromium through the chromedriver listening on `port`.
+async fn open_browser(chromium: &Path, port: u16, profile: &Path) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let started = Instant::now();
+    loop {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) if started.elapsed() < WAIT => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("chromedriver did not start a session: {e}"),
+        }
+    }
+}
+
 #[test]
 fn the_console_in_a_real_browser() {
     let Some((chromedriver, chromium)) = browser_paths() else {
@@ -305,35 +338,7 @@ fn the_console_in_a_real_browser() {
     let _ = std::fs::remove_file(screenshots().join("accessibility.txt"));
 
     runtime.block_on(async {
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-            }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let started = Instant::now();
-        let client = loop {
-            match ClientBuilder::new(connector.clone())
-                .capabilities(capabilities.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await
-            {
-                Ok(client) => break client,
-                Err(e) if started.elapsed() < WAIT => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(e) => panic!("chromedriver did not start a session: {e}"),
-            }
-        };
+        let client = open_browser(&chromium, port, profile.path()).await;
 
         // A private library sends a visitor to sign in; a wrong key is refused in words.
         client.goto(&format!("{base}/search?q=电池")).await.unwrap();
@@ -600,4 +605,123 @@ fn the_console_in_a_real_browser() {
     runtime.block_on(public_server).unwrap().unwrap();
     state.worker.stop();
     public.worker.stop();
+}
+
+/// The API reference page in the browser: Swagger UI renders every operation of the document,
+/// and every resource the page loaded came from this server.
+#[test]
+fn the_api_reference_in_a_real_browser() {
+    let Some((chromedriver, chromium)) = browser_paths() else {
+        eprintln!(
+            "SKIPPED the_api_reference_in_a_real_browser: no chromedriver/chromium \
+             (install Debian's chromium and chromium-driver, or set PATSCREEN_CHROMEDRIVER and \
+             PATSCREEN_CHROMIUM); .ci/run installs them"
+        );
+        return;
+    };
+    let (_dir, library) = library();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // A private library: the page needs no key.
+    let state = AppState::new(Arc::new(library), ApiConfig::default());
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime.spawn(patscreen::api::serve(listener, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    runtime.block_on(async {
+        let client = open_browser(&chromium, port, profile.path()).await;
+        client.goto(&format!("{base}/v1/docs")).await.unwrap();
+        assert_eq!(client.title().await.unwrap(), "patscreen API 参考");
+        wait_text(&client, ".opblock-summary-path", "/healthz").await;
+        // Every resource the page loaded came from this server: the stylesheet, the two
+        // scripts and the document at least.
+        let loaded = client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => e.name)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let loaded: Vec<&str> = loaded
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(loaded.len() >= 4, "{loaded:?}");
+        for name in &loaded {
+            assert!(name.starts_with(&format!("{base}/")), "loaded {name}");
+        }
+        for needle in [
+            "swagger-ui-bundle.js",
+            "swagger-ui.css",
+            "/v1/docs/init.js",
+            "/v1/openapi.json",
+        ] {
+            assert!(
+                loaded.iter().any(|n| n.contains(needle)),
+                "{needle}: {loaded:?}"
+            );
+        }
+        // As many operation blocks as the document has operations.
+        let document: Value =
+            serde_json::from_str(&fetch_text(&client, "/v1/openapi.json").await).unwrap();
+        let operations: usize = document["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|path| path.as_object().unwrap().len())
+            .sum();
+        assert!(operations >= 24, "{operations}");
+        let started = Instant::now();
+        loop {
+            let shown = client
+                .execute(
+                    "return document.querySelectorAll('.opblock').length",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_u64()
+                .unwrap_or(0);
+            if shown as usize == operations {
+                break;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "{shown} of {operations} operations rendered"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        client.set_window_size(1280, 900).await.unwrap();
+        let height = client
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(900);
+        client
+            .set_window_size(1280, (height as u32 + 120).clamp(700, 8000))
+            .await
+            .unwrap();
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(screenshots().join("api-docs.png"), png).unwrap();
+        client.close().await.unwrap();
+    });
+    let _ = stop.send(());
+    runtime.block_on(server).unwrap().unwrap();
+    state.worker.stop();
 }

@@ -7,7 +7,8 @@ mod api;
 mod common;
 // incoPat and PatSnap exports read and score as the full records do.
 mod exports;
-// The web console in headless Chromium through WebDriver (skipped loudly without one).
+// The web console and the API reference page in headless Chromium through WebDriver (skipped
+// loudly without one).
 mod console;
 // Crash safety: SIGKILL during `patscreen ingest` at every stage and at random moments.
 mod crash;
