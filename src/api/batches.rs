@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
+use super::bodies::{BatchState, IssuePage, RowCounts};
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiPath, ApiQuery, Auth};
 use super::upload;
@@ -278,7 +279,7 @@ fn visible(caller: &Caller, institution: &str) -> ApiResult<()> {
 }
 
 /// Lists batches: a submitter sees its own, admin and reader keys all.
-#[utoipa::path(get, path = "/v1/batches", operation_id = "list_batches", tag = "batches", responses((status = 200, description = "batches, oldest first"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/v1/batches", operation_id = "list_batches", tag = "batches", responses((status = 200, description = "batches, oldest first", body = super::bodies::BatchList), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
     let caller = auth.any_key()?;
     let own = match caller.role {
@@ -289,14 +290,18 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl I
     let list = tokio::task::spawn_blocking(move || library.submissions(own.as_deref()))
         .await
         .map_err(ApiError::internal)??;
-    Ok(Json(
-        serde_json::json!({ "total": list.len(), "batches": list }),
-    ))
+    Ok(Json(super::bodies::BatchList {
+        total: list.len(),
+        batches: list,
+    }))
 }
+
+/// Largest `errors_offset`: beyond the rows of any file the service takes.
+pub const MAX_ERRORS_OFFSET: usize = 1_000_000_000;
 
 /// A batch's status, counts and row errors (paged).
 #[utoipa::path(get, path = "/v1/batches/{id}", operation_id = "get_batch", tag = "batches", params(("id" = i64, Path, description = "batch id"), StatusParams),
-    responses((status = 200, description = "status, counts, errors"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "status, counts, errors", body = super::bodies::BatchState), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn status(
     State(state): State<AppState>,
     auth: Auth,
@@ -308,6 +313,12 @@ pub async fn status(
     let limit = params.errors_limit.unwrap_or(100);
     if limit == 0 || limit > 1000 {
         return Err(ApiError::bad("errors_limit", "must be between 1 and 1000"));
+    }
+    if params.errors_offset > MAX_ERRORS_OFFSET {
+        return Err(ApiError::bad(
+            "errors_offset",
+            format!("must be at most {MAX_ERRORS_OFFSET}"),
+        ));
     }
     let library = state.library.clone();
     let status = tokio::task::spawn_blocking(move || library.batch_status(id))
@@ -334,13 +345,17 @@ pub async fn status(
                 page,
                 warnings,
                 r.errors.len(),
-                serde_json::json!({
-                    "rows_total": r.rows_total, "rows_accepted": r.rows_accepted, "rows_rejected": r.rows_rejected,
-                    "withdrawals": r.withdrawals, "patents_new": new, "patents_updated": updated,
+                Some(RowCounts {
+                    rows_total: r.rows_total,
+                    rows_accepted: r.rows_accepted,
+                    rows_rejected: r.rows_rejected,
+                    withdrawals: r.withdrawals,
+                    patents_new: new,
+                    patents_updated: updated,
                 }),
             )
         }
-        None => (Vec::new(), Vec::new(), 0, serde_json::Value::Null),
+        None => (Vec::new(), Vec::new(), 0, None),
     };
     let next = (params.errors_offset + errors.len() < total_errors).then(|| {
         format!(
@@ -348,27 +363,35 @@ pub async fn status(
             params.errors_offset + errors.len()
         )
     });
-    Ok(Json(serde_json::json!({
-        "id": status.submission.id,
-        "institution": status.submission.institution,
-        "source_name": status.submission.source_name,
-        "format": status.submission.format,
-        "status": status.submission.status,
-        "error": status.submission.error,
-        "submitted_at": status.submission.submitted_at,
-        "finished_at": status.submission.finished_at,
-        "counts": counts,
-        "errors": { "total": total_errors, "offset": params.errors_offset, "items": errors, "next": next },
-        "warnings": warnings,
-        "gaps": status.report().map(|r| r.gaps.clone()),
-        "unknown_columns": status.report().map(|r| r.unknown_columns.clone()),
-    })))
+    let gaps = status.report().map(|r| r.gaps.clone());
+    let unknown_columns = status.report().map(|r| r.unknown_columns.clone());
+    let submission = status.submission;
+    Ok(Json(BatchState {
+        id: submission.id,
+        institution: submission.institution,
+        source_name: submission.source_name,
+        format: submission.format,
+        status: submission.status,
+        error: submission.error,
+        submitted_at: submission.submitted_at,
+        finished_at: submission.finished_at,
+        counts,
+        errors: IssuePage {
+            total: total_errors,
+            offset: params.errors_offset,
+            items: errors,
+            next,
+        },
+        warnings,
+        gaps,
+        unknown_columns,
+    }))
 }
 
 /// The screening report of an accepted batch: tiers, industries, duplicates, data gaps,
 /// expiring patents and the difference from the institution's previous batch.
 #[utoipa::path(get, path = "/v1/batches/{id}/report", operation_id = "get_batch_report", tag = "batches", params(("id" = i64, Path, description = "batch id"), ReportParams),
-    responses((status = 200, description = "the screening report"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "the screening report: JSON, or every patent of the batch as CSV or XLSX", content((crate::engine::BatchScreening = "application/json"), ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn report(
     State(state): State<AppState>,
     auth: Auth,
@@ -438,7 +461,7 @@ fn spreadsheet(bytes: Vec<u8>, xlsx: bool, stem: &str, rows: usize) -> axum::res
 /// by): of an accepted batch, or of one read but not added. A file that could not be read
 /// at all has one line, without a row, saying why.
 #[utoipa::path(get, path = "/v1/batches/{id}/errors", operation_id = "get_batch_errors", tag = "batches", params(("id" = i64, Path, description = "batch id"), ErrorsParams),
-    responses((status = 200, description = "the row report as CSV or XLSX (row, kind, field, column, reason)"),
+    responses((status = 200, description = "the row report as CSV or XLSX (row, kind, field, column, reason)", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn errors(
     State(state): State<AppState>,
@@ -473,13 +496,10 @@ pub async fn errors(
             error.clone(),
         ]],
         (None, None) => {
-            return Err(ApiError::bad(
-                "id",
-                format!(
-                    "batch {id} is {}: its row report exists once it is read",
-                    status.submission.status
-                ),
-            ));
+            return Err(ApiError::not_found(format!(
+                "batch {id} is {}: its row report exists once it is read",
+                status.submission.status
+            )));
         }
     };
     let count = rows.len();

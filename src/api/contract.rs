@@ -29,7 +29,7 @@ const NUMBER_PATTERN: &str = "^(CN|ZL)?[0-9]{12}$";
 /// An institution name: up to [`MAX_CHARS`] characters, not all blank, none invisible (as
 /// [`crate::model::Institution`] parses it).
 fn institution_pattern() -> String {
-    format!("^[^{INVISIBLE_CLASS}]*\\S[^{INVISIBLE_CLASS}]*$")
+    format!("^[^{INVISIBLE_CLASS}]*{PRINTING}[^{INVISIBLE_CLASS}]*$")
 }
 
 /// A comma-separated list of institution names (blank items are skipped).
@@ -38,8 +38,11 @@ fn institution_list_pattern() -> String {
     format!("^{item}(,{item})*$")
 }
 
-/// A text with something besides white space.
-const NOT_BLANK: &str = "\\S";
+/// One character that prints: not white space (as Rust's `trim` reads it) and not a control.
+/// Spelled out rather than `\\S`, whose meaning differs between pattern dialects (Python's
+/// counts U+001C–U+001F as white space, and generators disagree with it).
+const PRINTING: &str =
+    "[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 
 /// The document's modifier.
 pub struct Contract;
@@ -56,6 +59,12 @@ impl utoipa::Modify for Contract {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(super::session::COOKIE))),
         );
         openapi.security = None;
+        // A stored demand flattens the submitted fields beside its id: the component may not
+        // refuse other properties (the request bodies state their own, closed, schema).
+        if let Some(RefOr::T(Schema::Object(new_demand))) = components.schemas.get_mut("NewDemand")
+        {
+            new_demand.additional_properties = None;
+        }
         let industries = industry_names();
         for (path, item) in openapi.paths.paths.iter_mut() {
             for operation in [&mut item.get, &mut item.post, &mut item.delete]
@@ -156,6 +165,10 @@ fn query_schema(id: &str, name: &str) -> Option<ObjectBuilder> {
         ("get_shortlist", "limit") => count(MAX_SHORTLIST_ROWS),
         (_, "limit") => count(crate::api::DEFAULT_MAX_PAGE),
         (_, "errors_limit") => count(1000),
+        (_, "errors_offset") => ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(super::batches::MAX_ERRORS_OFFSET as f64)),
         (_, "year_from" | "year_to") => ObjectBuilder::new()
             .schema_type(Type::Integer)
             .minimum(Some(0))
@@ -177,9 +190,9 @@ fn query_schema(id: &str, name: &str) -> Option<ObjectBuilder> {
         (_, "source_name") => text()
             .min_length(Some(1))
             .max_length(Some(255))
-            .pattern(Some(
-                "^[^\\x00-\\x1f\\x7f-\\x9f]*\\S[^\\x00-\\x1f\\x7f-\\x9f]*$",
-            )),
+            .pattern(Some(format!(
+                "^[^\\x00-\\x1f\\x7f-\\x9f]*{PRINTING}[^\\x00-\\x1f\\x7f-\\x9f]*$"
+            ))),
         ("submit_batch", "institution") => text()
             .pattern(Some(format!("^[^{INVISIBLE_CLASS}]*$")))
             .max_length(Some(MAX_CHARS)),
@@ -246,7 +259,7 @@ fn shape_body(operation: &mut Operation, id: &str, industries: &[String]) {
                 text()
                     .min_length(Some(1))
                     .max_length(Some(500))
-                    .pattern(Some(NOT_BLANK))
+                    .pattern(Some(format!("^[\\s\\S]*{PRINTING}[\\s\\S]*$")))
                     .description(Some("what the enterprise needs, in a line")),
             )
             .required("title")

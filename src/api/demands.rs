@@ -20,7 +20,7 @@ fn demand_id(raw: &str) -> ApiResult<i64> {
 /// Stores a demand (any API key).
 #[utoipa::path(post, path = "/v1/demands", operation_id = "create_demand", tag = "matchmaking",
     request_body(content = String, description = "{title, description, industry?, region?, contact?}", content_type = "application/json"),
-    responses((status = 201, description = "the stored demand"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "the stored demand", body = crate::model::Demand), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -36,21 +36,22 @@ pub async fn create(
 }
 
 /// Lists stored demands (any API key; demands carry contacts).
-#[utoipa::path(get, path = "/v1/demands", operation_id = "list_demands", tag = "matchmaking", responses((status = 200, description = "demands"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/v1/demands", operation_id = "list_demands", tag = "matchmaking", responses((status = 200, description = "demands", body = super::bodies::DemandList), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
     auth.any_key()?;
     let library = state.library.clone();
     let demands = tokio::task::spawn_blocking(move || library.demands())
         .await
         .map_err(ApiError::internal)??;
-    Ok(Json(
-        serde_json::json!({ "total": demands.len(), "demands": demands }),
-    ))
+    Ok(Json(super::bodies::DemandList {
+        total: demands.len(),
+        demands,
+    }))
 }
 
 /// One demand.
 #[utoipa::path(get, path = "/v1/demands/{id}", operation_id = "get_demand", tag = "matchmaking", params(("id" = i64, Path, description = "demand id")),
-    responses((status = 200, description = "the demand"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "the demand", body = crate::model::Demand), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn demand(
     State(state): State<AppState>,
     auth: Auth,
@@ -67,7 +68,7 @@ pub async fn demand(
 
 /// Patents matching a stored demand, with reasons.
 #[utoipa::path(get, path = "/v1/demands/{id}/matches", operation_id = "get_demand_matches", tag = "matchmaking", params(("id" = i64, Path, description = "demand id"), LimitParams),
-    responses((status = 200, description = "matching patents"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "matching patents", body = super::bodies::DemandMatches), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn matches(
     State(state): State<AppState>,
     auth: Auth,
@@ -79,15 +80,16 @@ pub async fn matches(
     let limit = params.get(&state)?;
     let library = state.library.clone();
     let matches = spawn_standard(move || library.matches_for_demand(id, limit)).await??;
-    Ok(Json(
-        serde_json::json!({ "demand_id": id, "matches": matches }),
-    ))
+    Ok(Json(super::bodies::DemandMatches {
+        demand_id: id,
+        matches,
+    }))
 }
 
 /// Patents matching an unsaved demand text.
 #[utoipa::path(post, path = "/v1/match", operation_id = "match_demand_text", tag = "matchmaking", params(LimitParams),
     request_body(content = String, description = "{title, description, industry?}", content_type = "application/json"),
-    responses((status = 200, description = "matching patents"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "matching patents", body = super::bodies::Matches), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn match_text(
     State(state): State<AppState>,
     auth: Auth,
@@ -98,5 +100,5 @@ pub async fn match_text(
     let limit = params.get(&state)?;
     let library = state.library.clone();
     let matches = spawn_standard(move || library.match_demand_text(&demand, limit)).await??;
-    Ok(Json(serde_json::json!({ "matches": matches })))
+    Ok(Json(super::bodies::Matches { matches }))
 }

@@ -19,12 +19,12 @@ use crate::engine::ShortlistRequest;
 const QUICK_SHORTLIST: usize = 100;
 
 /// The ten industries with counts and tier distribution.
-#[utoipa::path(get, path = "/v1/industries", operation_id = "list_industries", tag = "industries", responses((status = 200, description = "the ten industries")))]
+#[utoipa::path(get, path = "/v1/industries", operation_id = "list_industries", tag = "industries", responses((status = 200, description = "the ten industries", body = super::bodies::IndustryList)))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
     auth.read(&state)?;
     let library = state.library.clone();
     let industries = spawn_cpu(move || library.industries()).await??;
-    Ok(Json(serde_json::json!({ "industries": industries })))
+    Ok(Json(super::bodies::IndustryList { industries }))
 }
 
 /// Query of a shortlist.
@@ -57,7 +57,7 @@ fn counted(mut response: Response, rows: usize, total: usize) -> Response {
 /// The industry's patents ranked by value × fit, never silently truncated (row and total
 /// counts in the body or in `X-Row-Count` / `X-Total-Count`).
 #[utoipa::path(get, path = "/v1/industries/{name}/shortlist", operation_id = "get_shortlist", tag = "industries", params(("name" = String, Path, description = "one of the ten industries"), ShortlistParams),
-    responses((status = 200, description = "JSON, CSV with BOM or Parquet"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "JSON, CSV with BOM, XLSX or Parquet", content((crate::engine::Shortlist = "application/json"), ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.apache.parquet"))), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn shortlist(
     State(state): State<AppState>,
     auth: Auth,
@@ -198,7 +198,7 @@ fn tempfile_dir() -> crate::Result<std::path::PathBuf> {
 
 /// An institution's report: patents, tiers, industries, batches, demands matched.
 #[utoipa::path(get, path = "/v1/institutions/{name}/report", operation_id = "get_institution_report", tag = "industries", params(("name" = String, Path, description = "institution")),
-    responses((status = 200, description = "the report"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "the report", body = crate::engine::InstitutionReport), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn institution(
     State(state): State<AppState>,
     auth: Auth,

@@ -10,6 +10,7 @@
 //! [`spawn_heavy`] (similar patents, whole shortlists, reports), or on the batch worker thread.
 
 mod batches;
+mod bodies;
 mod console;
 mod contract;
 mod demands;

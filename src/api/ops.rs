@@ -35,13 +35,13 @@ pub async fn openapi() -> impl IntoResponse {
 }
 
 /// Liveness.
-#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations", responses((status = 200, description = "alive")))]
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations", responses((status = 200, description = "alive", content_type = "text/plain", body = String)))]
 pub async fn healthz() -> impl IntoResponse {
     "ok"
 }
 
 /// Readiness: the index is readable and the batch worker runs; quarantined batches are listed.
-#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, description = "busy or not ready: ask again after Retry-After", body = super::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations", responses((status = 200, description = "ready", body = super::bodies::Readiness), (status = 503, description = "busy or not ready: ask again after Retry-After", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     if !state.worker.is_alive() {
         return Err(ApiError::unavailable("the batch worker is not running", 5));
@@ -55,15 +55,15 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, 
     // A quarantined upload is set aside, so the queue goes on: the service stays ready and
     // names the batches an operator should look at.
     let quarantined: Vec<i64> = quarantined.iter().map(|s| s.id).collect();
-    Ok(Json(serde_json::json!({
-        "status": "ready",
-        "patents": patents,
-        "quarantined_batches": quarantined,
-    })))
+    Ok(Json(super::bodies::Readiness {
+        status: "ready".into(),
+        patents,
+        quarantined_batches: quarantined,
+    }))
 }
 
 /// Prometheus metrics.
-#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", responses((status = 200, description = "Prometheus text format")))]
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let patents = state.library.indexed_patents().unwrap_or(0);
     (

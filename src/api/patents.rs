@@ -48,7 +48,7 @@ async fn number(state: &AppState, raw: &str) -> ApiResult<ApplicationNumber> {
 
 /// The patent record and its score card.
 #[utoipa::path(get, path = "/v1/patents/{number}", operation_id = "get_patent", tag = "patents", params(("number" = String, Path, description = "application number, any common spelling")),
-    responses((status = 200, description = "record and score card"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "record and score card", body = super::bodies::PatentPage), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn patent(
     State(state): State<AppState>,
     auth: Auth,
@@ -63,14 +63,15 @@ pub async fn patent(
         Ok((patent, card))
     })
     .await??;
-    Ok(Json(
-        serde_json::json!({ "patent": patent, "score_card": card }),
-    ))
+    Ok(Json(super::bodies::PatentPage {
+        patent,
+        score_card: card,
+    }))
 }
 
 /// Withdraws a patent from the library (its own institution or an admin): queued as a batch.
 #[utoipa::path(delete, path = "/v1/patents/{number}", operation_id = "withdraw_patent", tag = "patents", params(("number" = String, Path, description = "application number")),
-    responses((status = 202, description = "withdrawal queued as a batch"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 202, description = "withdrawal queued as a batch", body = super::batches::Queued), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json"), (status = 403, description = "the key may not do this", body = super::Problem, content_type = "application/problem+json"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn withdraw(
     State(state): State<AppState>,
     auth: Auth,
@@ -105,13 +106,18 @@ pub async fn withdraw(
     Ok((
         StatusCode::ACCEPTED,
         [(header::LOCATION, url.clone())],
-        Json(serde_json::json!({ "id": id, "status": "queued", "status_url": url })),
+        Json(super::batches::Queued {
+            id,
+            status: "queued".into(),
+            report_url: format!("{url}/report"),
+            status_url: url,
+        }),
     ))
 }
 
 /// Patents similar to this one, with the shared terms and IPC as the reason.
 #[utoipa::path(get, path = "/v1/patents/{number}/similar", operation_id = "get_similar_patents", tag = "patents", params(("number" = String, Path, description = "application number"), LimitParams),
-    responses((status = 200, description = "similar patents"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "similar patents", body = super::bodies::SimilarList), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn similar(
     State(state): State<AppState>,
     auth: Auth,
@@ -124,14 +130,15 @@ pub async fn similar(
     let library = state.library.clone();
     let number_text = number.to_string();
     let similar = spawn_heavy(move || library.similar(&number, limit)).await??;
-    Ok(Json(
-        serde_json::json!({ "application_number": number_text, "similar": similar }),
-    ))
+    Ok(Json(super::bodies::SimilarList {
+        application_number: number_text,
+        similar,
+    }))
 }
 
 /// Stored demands this patent could serve, with reasons.
 #[utoipa::path(get, path = "/v1/patents/{number}/demands", operation_id = "get_patent_demands", tag = "matchmaking", params(("number" = String, Path, description = "application number"), LimitParams),
-    responses((status = 200, description = "matching demands"), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "matching demands", body = super::bodies::PatentDemands), (status = 404, description = "not found", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn demands(
     State(state): State<AppState>,
     auth: Auth,
@@ -144,7 +151,8 @@ pub async fn demands(
     let library = state.library.clone();
     let number_text = number.to_string();
     let demands = spawn_heavy(move || library.demands_for_patent(&number, limit)).await??;
-    Ok(Json(
-        serde_json::json!({ "application_number": number_text, "demands": demands }),
-    ))
+    Ok(Json(super::bodies::PatentDemands {
+        application_number: number_text,
+        demands,
+    }))
 }

@@ -167,7 +167,7 @@ fn is_standard(request: &SearchRequest) -> bool {
 
 /// Searches the library.
 #[utoipa::path(get, path = "/v1/search", operation_id = "search", tag = "search", params(SearchQuery),
-    responses((status = 200, description = "total, hits (with value, tier, industries, snippets), facets, next_cursor"), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "total, hits (with value, tier, industries, snippets), facets, next_cursor", body = super::bodies::SearchPage), (status = 400, description = "a parameter is invalid: the problem names it", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn search(
     State(state): State<AppState>,
     auth: Auth,
@@ -185,12 +185,11 @@ pub async fn search(
     let next = offset + results.hits.len();
     let next_cursor = (next < results.total && !results.hits.is_empty())
         .then(|| state.cursor_key.encode(&params, next as u64));
-    let mut body = serde_json::to_value(&results).map_err(ApiError::internal)?;
-    if let Some(map) = body.as_object_mut() {
-        map.insert("next_cursor".into(), serde_json::json!(next_cursor));
-        map.insert("offset".into(), serde_json::json!(offset));
-    }
-    Ok(Json(body))
+    Ok(Json(super::bodies::SearchPage {
+        results,
+        next_cursor,
+        offset,
+    }))
 }
 
 #[cfg(test)]

@@ -131,7 +131,7 @@ pub struct SignIn {
 }
 
 /// Who is signed in, and the token writes must carry in `X-CSRF-Token`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionInfo {
     /// `admin`, `submitter` or `reader`.
     pub role: Role,
@@ -169,7 +169,7 @@ fn set_cookie(value: &str, max_age: u64) -> Result<HeaderValue, ApiError> {
 
 /// Signs in with an API key: 201 with the session and its cookie; a wrong key is a 401.
 #[utoipa::path(post, path = "/v1/session", operation_id = "sign_in", tag = "session", request_body(content = String, description = "`{\"key\": \"psk_…\"}`", content_type = "application/json"),
-    responses((status = 201, description = "signed in: role, institution, csrf_token, expires_at; sets the HttpOnly session cookie"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "signed in: role, institution, csrf_token, expires_at; sets the HttpOnly session cookie", body = SessionInfo), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SignIn>,
@@ -191,7 +191,7 @@ pub async fn sign_in(
 }
 
 /// `GET /v1/session`: who is signed in (401 without a live session).
-#[utoipa::path(get, path = "/v1/session", operation_id = "get_session", tag = "session", responses((status = 200, description = "the session: role, institution, csrf_token, expires_at"), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/v1/session", operation_id = "get_session", tag = "session", responses((status = 200, description = "the session: role, institution, csrf_token, expires_at", body = SessionInfo), (status = 401, description = "no key or session, or a wrong one", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn current(
     State(state): State<AppState>,
     headers: HeaderMap,

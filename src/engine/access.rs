@@ -16,7 +16,7 @@ use crate::progress::Progress;
 use crate::store::{Finish, KeyRecord, MAX_ATTEMPTS, SubmissionRecord, sync_dir};
 
 /// What a key may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Everything, for every institution.

@@ -27,7 +27,7 @@ use crate::model::{ApplicationNumber, Demand, LegalStatus, NewDemand, Patent};
 use crate::text::{Analyzer, SegmentMode, Thesaurus, normalize, parts_of_speech};
 
 /// Why a patent matches a demand (or a demand a patent).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MatchReasons {
     /// Key terms the two texts share (each occurs in the patent's title or abstract).
     pub matched_terms: Vec<String>,
@@ -47,7 +47,7 @@ pub struct MatchReasons {
 }
 
 /// A demand term a patent meets through one of its other names.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AliasReason {
     /// The demand's key term.
     pub term: String,
@@ -56,7 +56,7 @@ pub struct AliasReason {
 }
 
 /// A patent matched to a demand.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PatentMatch {
     /// Application number.
     pub application_number: String,
@@ -101,7 +101,7 @@ pub fn lapsed_note(status: Option<LegalStatus>, since: Option<NaiveDate>) -> Opt
 }
 
 /// A demand matched to a patent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DemandMatch {
     /// The demand.
     pub demand: Demand,
@@ -112,7 +112,7 @@ pub struct DemandMatch {
 }
 
 /// A patent similar to another.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SimilarPatent {
     /// Application number.
     pub application_number: String,

@@ -13,7 +13,7 @@ use crate::scoring::{ScoreRow, ScoreTable, Tier};
 use crate::store::BatchRecord;
 
 /// Counts per tier, A to D, and of the patents without one (lapsed, unscored).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TierCounts {
     /// Tier A.
     #[serde(rename = "A")]
@@ -60,7 +60,7 @@ impl TierCounts {
 }
 
 /// A patent close to the end of its term.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Expiring {
     /// Application number.
     pub application_number: String,
@@ -71,7 +71,7 @@ pub struct Expiring {
 }
 
 /// The screening report of an accepted batch.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BatchScreening {
     /// The API batch (submission) id.
     pub id: i64,
@@ -106,7 +106,7 @@ pub struct BatchScreening {
 }
 
 /// The difference between two batches of one institution.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BatchDiff {
     /// The previous batch's API id.
     pub previous_id: i64,
@@ -119,7 +119,7 @@ pub struct BatchDiff {
 }
 
 /// One industry in the summary.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IndustrySummary {
     /// Name.
     pub name: String,
@@ -132,7 +132,7 @@ pub struct IndustrySummary {
 }
 
 /// The report of an institution.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InstitutionReport {
     /// Name.
     pub institution: String,
@@ -149,7 +149,7 @@ pub struct InstitutionReport {
 }
 
 /// A demand that matched an institution's patents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DemandHit {
     /// Demand id.
     pub demand_id: i64,
@@ -191,14 +191,14 @@ impl Library {
     /// The accepted batch of this id; a batch not yet (or never) accepted has no report.
     pub(super) fn accepted_batch(&self, id: i64) -> Result<BatchRecord> {
         let status = self.batch_status(id)?;
-        status.batch.ok_or_else(|| {
-            Error::invalid(
-                "batch",
-                format!(
-                    "batch {id} is {}: its report exists once it is accepted",
-                    status.submission.status
-                ),
-            )
+        // The report of a batch not accepted is not there (yet): a 404, as for any batch
+        // without one, whose key says why.
+        status.batch.ok_or_else(|| Error::NotFound {
+            what: "screening report",
+            key: format!(
+                "batch {id} is {}: its report exists once it is accepted",
+                status.submission.status
+            ),
         })
     }
 

@@ -41,7 +41,7 @@ pub struct ShortlistRequest {
 }
 
 /// One shortlist row.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ShortlistRow {
     /// Position, from 1.
     pub rank: usize,
@@ -76,7 +76,7 @@ pub struct ShortlistRow {
 }
 
 /// A shortlist.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Shortlist {
     /// The industry.
     pub industry: String,

@@ -194,7 +194,7 @@ impl SearchRequest {
 }
 
 /// A piece of text with the ranges (byte offsets into `text`) that matched.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Highlight {
     /// The fragment.
     pub text: String,
@@ -221,7 +221,7 @@ impl Highlight {
 }
 
 /// One hit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Hit {
     /// Application number.
     pub application_number: String,
@@ -285,7 +285,7 @@ pub struct Hit {
 pub type FacetCounts = BTreeMap<String, Vec<(String, u64)>>;
 
 /// The answer to a search.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SearchResults {
     /// Number of matching patents (exact).
     pub total: usize,
@@ -293,6 +293,7 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Facet counts, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>, example = json!({"institution": [["清华大学", 12]]}))]
     pub facets: Option<FacetCounts>,
     /// The query's concepts (the clauses every hit must match), as typed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -313,7 +314,7 @@ pub struct SearchResults {
 }
 
 /// How a search was relaxed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Relaxation {
     /// Concepts each hit matches, at least.
     pub matched: usize,
@@ -324,7 +325,7 @@ pub struct Relaxation {
 }
 
 /// The aliases one concept was also matched by.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Expansion {
     /// The concept as typed.
     pub concept: String,

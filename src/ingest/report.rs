@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// One problem found in one row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RowIssue {
     /// The row as the file shows it: the line for JSONL and CSV, the sheet row for XLSX
     /// (header = row 1), the 1-based row for Parquet.
@@ -40,7 +40,7 @@ impl fmt::Display for RowIssue {
 pub const ISSUE_HEADERS: [&str; 5] = ["行", "类别", "字段", "列", "原因"];
 
 /// The report of one batch read.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BatchReport {
     /// The file name as submitted.
     pub source_name: String,
@@ -77,7 +77,7 @@ pub struct BatchReport {
 }
 
 /// How a batch changed a patent already in the library.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PatentChange {
     /// Application number.
     pub application_number: String,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A demand as submitted (not yet stored).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDemand {
     /// Short name of the need (需求名称).
@@ -23,7 +23,7 @@ pub struct NewDemand {
 }
 
 /// A stored demand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Demand {
     /// Id.
     pub id: i64,
@@ -38,7 +38,7 @@ impl NewDemand {
     /// Checks the fields; the error names the field at fault.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
         let title = self.title.trim();
-        if title.is_empty() {
+        if !title.chars().any(|c| !c.is_whitespace() && !c.is_control()) {
             return Err(("title", "must not be empty".into()));
         }
         if title.chars().count() > 500 {

@@ -7,6 +7,7 @@ mod application_number;
 mod demand;
 mod institution;
 mod ipc;
+mod openapi;
 mod patent;
 mod vocabulary;
 

@@ -9,7 +9,7 @@ use super::vocabulary::{UnknownValue, Vocabulary};
 use super::{ApplicationNumber, IpcCode};
 
 /// The three CN patent types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PatentType {
     /// 发明 (invention).
@@ -91,7 +91,7 @@ impl FromStr for PatentType {
 }
 
 /// Legal status of a patent at the time of the batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalStatus {
     /// Filed or published, not yet granted (审中).
@@ -171,7 +171,7 @@ impl FromStr for LegalStatus {
 }
 
 /// The kinds of legal and market events a patent can carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// 转让: ownership transferred.
@@ -230,7 +230,7 @@ impl EventKind {
 }
 
 /// One legal or market event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LegalEvent {
     /// What happened.
     pub kind: EventKind,
@@ -265,7 +265,7 @@ impl LegalEvent {
 }
 
 /// Licence terms offered for a patent (promotion packet).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LicenceTerms {
     /// Declared under CNIPA's open-licence scheme.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,7 +283,7 @@ pub struct LicenceTerms {
 /// Only `application_number` and `title` are required; every other field may be missing, and
 /// what is missing is a data gap, not an error. `institution` is set from the submitter, never
 /// trusted from the file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Patent {
     /// 申请号, normalised.
     pub application_number: ApplicationNumber,

@@ -12,7 +12,7 @@ use super::value::{Check, ScoreRow, Tier, gaps};
 use crate::model::{EventKind, LegalStatus, Patent};
 
 /// One dimension line.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DimensionLine {
     /// Chinese name.
     pub name: String,
@@ -25,7 +25,7 @@ pub struct DimensionLine {
 }
 
 /// One industry line.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IndustryLine {
     /// Industry name.
     pub name: String,
@@ -42,7 +42,7 @@ pub struct IndustryLine {
 }
 
 /// One checklist line.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PolicyLine {
     /// The category.
     pub category: &'static str,
@@ -53,7 +53,7 @@ pub struct PolicyLine {
 }
 
 /// The score card.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ScoreCard {
     /// Application number.
     pub application_number: String,
@@ -102,7 +102,7 @@ pub struct ScoreCard {
 }
 
 /// Why a patent is unscored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Unscored {
     /// The reason, in Chinese.
     pub reason: String,

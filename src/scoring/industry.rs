@@ -75,7 +75,7 @@ impl IpcPattern {
 }
 
 /// Why a patent fits an industry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum Evidence {
     /// An IPC rule fired.
@@ -105,7 +105,7 @@ pub enum Evidence {
 }
 
 /// The fit of one patent to one industry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IndustryFit {
     /// Industry index in the configuration.
     pub industry: usize,
@@ -116,7 +116,7 @@ pub struct IndustryFit {
 }
 
 /// The classification of one patent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IndustryMatch {
     /// Fit per industry, in configuration order.
     pub fits: Vec<f64>,

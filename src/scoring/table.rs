@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::store::{ColumnData, ColumnSource, ColumnTable, write_columns_atomic};
 
 /// What a score table was computed from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TableMeta {
     /// `scoring/model.toml` version.
     pub model_version: String,

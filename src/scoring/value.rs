@@ -20,7 +20,19 @@ use crate::model::{EventKind, LegalStatus, PatentType, Vocabulary};
 
 /// Value tiers (分层), and the two states of a patent that has none: unscored (too few
 /// observed signals for a value) and lapsed (no longer in force, so not promoted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub enum Tier {
     /// ≥ P90: 重点推广.
     A,
@@ -129,7 +141,7 @@ impl Vocabulary for Tier {
 }
 
 /// One answer of the CNIPA high-value checklist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
     /// The category holds.
@@ -143,7 +155,7 @@ pub enum Check {
 }
 
 /// A signal's raw value and its percentile in the cohort.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SignalValue {
     /// The raw value.
     pub raw: f64,
@@ -152,7 +164,7 @@ pub struct SignalValue {
 }
 
 /// Forward-citation facts.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CitationFacts {
     /// Count supplied by the exporting tool.
     pub supplied: Option<u32>,

@@ -245,7 +245,7 @@ pub struct KeyRecord {
 }
 
 /// A queued or processed submission (the API's batch).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SubmissionRecord {
     /// Id (the batch id the API hands out).
     pub id: i64,

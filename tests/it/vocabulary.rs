@@ -142,7 +142,11 @@ async fn each_value_means_the_same_in_the_cli_the_api_and_the_query_text() {
         }
     }
     // Sort orders by code and label, in order.
-    for spellings in [["newest", "最新申请"], ["oldest", "最早申请"], ["value", "价值分"]] {
+    for spellings in [
+        ["newest", "最新申请"],
+        ["oldest", "最早申请"],
+        ["value", "价值分"],
+    ] {
         let expected = served.api(&[("sort", spellings[0])]).await.unwrap();
         for spelling in spellings {
             assert_eq!(
@@ -168,7 +172,11 @@ async fn each_value_means_the_same_in_the_cli_the_api_and_the_query_text() {
 async fn an_unknown_value_gets_one_message_naming_the_parameter_and_the_accepted_values() {
     let served = served();
     let table = [
-        ("type", "patent", "invention (发明), utility_model (实用新型), design (外观设计)"),
+        (
+            "type",
+            "patent",
+            "invention (发明), utility_model (实用新型), design (外观设计)",
+        ),
         ("status", "alive", "pending (审中), in_force (有效)"),
         ("sort", "best", "relevance (相关度), newest (最新申请)"),
         ("tier", "Z", "A (A 重点推广), B (B 推广)"),
