@@ -81,7 +81,13 @@ pub struct StatusParams {
 }
 
 fn institution_for(caller: &Caller, asked: Option<&str>) -> ApiResult<String> {
-    // An empty field (a form's, or `?institution=`) names no institution.
+    // An empty field (a form's, or `?institution=`) names no institution: a submitter's own
+    // is used; an admin key must name one.
+    if caller.role == Role::Admin
+        && let Some(blank) = asked.filter(|i| i.trim().is_empty())
+    {
+        crate::Error::institution("institution", blank)?;
+    }
     let asked = asked
         .filter(|i| !i.trim().is_empty())
         .map(|i| crate::Error::institution("institution", i).map(Institution::into_string))

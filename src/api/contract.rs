@@ -6,7 +6,9 @@
 
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::request_body::RequestBody;
-use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::schema::{
+    AdditionalProperties, KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type,
+};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -339,6 +341,7 @@ fn shape_upload(operation: &mut Operation) {
         .property(
             "file",
             text()
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
                 .content_media_type("application/octet-stream")
                 .min_length(Some(1))
                 .description(Some("the batch file")),

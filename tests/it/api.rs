@@ -744,7 +744,8 @@ async fn batches_are_queued_processed_and_reported() {
         )
         .await
         .status,
-        StatusCode::BAD_REQUEST
+        StatusCode::NOT_FOUND,
+        "a rejected batch has no screening report"
     );
     assert_eq!(
         get(&app, &format!("/v1/batches/{id}"), Some(&app.pku))
@@ -986,6 +987,38 @@ async fn uploads_arrive_as_multipart_forms_and_named_octet_streams() {
         (Some("accepted"), Some("北京大学")),
         "{status}"
     );
+    // A form's format field may follow its file; a file part that nothing names is known by
+    // its first bytes (JSON Lines here).
+    let unnamed =
+        patscreen::ingest::write_jsonl(Vec::new(), &patents(54, 2, "北京大学", 360_000)).unwrap();
+    for fields in [&[("format", "jsonl")][..], &[][..]] {
+        let mut body = multipart("XyZ123", &[], Some(("batch", &unnamed)));
+        // The fields after the file: the closing boundary is moved after them.
+        body.truncate(body.len() - b"--XyZ123--\r\n".len());
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--XyZ123\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(b"--XyZ123--\r\n");
+        let uri = format!("/v1/batches?institution={}", encode("北京大学"));
+        let sent = call(&app, "POST", &uri, Some(&app.admin), Some(form), body).await;
+        assert_eq!(
+            sent.status,
+            StatusCode::ACCEPTED,
+            "{fields:?}: {}",
+            sent.text()
+        );
+        let status = finished(&app, sent.json()["id"].as_i64().unwrap()).await;
+        assert_eq!(
+            (status["status"].as_str(), status["format"].as_str()),
+            (Some("accepted"), Some("jsonl")),
+            "{fields:?}: {status}"
+        );
+    }
     // An octet stream takes its format from the file name.
     let octets = call(
         &app,

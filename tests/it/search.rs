@@ -227,9 +227,7 @@ fn cli_search_json_lists_hits_with_total_and_highlights() {
     assert!(json["facets"]["institution"].is_array());
     let bad = cli(&data, &["search", "ipc:Q99"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("invalid query: 'Q99' is not an IPC prefix")
-    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("the query: 'Q99' is not an IPC prefix"));
     // Reading a library that does not exist is an error, and creates nothing.
     let nowhere = dir.path().join("nowhere");
     let empty = cli(&nowhere, &["search", "电池"]);
