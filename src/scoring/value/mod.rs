@@ -6,6 +6,7 @@
 /// A hash map with a fast, fixed (deterministic) hasher for the large tables of a scoring run.
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
+mod rank;
 mod signals;
 
 use std::sync::Arc;
@@ -14,10 +15,11 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::config::{IndustryRanking, LegalWeights, ModelConfig, ScopeWeights, Tiers};
+use super::config::{LegalWeights, ModelConfig, ScopeWeights};
 use super::features::PatentFeatures;
-use super::percentile::{Cohorts, assign, label, mid_rank};
+use super::percentile::{Cohorts, assign, label};
 use crate::model::{EventKind, LegalStatus, PatentType};
+use rank::rank_in_library;
 use signals::{Signals, term_years};
 
 /// Value tiers (分层), and the two states of a patent that has none: unscored (too few
@@ -566,94 +568,6 @@ fn gap_bits(f: &PatentFeatures, citations_observed: bool, family_known: bool) ->
     gap_bits
 }
 
-/// Library-wide: value percentile, tier and industry ranks of every row. Percentiles are among
-/// the scored patents; an unscored one has neither percentile nor tier nor industry rank.
-fn rank_in_library(rows: &mut [ScoreRow], ctx: &ScoringContext<'_>) {
-    let mut sorted: Vec<f64> = rows
-        .iter()
-        .filter(|r| r.tier != Tier::Unscored)
-        .map(|r| r.value)
-        .collect();
-    if ctx.parallel {
-        sorted.par_sort_unstable_by(f64::total_cmp);
-    } else {
-        sorted.sort_unstable_by(f64::total_cmp);
-    }
-    let finish = |row: &mut ScoreRow| place_in_library(row, &sorted, ctx);
-    if ctx.parallel {
-        rows.par_iter_mut().for_each(finish);
-    } else {
-        rows.iter_mut().for_each(finish);
-    }
-}
-
-/// Sets one row's value percentile among the `sorted` values of the scored patents, its tier
-/// and its industry ranks; an unscored row gets no rank in any industry.
-fn place_in_library(row: &mut ScoreRow, sorted: &[f64], ctx: &ScoringContext<'_>) {
-    if row.tier == Tier::Unscored {
-        row.ranks = vec![f32::NAN; row.fits.len()];
-        return;
-    }
-    row.value_percentile = mid_rank(sorted, row.value);
-    row.tier = tier_of(
-        row.value_percentile,
-        row.confidence,
-        row.available,
-        &ctx.model.tiers,
-    );
-    row.ranks = industry_ranks(
-        &row.fits,
-        row.value,
-        row.momentum,
-        ctx.label_threshold,
-        &ctx.model.industry_rank,
-    );
-}
-
-/// The tier of a scored patent from its value percentile `p`: lapsed when not available (valued,
-/// never promoted), A from the A cut-off when confident enough, then B, C and D.
-fn tier_of(p: f64, confidence: f64, available: bool, tiers: &Tiers) -> Tier {
-    if !available {
-        Tier::Lapsed
-    } else if p >= tiers.a && confidence >= tiers.a_min_confidence {
-        Tier::A
-    } else if p >= tiers.b {
-        Tier::B
-    } else if p >= tiers.c {
-        Tier::C
-    } else {
-        Tier::D
-    }
-}
-
-/// The industry rank score per industry: the value scaled by `base + fit_factor × fit`, the fit
-/// blended with the filing momentum when it is known (unknown momentum is left out, not
-/// guessed); NaN where the fit is below the label threshold.
-fn industry_ranks(
-    fits: &[f32],
-    value: f64,
-    momentum: f32,
-    label_threshold: f64,
-    ir: &IndustryRanking,
-) -> Vec<f32> {
-    let momentum = f64::from(momentum);
-    fits.iter()
-        .map(|&a| {
-            let a = f64::from(a);
-            if a >= label_threshold {
-                let fit = if momentum.is_nan() {
-                    a
-                } else {
-                    (1.0 - ir.momentum_weight) * a + ir.momentum_weight * momentum
-                };
-                (value * (ir.base + ir.fit_factor * fit)) as f32
-            } else {
-                f32::NAN
-            }
-        })
-        .collect()
-}
-
 /// The weighted mean of the known parts; `None` when none is known.
 fn weighted(parts: &[(Option<f64>, f64)]) -> Option<f64> {
     let (sum, weight) = parts.iter().fold((0.0, 0.0), |(s, w), (v, wt)| match v {
@@ -748,31 +662,6 @@ mod tests {
         assert_eq!((v.value, v.contributions), (0.0, [0.0; 4]));
         assert!((v.observed_weight - 0.1).abs() < 1e-12);
         assert!(Valuation::of(&[None, None, Some(0.0), None], &weights, 0.2).scored);
-    }
-
-    #[test]
-    fn tier_cut_offs() {
-        let tiers = model().tiers;
-        assert_eq!(tier_of(0.95, 0.9, true, &tiers), Tier::A);
-        assert_eq!(tier_of(0.95, 0.1, true, &tiers), Tier::B);
-        assert_eq!(tier_of(tiers.b, 0.9, true, &tiers), Tier::B);
-        assert_eq!(tier_of(tiers.c, 0.9, true, &tiers), Tier::C);
-        assert_eq!(tier_of(0.1, 0.9, true, &tiers), Tier::D);
-        assert_eq!(tier_of(0.99, 0.9, false, &tiers), Tier::Lapsed);
-    }
-
-    #[test]
-    fn industry_ranks_blend_known_momentum_only() {
-        let ir = IndustryRanking {
-            base: 0.7,
-            fit_factor: 0.3,
-            momentum_weight: 0.2,
-        };
-        let ranks = industry_ranks(&[1.0, 0.2], 50.0, f32::NAN, 0.5, &ir);
-        assert_eq!(ranks[0], 50.0);
-        assert!(ranks[1].is_nan());
-        let ranks = industry_ranks(&[1.0], 50.0, 0.0, 0.5, &ir);
-        assert!((ranks[0] - 50.0 * (0.7 + 0.3 * 0.8)).abs() < 1e-4);
     }
 
     #[test]
