@@ -1,4 +1,4 @@
-//! The value model (reference/scoring.md §8): signals as cohort percentiles, four dimensions,
+//! The value model (docs/value-model.md): signals as cohort percentiles, four dimensions,
 //! the value as a weighted sum whose contributions add up exactly, confidence, tiers, industry
 //! ranks and the CNIPA high-value checklist. A pure function of the features, the model and
 //! the as-of date; parallel and sequential runs give the same table.
@@ -577,7 +577,8 @@ fn weighted(parts: &[(Option<f64>, f64)]) -> Option<f64> {
     (weight > 0.0).then(|| sum / weight)
 }
 
-/// The CNIPA 高价值发明专利 checklist (reference/scoring.md §1): in-force inventions only.
+/// The CNIPA 高价值发明专利 checklist (docs/value-model.md, "The CNIPA checklist"): in-force
+/// inventions only.
 fn policy(f: &PatentFeatures, ctx: &ScoringContext<'_>, maintained_years: u32) -> [Check; 5] {
     let eligible = f.patent_type == Some(PatentType::Invention)
         && f.legal_status == Some(LegalStatus::InForce);
