@@ -3,8 +3,9 @@
 //! The service behind a joint high-value patent library of Beijing universities: batches of
 //! patents in, a durable Chinese full-text index out, scored and served.
 //!
-
-//! `progress` are leaves usable everywhere):
+//! Modules depend in one direction: a module uses only the modules to its left in the diagram
+//! (tests aside); `error` and `progress` are usable everywhere. The command line, `cli`, belongs
+//! to the binary (`src/main.rs`) and uses only the library's public API:
 //!
 //! ```text
 //! model → schema → text → ingest → generate → store → index → scoring → engine → api

@@ -11,7 +11,8 @@
 //! order; identical offers (same title and abstract) are listed once. Every reason is checked
 //! against the patent record: a matched term really occurs in its title or abstract.
 //!
-//! Measured on `../shared/eval/match_qrels_dev.jsonl` (see `tests/it/matching.rs`).
+//! Measured on the development set of judged demands (README "Measured" gives the figures;
+//! `tests/it/matching.rs` and `scripts/eval_match.py` run it when the set is present).
 
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};

@@ -41,7 +41,7 @@ pub struct Boosts {
 
 impl Default for Boosts {
     fn default() -> Boosts {
-        // Tuned on ../shared/eval search_queries_dev (see README "Search quality"): titles
+        // Tuned on the development query sets (README "Measured", search quality): titles
         // are short, so a title match already scores high under BM25 and needs no extra boost;
         // the bigram field catches compounds that jieba cuts differently. The alias weight was
         // chosen on every dev search set together (dev topical nDCG@10 / paraphrase MRR@10:

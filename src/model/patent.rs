@@ -1,4 +1,4 @@
-//! `Patent`: one record of the library in the record contract of DESIGN §4, plus its enums.
+//! `Patent`: one record of the library in the record contract of `schema/record.toml`, plus its enums.
 
 use chrono::NaiveDate;
 use std::str::FromStr;

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 const INDUSTRIES_TOML: &str = include_str!("../../scoring/industries.toml");
 const MODEL_TOML: &str = include_str!("../../scoring/model.toml");
 
-/// Weights of the industry matching algorithm (reference/scoring.md §6.3).
+/// Weights of the industry matching algorithm (docs/value-model.md, "Industry fit").
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatchWeights {

@@ -1,6 +1,6 @@
 //! Industry fit: places a patent in Beijing's ten high-end industries by IPC rules (core,
 //! extension, exclusion) on its main and secondary IPC and an Aho–Corasick keyword pass over
-//! its title, abstract and claim 1 (reference/scoring.md §6.3). Every fit keeps the rules and
+//! its title, abstract and claim 1 (docs/value-model.md, "Industry fit"). Every fit keeps the rules and
 //! keywords that produced it, for the score card.
 
 use aho_corasick::AhoCorasick;

@@ -1,5 +1,5 @@
 //! Scoring: an explainable value model for every patent and its fit to Beijing's ten
-//! high-end industries (reference/scoring.md §8). The only reader of `scoring/`.
+//! high-end industries (docs/value-model.md). The only reader of `scoring/`.
 //!
 //! Features are extracted once per patent when its batch is accepted ([`PatentFeatures`]);
 //! [`Scorer::score`] then turns the features of the whole library into a [`ScoreTable`]: a

@@ -1,6 +1,6 @@
 //! Mid-rank percentiles within cohorts of main-IPC subclass × application year, backing off to
 //! class × year, section × year, year and finally the whole library when a cohort is smaller
-//! than the configured minimum (reference/scoring.md §8.3).
+//! than the configured minimum (docs/value-model.md, "Cohorts and percentiles").
 
 /// A hash map with a fast, fixed hasher (cohort keys are integers).
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;

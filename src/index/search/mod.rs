@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, Term};
+
+mod hits;
 
 use super::attributes::{Attributes, NO_ORDINAL};
-use super::document::{HitFields, facet, from_document, long_texts};
+use super::document::facet;
 use super::facets::{FacetCounter, facet_counts};
 use super::fields::{PatentFields, names};
 use super::filter::{DocFilter, Filtered, OrdinalCheck};
@@ -20,9 +22,9 @@ use super::halves::{HALVE_FROM, collect_in_halves};
 use super::matches::{self, TermGroups};
 use super::query::ipc_prefix_facet;
 use super::scores::{ScoreFilter, ScoreLookup, industry_index};
-use super::snippets::FieldSnippets;
 use crate::error::{Error, Result};
 use crate::model::{LegalStatus, Patent, PatentType, UnknownValue, Vocabulary};
+use hits::{HitBuilder, snippet_generators, split_on_topic, unscored_note};
 
 /// Largest page size.
 pub const MAX_LIMIT: usize = 1000;
@@ -634,136 +636,21 @@ pub(super) fn run(
                 ));
             }
         };
-    let generators = if request.snippets {
-        let mut generators = Vec::new();
-        for (name, field, chars) in [
-            ("title", fields.title, 200),
-            ("abstract", fields.abstract_text, 160),
-            ("claims", fields.claims, 160),
-        ] {
-            generators.push((name, FieldSnippets::new(searcher, &*query, field, chars)?));
-        }
-        generators
-    } else {
-        Vec::new()
+    let generators = snippet_generators(searcher, fields, &*query, request.snippets)?;
+    let builder = HitBuilder {
+        searcher,
+        fields,
+        request,
+        generators: &generators,
+        lookup: lookup.as_ref(),
     };
     let mut hits = Vec::with_capacity(addresses.len());
-    for (mut score, address) in addresses {
-        // A relaxed search in another order: its keys put on-topic hits first.
-        let on_topic = on_topic.map(|_| match request.sort {
-            SortOrder::Newest | SortOrder::Oldest => {
-                let on = score > 0.5;
-                score = 0.0;
-                on
-            }
-            _ => {
-                let on = score >= ON_TOPIC_KEY;
-                if on {
-                    score -= ON_TOPIC_KEY * 2.0;
-                }
-                on
-            }
-        });
-        let doc: TantivyDocument = searcher.doc(address)?;
-        // The whole record is parsed only when asked for, abstract and claims decompressed
-        // only for snippets and records.
-        let (shown, record, (abstract_text, claims)) = if request.records {
-            let patent = from_document(fields, &doc)?;
-            let texts = (patent.abstract_text.clone(), patent.claims.clone());
-            (
-                HitFields::from_patent(&patent),
-                Some(Box::new(patent)),
-                texts,
-            )
-        } else if request.snippets {
-            (
-                HitFields::of(fields, &doc)?,
-                None,
-                long_texts(fields, &doc)?,
-            )
-        } else {
-            (HitFields::of(fields, &doc)?, None, (None, None))
-        };
-        let mut snippets = BTreeMap::new();
-        for (name, generator) in &generators {
-            let text = match *name {
-                "title" => Some(shown.title.as_str()),
-                "abstract" => abstract_text.as_deref(),
-                _ => claims.as_deref(),
-            };
-            if let Some(fragment) = text.and_then(|t| generator.fragment(t)) {
-                snippets.insert(
-                    (*name).to_string(),
-                    Highlight {
-                        text: fragment.text,
-                        ranges: fragment.ranges,
-                    },
-                );
-            }
-        }
-        let ordinal = super::document::ordinal(fields, &doc).unwrap_or(u64::MAX);
-        let remaining_years = lookup
-            .as_ref()
-            .and_then(|l| l.remaining_years(ordinal))
-            .map(|y| (y * 10.0).round() / 10.0);
-        let (value, tier, industries) = match &lookup {
-            Some(l) => (
-                l.value(ordinal),
-                l.tier(ordinal)
-                    .and_then(|t| l.tier_names().get(t))
-                    .map(|t| (*t).to_string()),
-                {
-                    let labels = l.labels(ordinal);
-                    l.industries()
-                        .iter()
-                        .take(32)
-                        .enumerate()
-                        .filter(|(i, _)| labels & (1 << i) != 0)
-                        .map(|(_, n)| n.clone())
-                        .collect()
-                },
-            ),
-            None => (None, None, Vec::new()),
-        };
-        hits.push(Hit {
-            ordinal,
-            address: Some(address),
-            missing_concepts: Vec::new(),
-            on_topic,
-            record,
-            application_number: shown.application_number.to_string(),
-            score,
-            patent_type: shown.effective_type(),
-            title: shown.title,
-            institution: shown.institution,
-            applicants: shown.applicants,
-            ipc: shown.ipc,
-            legal_status: shown.legal_status,
-            lapse_date: shown.lapse_date,
-            application_date: shown.application_date,
-            value,
-            tier,
-            remaining_years,
-            industries,
-            snippets,
-        });
+    for (key, address) in addresses {
+        let (score, on_topic) = split_on_topic(key, request.sort, on_topic.is_some());
+        hits.push(builder.hit(address, score, on_topic)?);
     }
     let facets = counts.map(|c| facet_counts(c, lookup.as_ref()));
-    let unscored = hits
-        .iter()
-        .filter(|h| h.tier.as_deref() == Some("unscored"))
-        .count();
-    let unscored_note = (unscored > 0
-        && matches!(
-            request.sort,
-            SortOrder::Value | SortOrder::IndustryRank | SortOrder::Blended
-        ))
-    .then(|| {
-        format!(
-            "{unscored} of these {} hits are unscored (未评分 · 数据不足: too few observed signals for a value); value sorts list them after every scored patent, so their order here says nothing about value",
-            hits.len()
-        )
-    });
+    let unscored_note = unscored_note(&hits, request.sort);
     Ok(SearchResults {
         total,
         hits,
