@@ -205,10 +205,8 @@ async fn receive_form(
     let mut form = multer::Multipart::new(body.into_data_stream(), boundary);
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut file: Option<Received> = None;
-    // Whether the file part's name or type named its format, and a name whose extension
-    // names none.
+    // Whether the file part's name or type named its format.
     let mut named = false;
-    let mut unknown_extension: Option<String> = None;
     let outcome = async {
         loop {
             let next = tokio::time::timeout(limits.idle, form.next_field())
@@ -238,15 +236,6 @@ async fn receive_form(
                     fields: Vec::new(),
                 });
                 named = candidate.is_some();
-                // A name with an extension that is no batch format (`notes.docx`) is a
-                // mistake to name, not a file to guess at.
-                unknown_extension = match &candidate {
-                    Some(_) => None,
-                    None => file
-                        .as_ref()
-                        .and_then(|f| f.file_name.clone())
-                        .filter(|n| Path::new(n).extension().is_some()),
-                };
                 write_stream(&path, &mut part, limits).await?;
             } else if FORM_FIELDS.contains(&name.as_str()) {
                 if fields_value(&fields, &name).is_some() {
@@ -284,22 +273,18 @@ async fn receive_form(
             named_format(field)?;
         }
         // The query's format, else the form's field, else the part's name or type.
-        match (format.or(fields_value(&fields, "format")), &unknown_extension) {
-            (Some(asked), _) => named_format(asked).map(Some),
-            (None, Some(name)) => Err(ApiError::bad(
-                "file",
-                format!(
-                    "'{name}' is not a batch file: give it a .csv, .jsonl, .xlsx or .parquet name, or a format field"
-                ),
-            )),
-            (None, None) => Ok(None),
+        match format.or(fields_value(&fields, "format")) {
+            Some(asked) => named_format(asked).map(Some),
+            None => Ok(None),
         }
     });
     if let (Ok(found), Some(received)) = (&outcome, file.as_mut()) {
         received.format = match found {
             Some(found) => *found,
             None if named => received.format,
-            // Nothing names the format: the file's first bytes say it.
+            // Nothing names the format (no field, and a name like `file` or `notes.docx`): the
+            // file's first bytes say it, and a file that is no batch is rejected by the worker
+            // with the reason, as any unreadable file is.
             None => sniff(received.path.clone()).await,
         };
     }

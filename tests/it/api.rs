@@ -1019,6 +1019,21 @@ async fn uploads_arrive_as_multipart_forms_and_named_octet_streams() {
             "{fields:?}: {status}"
         );
     }
+    // A file that is no batch, named or not, is queued and rejected with the reason.
+    let docx = multipart(
+        "XyZ123",
+        &[],
+        Some(("notes.docx", b"PK\x03\x04 not a workbook")),
+    );
+    let uri = format!("/v1/batches?institution={}", encode("北京大学"));
+    let sent = call(&app, "POST", &uri, Some(&app.admin), Some(form), docx).await;
+    assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.text());
+    let status = finished(&app, sent.json()["id"].as_i64().unwrap()).await;
+    assert_eq!(status["status"], "rejected", "{status}");
+    assert!(
+        status["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{status}"
+    );
     // An octet stream takes its format from the file name.
     let octets = call(
         &app,
@@ -1065,11 +1080,6 @@ async fn uploads_arrive_as_multipart_forms_and_named_octet_streams() {
             Some(form),
             multipart("XyZ123", &[("colour", "red")], Some(("a.csv", &csv))),
             "colour",
-        ),
-        (
-            Some(form),
-            multipart("XyZ123", &[], Some(("notes.docx", b"x"))),
-            "file",
         ),
         (
             Some(form),
