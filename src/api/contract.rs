@@ -1,8 +1,10 @@
 //! What the generated OpenAPI document states beyond the handlers' annotations: how each
 //! operation authenticates (public operations declare nothing), the 401 and 400 every
-//! authenticated or parameterised operation can return, and the exact shapes of path
-//! parameters and JSON bodies, so that a request the document allows is one the server
-//! accepts (checked by schemathesis in `.ci/run`).
+//! authenticated or parameterised operation can return, the exact shapes of path and query
+//! parameters and of bodies (closed sets of values from their [`Vocabulary`]), and links from
+//! what an operation creates to where it is read; so that a request the document allows is
+//! one the server accepts, and one it does not is refused (checked by schemathesis and a
+//! generated client in `.ci/contract`).
 
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::request_body::RequestBody;

@@ -124,4 +124,50 @@ mod tests {
         }
         assert!(ids.len() >= 24, "{} operations", ids.len());
     }
+
+    /// Every success answer states its media types, and a JSON one its schema (so a generated
+    /// client parses it and schemathesis checks it); the vocabularies' Chinese labels are
+    /// allowed values; what creates things links to where they are read.
+    #[test]
+    fn every_answer_is_typed_and_the_vocabularies_are_the_codes_and_labels() {
+        let document = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let paths = document["paths"].as_object().unwrap();
+        for (path, operations) in paths {
+            for (method, operation) in operations.as_object().unwrap() {
+                for (status, response) in operation["responses"].as_object().unwrap() {
+                    if !status.starts_with('2') || status == "204" {
+                        continue;
+                    }
+                    let content = response["content"].as_object();
+                    assert!(
+                        content.is_some_and(|c| !c.is_empty()),
+                        "{method} {path} {status}: no media type"
+                    );
+                    if let Some(json) = content.and_then(|c| c.get("application/json")) {
+                        assert!(
+                            json.get("schema").is_some(),
+                            "{method} {path} {status}: JSON without a schema"
+                        );
+                    }
+                }
+            }
+        }
+        let search = &paths["/v1/search"]["get"];
+        let pattern = |name: &str| {
+            search["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .map(|p| p["schema"]["pattern"].as_str().unwrap_or("").to_string())
+                .unwrap()
+        };
+        for label in ["发明", "实用新型", "invention"] {
+            assert!(pattern("type").contains(label), "type: {}", pattern("type"));
+        }
+        assert!(pattern("status").contains("有效"), "{}", pattern("status"));
+        let links = &paths["/v1/batches"]["post"]["responses"]["202"]["links"];
+        assert_eq!(links["status"]["operationId"], "get_batch");
+        assert_eq!(links["status"]["parameters"]["id"], "$response.body#/id");
+    }
 }
