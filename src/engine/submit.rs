@@ -163,102 +163,34 @@ impl Library {
         let holdings = self
             .catalog()?
             .holdings(parsed.patents.iter().map(|p| p.application_number.as_str()))?;
-        let mut kept = Vec::with_capacity(parsed.patents.len());
-        // Whether each kept patent may already be in the index (its old version is replaced).
-        let mut held = Vec::with_capacity(parsed.patents.len());
-        let mut patents_new = 0;
-        let mut ownership_errors = Vec::new();
-        let mut supplied = Vec::with_capacity(parsed.patents.len());
-        let rows_and_fields = parsed.rows.drain(..).zip(parsed.supplied.drain(..));
-        for (patent, (row, fields)) in parsed.patents.drain(..).zip(rows_and_fields) {
-            let holding = holdings.get(patent.application_number.as_str());
-            let problem = match holding {
-                Some(h) if h.institution != institution => Some(format!(
-                    "{} belongs to {}; an institution may change or withdraw only its own patents",
-                    patent.application_number, h.institution
-                )),
-                None if patent.withdrawn => Some(format!(
-                    "{} is not in the library, so it cannot be withdrawn",
-                    patent.application_number
-                )),
-                _ => None,
-            };
-            if let Some(reason) = problem {
-                ownership_errors.push(RowIssue {
-                    row,
-                    field: Some("application_number".into()),
-                    column: None,
-                    reason,
-                });
-                if patent.withdrawn {
-                    parsed.report.withdrawals -= 1;
-                }
-                continue;
-            }
-            if holding.is_none() {
-                patents_new += 1;
-            }
-            held.push(holding.is_some());
-            supplied.push(fields);
-            let mut patent = patent;
-            patent.institution = Some(institution.clone());
-            kept.push(patent);
-        }
+        let Owned {
+            mut kept,
+            held,
+            supplied,
+            patents_new,
+            errors: ownership_errors,
+        } = keep_owned(&mut parsed, &holdings, &institution);
         let report = &mut parsed.report;
         report.replaced = submission.replace;
         report.changes =
             self.apply_corrections(&mut kept, &supplied, &holdings, submission.replace)?;
         if !report.changes.is_empty() {
             // Data gaps are those of the patents as they now stand, corrections merged.
-            report.gaps.clear();
-            for patent in kept.iter().filter(|p| !p.withdrawn) {
-                for field in ingest::gaps(patent) {
-                    *report.gaps.entry(field.as_str().to_string()).or_default() += 1;
-                }
-            }
+            recount_gaps(report, &kept);
         }
         report.errors.extend(ownership_errors);
         report.errors.sort_by_key(|e| e.row);
         report.rows_accepted = kept.len();
         report.rows_rejected = report.rows_total - report.rows_accepted;
-        if kept.is_empty() {
-            return Err(NotAdded {
-                error: Error::malformed(
-                    &source_name,
-                    format!("no row was accepted: {}", first_errors(report)),
-                ),
-                report: Some(Box::new(report.clone())),
-            });
-        }
-        if submission.all_or_nothing && !report.errors.is_empty() {
-            return Err(NotAdded {
-                error: Error::malformed(
-                    &source_name,
-                    format!(
-                        "{} rows rejected, so nothing was added (all or nothing): {}",
-                        report.rows_rejected,
-                        first_errors(report)
-                    ),
-                ),
-                report: Some(Box::new(report.clone())),
-            });
+        if let Some(refused) = refusal(report, &source_name, submission.all_or_nothing) {
+            return Err(refused);
         }
 
         // The catalog gives a held patent its own ordinal back and new ones the ordinals after
         // the largest in use, in batch order (a batch has no duplicate numbers). Knowing them,
         // the batch is indexed while its archive file is written: the writer's documents stay
         // invisible until the commit, which still comes after the acknowledgement.
-        let mut next = self.catalog()?.max_ordinal()?;
-        let predicted: Vec<u64> = kept
-            .iter()
-            .map(|p| match holdings.get(p.application_number.as_str()) {
-                Some(h) => h.ordinal,
-                None => {
-                    next += 1;
-                    next
-                }
-            })
-            .collect();
+        let predicted = predict_ordinals(&kept, &holdings, self.catalog()?.max_ordinal()?);
 
         progress.stage(Stage::Archiving, Some(kept.len() as u64));
         let metadata = [
@@ -335,6 +267,138 @@ impl Library {
             scoring_seconds: rescored.load_seconds + rescored.score_seconds + rescored.save_seconds,
         })
     }
+}
+
+/// The patents of a batch its institution may submit, with what the rest of the
+/// submission needs to know of them.
+struct Owned {
+    /// The patents kept, in batch order, each given the submitting institution.
+    kept: Vec<Patent>,
+    /// Whether each kept patent may already be in the index (its old version is replaced).
+    held: Vec<bool>,
+    /// The fields each kept patent's row carried.
+    supplied: Vec<FieldSet>,
+    /// How many kept patents the library does not hold yet.
+    patents_new: usize,
+    /// The rows refused: another institution's patents, withdrawals of unknown patents.
+    errors: Vec<RowIssue>,
+}
+
+/// Why `institution` may not submit `patent`, if it may not: the library holds it for another
+/// institution, or it withdraws a patent the library does not hold.
+fn ownership_problem(
+    patent: &Patent,
+    holding: Option<&Holding>,
+    institution: &str,
+) -> Option<String> {
+    match holding {
+        Some(h) if h.institution != institution => Some(format!(
+            "{} belongs to {}; an institution may change or withdraw only its own patents",
+            patent.application_number, h.institution
+        )),
+        None if patent.withdrawn => Some(format!(
+            "{} is not in the library, so it cannot be withdrawn",
+            patent.application_number
+        )),
+        _ => None,
+    }
+}
+
+/// Ownership: an institution changes and withdraws only its own patents. Drains the parsed
+/// patents into those kept and the rows refused (a refused withdrawal is no longer counted
+/// as one in the report).
+fn keep_owned(
+    parsed: &mut ingest::ParsedBatch,
+    holdings: &HashMap<String, Holding>,
+    institution: &str,
+) -> Owned {
+    let mut owned = Owned {
+        kept: Vec::with_capacity(parsed.patents.len()),
+        held: Vec::with_capacity(parsed.patents.len()),
+        supplied: Vec::with_capacity(parsed.patents.len()),
+        patents_new: 0,
+        errors: Vec::new(),
+    };
+    let rows_and_fields = parsed.rows.drain(..).zip(parsed.supplied.drain(..));
+    for (patent, (row, fields)) in parsed.patents.drain(..).zip(rows_and_fields) {
+        let holding = holdings.get(patent.application_number.as_str());
+        if let Some(reason) = ownership_problem(&patent, holding, institution) {
+            owned.errors.push(RowIssue {
+                row,
+                field: Some("application_number".into()),
+                column: None,
+                reason,
+            });
+            if patent.withdrawn {
+                parsed.report.withdrawals -= 1;
+            }
+            continue;
+        }
+        if holding.is_none() {
+            owned.patents_new += 1;
+        }
+        owned.held.push(holding.is_some());
+        owned.supplied.push(fields);
+        let mut patent = patent;
+        patent.institution = Some(institution.to_string());
+        owned.kept.push(patent);
+    }
+    owned
+}
+
+/// Counts the report's data gaps again over the patents as they now stand (withdrawals left out).
+fn recount_gaps(report: &mut BatchReport, kept: &[Patent]) {
+    report.gaps.clear();
+    for patent in kept.iter().filter(|p| !p.withdrawn) {
+        for field in ingest::gaps(patent) {
+            *report.gaps.entry(field.as_str().to_string()).or_default() += 1;
+        }
+    }
+}
+
+/// The refusal of a batch whose report accepts no row, or rejects some under all or nothing;
+/// `None` when the batch goes ahead.
+fn refusal(report: &BatchReport, source_name: &str, all_or_nothing: bool) -> Option<NotAdded> {
+    let error = if report.rows_accepted == 0 {
+        Error::malformed(
+            source_name,
+            format!("no row was accepted: {}", first_errors(report)),
+        )
+    } else if all_or_nothing && !report.errors.is_empty() {
+        Error::malformed(
+            source_name,
+            format!(
+                "{} rows rejected, so nothing was added (all or nothing): {}",
+                report.rows_rejected,
+                first_errors(report)
+            ),
+        )
+    } else {
+        return None;
+    };
+    Some(NotAdded {
+        error,
+        report: Some(Box::new(report.clone())),
+    })
+}
+
+/// The ordinals the catalog will give the kept patents: a held patent its own, new ones those
+/// after `max_ordinal`, in batch order.
+fn predict_ordinals(
+    kept: &[Patent],
+    holdings: &HashMap<String, Holding>,
+    max_ordinal: u64,
+) -> Vec<u64> {
+    let mut next = max_ordinal;
+    kept.iter()
+        .map(|p| match holdings.get(p.application_number.as_str()) {
+            Some(h) => h.ordinal,
+            None => {
+                next += 1;
+                next
+            }
+        })
+        .collect()
 }
 
 impl Library {
@@ -464,4 +528,92 @@ fn rolled_back<T>(writer: &mut PatentWriter, result: Result<T>) -> Result<T> {
         writer.rollback()?;
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ApplicationNumber;
+
+    fn patent(number: &str) -> Patent {
+        Patent::new(ApplicationNumber::parse(number).unwrap(), "一种压力传感器")
+    }
+
+    fn holding(institution: &str, ordinal: u64) -> Holding {
+        Holding {
+            institution: institution.into(),
+            withdrawn: false,
+            ordinal,
+        }
+    }
+
+    #[test]
+    fn ownership_problem_refuses_others_patents_and_unknown_withdrawals() {
+        let p = patent("CN202110123456.7");
+        let ours = holding("北京大学", 3);
+        let theirs = holding("清华大学", 4);
+        assert_eq!(ownership_problem(&p, Some(&ours), "北京大学"), None);
+        assert_eq!(ownership_problem(&p, None, "北京大学"), None);
+        let refused = ownership_problem(&p, Some(&theirs), "北京大学").unwrap();
+        assert!(refused.contains("belongs to 清华大学"), "{refused}");
+        let mut withdrawal = p.clone();
+        withdrawal.withdrawn = true;
+        assert_eq!(
+            ownership_problem(&withdrawal, Some(&ours), "北京大学"),
+            None
+        );
+        let unknown = ownership_problem(&withdrawal, None, "北京大学").unwrap();
+        assert!(unknown.contains("cannot be withdrawn"), "{unknown}");
+    }
+
+    #[test]
+    fn predicted_ordinals_reuse_held_ones_and_follow_the_largest_for_new_ones() {
+        let kept = [
+            patent("CN202110123456.7"),
+            patent("CN201710700531.5"),
+            patent("CN201510702350.7"),
+        ];
+        let holdings = HashMap::from([("CN201710700531.5".to_string(), holding("北京大学", 2))]);
+        assert_eq!(predict_ordinals(&kept, &holdings, 9), [10, 2, 11]);
+        assert!(predict_ordinals(&[], &holdings, 9).is_empty());
+    }
+
+    #[test]
+    fn refusal_when_no_row_is_accepted_or_any_is_rejected_under_all_or_nothing() {
+        let issue = RowIssue {
+            row: 2,
+            field: Some("application_number".into()),
+            column: None,
+            reason: "bad".into(),
+        };
+        let mut report = BatchReport {
+            rows_total: 2,
+            rows_accepted: 1,
+            rows_rejected: 1,
+            errors: vec![issue],
+            ..BatchReport::default()
+        };
+        assert!(refusal(&report, "a.csv", false).is_none());
+        let all_or_nothing = refusal(&report, "a.csv", true).unwrap();
+        assert!(all_or_nothing.error.to_string().contains("all or nothing"));
+        assert_eq!(all_or_nothing.report.as_deref(), Some(&report));
+        report.rows_accepted = 0;
+        let none = refusal(&report, "a.csv", false).unwrap();
+        assert!(none.error.to_string().contains("no row was accepted"));
+        report.errors.clear();
+        report.rows_accepted = 2;
+        assert!(refusal(&report, "a.csv", true).is_none());
+    }
+
+    #[test]
+    fn gaps_are_recounted_without_withdrawals() {
+        let mut report = BatchReport::default();
+        report.gaps.insert("stale".into(), 7);
+        let mut withdrawn = patent("CN201710700531.5");
+        withdrawn.withdrawn = true;
+        recount_gaps(&mut report, &[patent("CN202110123456.7"), withdrawn]);
+        assert!(!report.gaps.contains_key("stale"));
+        assert!(!report.gaps.is_empty());
+        assert!(report.gaps.values().all(|&n| n == 1));
+    }
 }

@@ -231,7 +231,46 @@ impl IndustryMatcher {
     ) -> IndustryMatch {
         let n = self.names.len();
         let w = &self.weights;
-        // Keywords: distinct words per industry, and whether each was in the title.
+        let found = self.keywords_found(title, abstract_text, claim_one);
+        let mut details: Vec<IndustryFit> = (0..n)
+            .map(|i| IndustryFit {
+                industry: i,
+                fit: 0.0,
+                evidence: Vec::new(),
+            })
+            .collect();
+        let tally = self.tally_keywords(&found, &mut details);
+        let best_ipc = self.best_ipc_hits(ipc, &tally.distinct, &mut details);
+        let fits: Vec<f64> = (0..n)
+            .map(|i| {
+                industry_fit(
+                    w,
+                    best_ipc[i].0,
+                    tally.distinct[i],
+                    tally.strong[i],
+                    tally.strong_any[i],
+                )
+            })
+            .collect();
+        for (detail, fit) in details.iter_mut().zip(&fits) {
+            detail.fit = *fit;
+        }
+        let primary = primary_industry(w, &fits, &best_ipc, &tally);
+        IndustryMatch {
+            fits,
+            primary,
+            details: ordered_details(details),
+        }
+    }
+
+    /// Which keywords occur, by keyword index: `Some(true)` in the title, `Some(false)` only in
+    /// the abstract or claim 1, `None` nowhere (whole Latin words only, see `whole_word`).
+    fn keywords_found(
+        &self,
+        title: &str,
+        abstract_text: Option<&str>,
+        claim_one: Option<&str>,
+    ) -> Vec<Option<bool>> {
         let title_norm = normalize(title);
         let mut body = String::with_capacity(title_norm.len() + 1024);
         for part in [abstract_text, claim_one].into_iter().flatten() {
@@ -251,24 +290,26 @@ impl IndustryMatcher {
                 *slot = Some(false);
             }
         }
-        let mut details: Vec<IndustryFit> = (0..n)
-            .map(|i| IndustryFit {
-                industry: i,
-                fit: 0.0,
-                evidence: Vec::new(),
-            })
-            .collect();
-        let mut distinct = vec![0usize; n];
-        let mut strong = vec![0f64; n];
-        let mut strong_any = vec![false; n];
+        found
+    }
+
+    /// Counts the keywords found per industry and adds each as evidence to its industry.
+    fn tally_keywords(&self, found: &[Option<bool>], details: &mut [IndustryFit]) -> KeywordTally {
+        let n = details.len();
+        let w = &self.weights;
+        let mut tally = KeywordTally {
+            distinct: vec![0usize; n],
+            strong: vec![0f64; n],
+            strong_any: vec![false; n],
+        };
         for (k, in_title) in found.iter().enumerate() {
             let Some(in_title) = *in_title else { continue };
             let keyword = &self.keywords[k];
             let i = keyword.industry;
-            distinct[i] += 1;
+            tally.distinct[i] += 1;
             if keyword.strong {
-                strong_any[i] = true;
-                strong[i] += if in_title {
+                tally.strong_any[i] = true;
+                tally.strong[i] += if in_title {
                     w.title_keyword_factor
                 } else {
                     1.0
@@ -281,38 +322,28 @@ impl IndustryMatcher {
                 in_title,
             });
         }
-        // IPC rules: the best hit per industry, with the specificity of the rule that gave it.
-        let mut best_ipc = vec![(0.0f64, 0usize); n];
+        tally
+    }
+
+    /// The IPC rules: per industry the best hit as (weight, specificity of the rule's pattern),
+    /// `(0.0, 0)` without one; each hit is added as evidence to its industry. An extension
+    /// rule counts only when a keyword of the industry was found (`distinct`).
+    fn best_ipc_hits(
+        &self,
+        ipc: &[IpcCode],
+        distinct: &[usize],
+        details: &mut [IndustryFit],
+    ) -> Vec<(f64, usize)> {
+        let mut best_ipc = vec![(0.0f64, 0usize); self.rules.len()];
         for (position, code) in ipc.iter().enumerate() {
             let main = position == 0;
             for (i, rules) in self.rules.iter().enumerate() {
-                let mut inclusion: Option<(&CompiledRule, usize)> = None;
-                let mut exclusion = 0usize;
-                for rule in rules {
-                    for pattern in rule.patterns.iter().filter(|p| p.matches(code)) {
-                        match rule.kind {
-                            RuleKind::Exclude => exclusion = exclusion.max(pattern.len()),
-                            _ => {
-                                if inclusion.is_none_or(|(_, len)| pattern.len() > len) {
-                                    inclusion = Some((rule, pattern.len()));
-                                }
-                            }
-                        }
-                    }
-                }
-                let Some((rule, len)) = inclusion else {
+                let Some((rule, len)) = inclusion(rules, code) else {
                     continue;
                 };
-                if exclusion >= len {
-                    continue;
-                }
                 let core = rule.kind == RuleKind::Core;
-                let weight = match (core, main) {
-                    (true, true) => w.core_main,
-                    (true, false) => w.core_secondary,
-                    (false, _) if distinct[i] == 0 => continue,
-                    (false, true) => w.ext_main,
-                    (false, false) => w.ext_secondary,
+                let Some(weight) = ipc_weight(&self.weights, core, main, distinct[i] > 0) else {
+                    continue;
                 };
                 details[i].evidence.push(Evidence::Ipc {
                     rule: rule.id.clone(),
@@ -326,56 +357,122 @@ impl IndustryMatcher {
                 }
             }
         }
-        let mut fits = vec![0.0; n];
-        for i in 0..n {
-            let keyword_only = if distinct[i] >= w.keyword_only_min_hits && strong_any[i] {
-                w.keyword_only
-            } else {
-                0.0
-            };
-            let bonus = (w.strong_keyword_bonus * strong[i]).min(w.strong_keyword_bonus_cap);
-            let base = best_ipc[i].0.max(keyword_only);
-            fits[i] = if base > 0.0 {
-                (base + bonus).min(1.0)
-            } else {
-                0.0
-            };
-            details[i].fit = fits[i];
-        }
-        let primary = (0..n)
-            .filter(|&i| fits[i] >= w.primary_threshold)
-            .max_by(|&a, &b| {
-                let key = |i: usize| (fits[i], best_ipc[i].1, strong[i], distinct[i]);
-                let (ka, kb) = (key(a), key(b));
-                ka.partial_cmp(&kb)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-                    .then(b.cmp(&a))
-            });
-        details.retain(|d| d.fit > 0.0);
-        // IPC rules first (strongest first), then strong keywords, then weak ones.
-        let order = |e: &Evidence| match e {
-            Evidence::Ipc { weight, .. } => (0, -(weight * 100.0) as i64),
-            Evidence::Keyword {
-                strong: true,
-                in_title,
-                ..
-            } => (1, i64::from(!*in_title)),
-            Evidence::Keyword { .. } => (2, 0),
-        };
-        for d in &mut details {
-            d.evidence.sort_by_key(|e| order(e));
-        }
-        details.sort_by(|a, b| {
-            b.fit
-                .partial_cmp(&a.fit)
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        IndustryMatch {
-            fits,
-            primary,
-            details,
+        best_ipc
+    }
+}
+
+/// What the keywords found say about each industry, by industry index.
+struct KeywordTally {
+    /// Distinct keywords found.
+    distinct: Vec<usize>,
+    /// Strong keywords found, a title hit counting `title_keyword_factor`.
+    strong: Vec<f64>,
+    /// Whether any strong keyword was found.
+    strong_any: Vec<bool>,
+}
+
+/// The most specific inclusion (core or extension) rule of an industry matching `code`, with
+/// the length of its matching pattern; `None` when none matches or an exclusion pattern at
+/// least as specific matches.
+fn inclusion<'r>(rules: &'r [CompiledRule], code: &IpcCode) -> Option<(&'r CompiledRule, usize)> {
+    let mut inclusion: Option<(&CompiledRule, usize)> = None;
+    let mut exclusion = 0usize;
+    for rule in rules {
+        for pattern in rule.patterns.iter().filter(|p| p.matches(code)) {
+            match rule.kind {
+                RuleKind::Exclude => exclusion = exclusion.max(pattern.len()),
+                _ => {
+                    if inclusion.is_none_or(|(_, len)| pattern.len() > len) {
+                        inclusion = Some((rule, pattern.len()));
+                    }
+                }
+            }
         }
     }
+    inclusion.filter(|(_, len)| exclusion < *len)
+}
+
+/// The weight of an IPC hit: core or extension rule, main or secondary code; an extension
+/// hit needs a keyword of the industry (`None` without one).
+fn ipc_weight(w: &MatchWeights, core: bool, main: bool, has_keyword: bool) -> Option<f64> {
+    match (core, main) {
+        (true, true) => Some(w.core_main),
+        (true, false) => Some(w.core_secondary),
+        (false, _) if !has_keyword => None,
+        (false, true) => Some(w.ext_main),
+        (false, false) => Some(w.ext_secondary),
+    }
+}
+
+/// The fit of one industry: the best IPC weight or, with enough keywords and a strong one,
+/// the keyword-only fit, plus the capped strong-keyword bonus; at most 1, and 0 without a base.
+fn industry_fit(
+    w: &MatchWeights,
+    ipc_weight: f64,
+    distinct: usize,
+    strong: f64,
+    strong_any: bool,
+) -> f64 {
+    let keyword_only = if distinct >= w.keyword_only_min_hits && strong_any {
+        w.keyword_only
+    } else {
+        0.0
+    };
+    let bonus = (w.strong_keyword_bonus * strong).min(w.strong_keyword_bonus_cap);
+    let base = ipc_weight.max(keyword_only);
+    if base > 0.0 {
+        (base + bonus).min(1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The primary industry: of those at or above the primary threshold, the highest fit, then
+/// the most specific IPC hit, the most strong keywords, the most keywords, the first in
+/// configuration order.
+fn primary_industry(
+    w: &MatchWeights,
+    fits: &[f64],
+    best_ipc: &[(f64, usize)],
+    tally: &KeywordTally,
+) -> Option<usize> {
+    (0..fits.len())
+        .filter(|&i| fits[i] >= w.primary_threshold)
+        .max_by(|&a, &b| {
+            let key = |i: usize| (fits[i], best_ipc[i].1, tally.strong[i], tally.distinct[i]);
+            let (ka, kb) = (key(a), key(b));
+            ka.partial_cmp(&kb)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(b.cmp(&a))
+        })
+}
+
+/// The order of evidence on the card: IPC rules first (strongest first), then strong keywords
+/// (title first), then weak ones.
+fn evidence_order(e: &Evidence) -> (i32, i64) {
+    match e {
+        Evidence::Ipc { weight, .. } => (0, -(weight * 100.0) as i64),
+        Evidence::Keyword {
+            strong: true,
+            in_title,
+            ..
+        } => (1, i64::from(!*in_title)),
+        Evidence::Keyword { .. } => (2, 0),
+    }
+}
+
+/// The industries with a non-zero fit, best first, each with its evidence in card order.
+fn ordered_details(mut details: Vec<IndustryFit>) -> Vec<IndustryFit> {
+    details.retain(|d| d.fit > 0.0);
+    for d in &mut details {
+        d.evidence.sort_by_key(evidence_order);
+    }
+    details.sort_by(|a, b| {
+        b.fit
+            .partial_cmp(&a.fit)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    details
 }
 
 #[cfg(test)]
@@ -475,5 +572,164 @@ mod tests {
             "{whole:?}"
         );
         assert!(whole.fits[ngit] >= 0.5);
+    }
+
+    fn weights() -> MatchWeights {
+        MatchWeights {
+            core_main: 1.0,
+            core_secondary: 0.6,
+            ext_main: 0.6,
+            ext_secondary: 0.4,
+            keyword_only: 0.4,
+            keyword_only_min_hits: 2,
+            strong_keyword_bonus: 0.1,
+            strong_keyword_bonus_cap: 0.3,
+            title_keyword_factor: 3.0,
+            label_threshold: 0.5,
+            primary_threshold: 0.4,
+        }
+    }
+
+    fn rule(id: &str, kind: RuleKind, patterns: &[&str]) -> CompiledRule {
+        CompiledRule {
+            id: id.into(),
+            kind,
+            patterns: patterns
+                .iter()
+                .map(|p| IpcPattern::parse(p).unwrap())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn keywords_found_tell_title_from_body_hits() {
+        let m = matcher();
+        let position = |word: &str| m.keywords.iter().position(|k| k.word == word).unwrap();
+        let found = m.keywords_found("神经网络训练方法", Some("一种芯片"), None);
+        assert_eq!(found[position("神经网络")], Some(true));
+        assert_eq!(found[position("芯片")], Some(false));
+        let body_only = m.keywords_found("方法", None, Some("基于神经网络"));
+        assert_eq!(body_only[position("神经网络")], Some(false));
+        assert!(m.keywords_found("", None, None).iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn inclusion_takes_the_most_specific_rule_unless_excluded() {
+        let rules = [
+            rule("broad", RuleKind::Core, &["H01L"]),
+            rule("narrow", RuleKind::Ext, &["H01L21"]),
+            rule("no-displays", RuleKind::Exclude, &["H01L27"]),
+        ];
+        let code = |c: &str| IpcCode::parse(c).unwrap();
+        let (best, len) = inclusion(&rules, &code("H01L21/67")).unwrap();
+        assert_eq!(best.id, "narrow");
+        assert!(len > IpcPattern::parse("H01L").unwrap().len());
+        assert_eq!(inclusion(&rules, &code("H01L33/00")).unwrap().0.id, "broad");
+        assert!(inclusion(&rules, &code("H01L27/32")).is_none());
+        assert!(inclusion(&rules, &code("G06F16/35")).is_none());
+    }
+
+    #[test]
+    fn ipc_weight_needs_a_keyword_for_extension_rules_only() {
+        let w = weights();
+        assert_eq!(ipc_weight(&w, true, true, false), Some(1.0));
+        assert_eq!(ipc_weight(&w, true, false, false), Some(0.6));
+        assert_eq!(ipc_weight(&w, false, true, false), None);
+        assert_eq!(ipc_weight(&w, false, true, true), Some(0.6));
+        assert_eq!(ipc_weight(&w, false, false, true), Some(0.4));
+    }
+
+    #[test]
+    fn industry_fit_adds_a_capped_bonus_to_a_base() {
+        let w = weights();
+        assert_eq!(industry_fit(&w, 0.0, 5, 2.0, false), 0.0, "no base, no fit");
+        assert_eq!(
+            industry_fit(&w, 0.0, 1, 1.0, true),
+            0.0,
+            "one keyword is too few"
+        );
+        assert!((industry_fit(&w, 0.0, 2, 1.0, true) - 0.5).abs() < 1e-12);
+        assert!((industry_fit(&w, 0.6, 1, 9.0, true) - 0.9).abs() < 1e-12);
+        assert_eq!(industry_fit(&w, 1.0, 0, 0.0, false), 1.0);
+        assert_eq!(industry_fit(&w, 1.0, 3, 3.0, true), 1.0, "at most 1");
+    }
+
+    #[test]
+    fn primary_industry_breaks_ties_by_specificity_then_order() {
+        let w = weights();
+        let tally = KeywordTally {
+            distinct: vec![0, 0, 0, 1],
+            strong: vec![0.0; 4],
+            strong_any: vec![false; 4],
+        };
+        let fits = [0.6, 0.6, 0.3, 0.6];
+        let best_ipc = [(0.6, 4), (0.6, 6), (0.3, 9), (0.6, 6)];
+        assert_eq!(primary_industry(&w, &fits, &best_ipc, &tally), Some(3));
+        let same = [(0.6, 4); 4];
+        let no_keywords = KeywordTally {
+            distinct: vec![0; 4],
+            ..tally
+        };
+        assert_eq!(
+            primary_industry(&w, &fits, &same, &no_keywords),
+            Some(0),
+            "the first in configuration order"
+        );
+        assert_eq!(primary_industry(&w, &[0.39; 4], &same, &no_keywords), None);
+    }
+
+    #[test]
+    fn ordered_details_drop_zero_fits_and_put_ipc_evidence_first() {
+        let keyword = |word: &str, strong: bool, in_title: bool| Evidence::Keyword {
+            list: "l".into(),
+            word: word.into(),
+            strong,
+            in_title,
+        };
+        let ipc = |weight: f64| Evidence::Ipc {
+            rule: "r".into(),
+            code: "H01L21/67".into(),
+            main: true,
+            core: true,
+            weight,
+        };
+        let details = vec![
+            IndustryFit {
+                industry: 0,
+                fit: 0.0,
+                evidence: Vec::new(),
+            },
+            IndustryFit {
+                industry: 1,
+                fit: 0.5,
+                evidence: vec![
+                    keyword("weak", false, true),
+                    keyword("body", true, false),
+                    ipc(0.6),
+                    keyword("title", true, true),
+                    ipc(1.0),
+                ],
+            },
+            IndustryFit {
+                industry: 2,
+                fit: 0.9,
+                evidence: Vec::new(),
+            },
+        ];
+        let ordered = ordered_details(details);
+        assert_eq!(
+            ordered.iter().map(|d| d.industry).collect::<Vec<_>>(),
+            [2, 1]
+        );
+        assert_eq!(
+            ordered[1].evidence,
+            [
+                ipc(1.0),
+                ipc(0.6),
+                keyword("title", true, true),
+                keyword("body", true, false),
+                keyword("weak", false, true)
+            ]
+        );
     }
 }
