@@ -18,6 +18,7 @@ use super::fields::PatentFields;
 use super::guard::Guarded;
 use super::plan::{Boosts, MAX_ALIASES, Part, boolean, combine};
 use super::query::{Node, Scope, ipc_prefix_facet};
+use super::union::SkipUnion;
 use crate::error::{Error, Result};
 use crate::model::{ApplicationNumber, LegalStatus, PatentType, Vocabulary, publication_stem};
 use crate::text::{Analyzer, SegmentMode, Thesaurus};
@@ -342,22 +343,23 @@ impl Builder<'_> {
             let all: Vec<(Occur, Box<dyn Query>)> = precise
                 .iter()
                 .map(|word| -> (Occur, Box<dyn Query>) {
-                    let any: Vec<(Occur, Box<dyn Query>)> = [
+                    let any: Vec<Box<dyn Query>> = [
                         fields.title,
                         fields.abstract_text,
                         fields.claims,
                         fields.promotion,
                     ]
                     .into_iter()
-                    .map(|f| -> (Occur, Box<dyn Query>) {
+                    .map(|f| -> Box<dyn Query> {
                         let term = Term::from_field_text(f, &word.text);
-                        (
-                            Occur::Should,
-                            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                        )
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
                     })
                     .collect();
-                    (Occur::Must, Box::new(BooleanQuery::new(any)))
+                    // The intersection seeks each word's fields to its lead's documents: a
+                    // union sought clause by clause, not one that refills a 4,096-document
+                    // window of every field on each seek (工控机 = 工控 … 机 at 10^6 patents:
+                    // those refills were 45 % of the query).
+                    (Occur::Must, SkipUnion::boxed(any))
                 })
                 .collect();
             either.push((Occur::Should, Box::new(BooleanQuery::new(all))));
