@@ -179,6 +179,15 @@ pub fn plan(
     };
     for (occur, node) in items {
         let label = label(node);
+        // A word typed twice (数据 数据 实时) is one concept: requiring and scoring it again
+        // changes no match and doubled the search's work.
+        let same = |c: &Concept| {
+            crate::text::normalize(&c.label).to_lowercase()
+                == crate::text::normalize(&label).to_lowercase()
+        };
+        if occur == Occur::Should && is_concept(node) && plan.concepts.iter().any(same) {
+            continue;
+        }
         let Some(part) = builder.part(node)? else {
             continue;
         };
@@ -625,6 +634,37 @@ mod tests {
             .map(Vec::len)
             .sum();
         assert_eq!(grouped, plan.scoring.len());
+    }
+
+    #[test]
+    fn a_word_typed_twice_is_one_concept() {
+        let twice = planned("数据 数据 实时", None).unwrap().unwrap();
+        let once = planned("数据 实时", None).unwrap().unwrap();
+        let labels = |p: &Plan| {
+            p.concepts
+                .iter()
+                .map(|c| c.label.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(labels(&twice), vec!["数据", "实时"]);
+        assert_eq!(twice.scoring, once.scoring);
+        // Case and width do not make another concept; a phrase of the same word does.
+        assert_eq!(
+            planned("UHMWPE uhmwpe", None)
+                .unwrap()
+                .unwrap()
+                .concepts
+                .len(),
+            1
+        );
+        assert_eq!(
+            planned("数据 \"数据\"", None)
+                .unwrap()
+                .unwrap()
+                .concepts
+                .len(),
+            2
+        );
     }
 
     #[test]
