@@ -3,9 +3,11 @@
 //! tests, the benches and (later) the HTTP API.
 
 mod access;
+mod key_terms;
 mod match_cache;
 mod matching;
 mod os;
+mod recommend;
 mod reindex;
 mod reports;
 mod scores;
@@ -19,8 +21,9 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock};
 
 pub use access::{BatchStatus, Caller, Role, Upload, check_source_name};
-pub use matching::{DemandMatch, MatchReasons, PatentMatch, SimilarPatent};
+pub use matching::{MatchReasons, PatentMatch};
 pub use os::lower_thread_priority;
+pub use recommend::{DemandMatch, SimilarPatent};
 pub use reindex::ReindexStats;
 pub use reports::{
     BatchDiff, BatchScreening, DemandHit, Expiring, IndustrySummary, InstitutionReport, TierCounts,
