@@ -1,6 +1,8 @@
 //! The SQLite catalog: institutions, batches with their status and report, and the patent
 //! registry (owner, current batch, withdrawal flag and the dense ordinal of each application
-//! number). One file, WAL, `synchronous = FULL`: a batch recorded here is acknowledged.
+//! number). One file, WAL, `synchronous = FULL`: a batch recorded here is acknowledged. API
+//! keys (`keys.rs`), the submission queue (`submissions.rs`), and demands with the mined
+//! aliases (`demands.rs`) are kept in the same file.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -11,6 +13,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::ingest::BatchReport;
 use crate::model::Patent;
+
+mod demands;
+mod keys;
+mod submissions;
+
+pub use demands::MinedAliasRecord;
+pub use keys::KeyRecord;
+pub use submissions::{Finish, MAX_ATTEMPTS, SubmissionRecord};
 
 const MIGRATIONS: &[&str] = &[
     r"
@@ -126,33 +136,6 @@ ALTER TABLE submissions ADD COLUMN rejected_report TEXT;
 ",
 ];
 
-/// An alias the library's text defines, summed over batches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MinedAliasRecord {
-    /// The full name.
-    pub full: String,
-    /// The abbreviation or alias.
-    pub short: String,
-    /// Patents whose text defines the pair.
-    pub patents: u32,
-    /// Some of those patents' application numbers.
-    pub examples: Vec<String>,
-}
-
-/// Processing attempts after which an upload that never finished is quarantined on open.
-pub const MAX_ATTEMPTS: i64 = 2;
-
-/// How a queued submission's processing ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Finish {
-    /// Accepted as a batch.
-    Accepted,
-    /// Refused for what the file holds (the submitter must act).
-    Rejected,
-    /// Processing failed inside the service (a fault, not the file's).
-    Failed,
-}
-
 /// Status of a batch in the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -220,60 +203,6 @@ pub struct Holding {
     pub withdrawn: bool,
     /// The dense ordinal.
     pub ordinal: u64,
-}
-
-/// A stored API key (hash only).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeyRecord {
-    /// Id.
-    pub id: i64,
-    /// The key's public prefix (identifies it in lists and logs).
-    pub prefix: String,
-    /// blake3 of the whole key.
-    #[serde(skip_serializing)]
-    pub hash: String,
-    /// `admin`, `submitter` or `reader`.
-    pub role: String,
-    /// The institution a submitter key is bound to.
-    pub institution: Option<String>,
-    /// What the key is for.
-    pub label: String,
-    /// When it was made.
-    pub created_at: String,
-    /// When it was revoked, if it was.
-    pub revoked_at: Option<String>,
-}
-
-/// A queued or processed submission (the API's batch).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SubmissionRecord {
-    /// Id (the batch id the API hands out).
-    pub id: i64,
-    /// Submitting institution.
-    pub institution: String,
-    /// File name as submitted.
-    pub source_name: String,
-    /// Format.
-    pub format: String,
-    /// The saved upload.
-    #[serde(skip_serializing)]
-    pub upload_file: String,
-    /// All or nothing.
-    pub all_or_nothing: bool,
-    /// Replace whole records instead of merging corrections.
-    pub replace: bool,
-    /// queued, processing, accepted, rejected, failed or quarantined.
-    pub status: String,
-    /// Times processing started.
-    pub attempts: i64,
-    /// The catalog batch, once accepted.
-    pub batch_id: Option<i64>,
-    /// Why it was rejected.
-    pub error: Option<String>,
-    /// When it was queued.
-    pub submitted_at: String,
-    /// When processing ended.
-    pub finished_at: Option<String>,
 }
 
 /// Library-wide counts.
@@ -603,326 +532,6 @@ impl Catalog {
             institutions: count("SELECT COUNT(*) FROM institutions")?,
             batches: count("SELECT COUNT(*) FROM batches")?,
         })
-    }
-
-    /// Stores a new API key (its hash, never the key).
-    pub fn insert_key(
-        &self,
-        prefix: &str,
-        hash: &str,
-        role: &str,
-        institution: Option<&str>,
-        label: &str,
-    ) -> Result<KeyRecord> {
-        self.conn.execute(
-            "INSERT INTO api_keys(prefix, hash, role, institution, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![prefix, hash, role, institution, label, now()],
-        )?;
-        self.key_where("id = ?1", params![self.conn.last_insert_rowid()])?
-            .pop()
-            .ok_or_else(|| Error::Corrupt("a key just stored is missing".into()))
-    }
-
-    /// Returns the key with this prefix, revoked or not.
-    pub fn key_by_prefix(&self, prefix: &str) -> Result<Option<KeyRecord>> {
-        Ok(self.key_where("prefix = ?1", params![prefix])?.pop())
-    }
-
-    /// Returns every key.
-    pub fn keys(&self) -> Result<Vec<KeyRecord>> {
-        self.key_where("1 = 1", params![])
-    }
-
-    /// Revokes a key by id; returns whether an active key was revoked.
-    pub fn revoke_key(&self, id: i64) -> Result<bool> {
-        let changed = self.conn.execute(
-            "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-            params![id, now()],
-        )?;
-        Ok(changed == 1)
-    }
-
-    fn key_where(
-        &self,
-        condition: &str,
-        values: &[&dyn rusqlite::ToSql],
-    ) -> Result<Vec<KeyRecord>> {
-        let sql = format!(
-            "SELECT id, prefix, hash, role, institution, label, created_at, revoked_at FROM api_keys WHERE {condition} ORDER BY id"
-        );
-        let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map(values, |r| {
-            Ok(KeyRecord {
-                id: r.get(0)?,
-                prefix: r.get(1)?,
-                hash: r.get(2)?,
-                role: r.get(3)?,
-                institution: r.get(4)?,
-                label: r.get(5)?,
-                created_at: r.get(6)?,
-                revoked_at: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Queues a submission (its upload already written and fsynced); returns its id.
-    pub fn insert_submission(
-        &self,
-        institution: &str,
-        source_name: &str,
-        format: &str,
-        upload_file: &str,
-        all_or_nothing: bool,
-        replace: bool,
-    ) -> Result<i64> {
-        let id = next_id(&self.conn)?;
-        self.conn.execute(
-            "INSERT INTO submissions(id, institution, source_name, format, upload_file, all_or_nothing, status, submitted_at, replace_records)
-             VALUES (?7, ?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?8)",
-            params![institution, source_name, format, upload_file, all_or_nothing, now(), id, replace],
-        )?;
-        Ok(id)
-    }
-
-    /// Takes the oldest queued submission and marks it processing.
-    pub fn claim_submission(&self) -> Result<Option<SubmissionRecord>> {
-        let id: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM submissions WHERE status = 'queued' ORDER BY id LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(id) = id else { return Ok(None) };
-        // Counted before processing starts, durably: a crash during it still counts.
-        self.conn.execute(
-            "UPDATE submissions SET status = 'processing', attempts = attempts + 1 WHERE id = ?1",
-            [id],
-        )?;
-        self.submission(id).map(Some)
-    }
-
-    /// Records how a submission ended.
-    pub fn finish_submission(
-        &self,
-        id: i64,
-        batch_id: Option<i64>,
-        finish: Finish,
-        error: Option<&str>,
-        rejected_report: Option<&BatchReport>,
-    ) -> Result<()> {
-        let status = match finish {
-            Finish::Accepted => "accepted",
-            Finish::Rejected => "rejected",
-            Finish::Failed => "failed",
-        };
-        let report = rejected_report.map(serde_json::to_string).transpose()?;
-        self.conn.execute(
-            "UPDATE submissions SET status = ?2, batch_id = ?3, error = ?4, finished_at = ?5, rejected_report = ?6 WHERE id = ?1",
-            params![id, status, batch_id, error, now(), report],
-        )?;
-        Ok(())
-    }
-
-    /// The row report of a submission read but not added, when it has one.
-    pub fn rejected_report(&self, id: i64) -> Result<Option<BatchReport>> {
-        let text: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT rejected_report FROM submissions WHERE id = ?1",
-                params![id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        text.map(|t| {
-            serde_json::from_str(&t)
-                .map_err(|e| Error::Corrupt(format!("the report of batch {id} is unreadable: {e}")))
-        })
-        .transpose()
-    }
-
-    /// Puts submissions a crash interrupted back in the queue, and quarantines those whose
-    /// processing has already been interrupted [`MAX_ATTEMPTS`] times; returns how many of
-    /// each.
-    pub fn requeue_submissions(&self) -> Result<(usize, usize)> {
-        let quarantined = self.conn.execute(
-            "UPDATE submissions SET status = 'quarantined', finished_at = ?2,
-                 error = 'processing this upload stopped the service ' || attempts || ' times (a crash, an abort or running out of memory), so it is set aside; the file is kept for inspection: send it to the maintainers, or submit a corrected file'
-             WHERE status = 'processing' AND attempts >= ?1",
-            params![MAX_ATTEMPTS, now()],
-        )?;
-        let requeued = self.conn.execute(
-            "UPDATE submissions SET status = 'queued' WHERE status = 'processing'",
-            [],
-        )?;
-        Ok((requeued, quarantined))
-    }
-
-    /// Returns the quarantined submissions, oldest first.
-    pub fn quarantined_submissions(&self) -> Result<Vec<SubmissionRecord>> {
-        self.submissions_where("status = 'quarantined'", params![])
-    }
-
-    /// Records the aliases one batch's text defines (replacing what the batch had).
-    pub fn put_mined_aliases(&mut self, batch_id: i64, aliases: &[MinedAliasRecord]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM mined_aliases WHERE batch_id = ?1", [batch_id])?;
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO mined_aliases(batch_id, full, short, patents, examples) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for alias in aliases {
-                insert.execute(params![
-                    batch_id,
-                    alias.full,
-                    alias.short,
-                    alias.patents,
-                    alias.examples.join(";")
-                ])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Forgets every mined alias (before a reindex mines them again).
-    pub fn clear_mined_aliases(&self) -> Result<()> {
-        self.conn.execute("DELETE FROM mined_aliases", [])?;
-        Ok(())
-    }
-
-    /// The mined aliases summed over batches, the most often defined first.
-    pub fn mined_aliases(&self) -> Result<Vec<MinedAliasRecord>> {
-        let mut statement = self.conn.prepare(
-            "SELECT full, short, SUM(patents), GROUP_CONCAT(examples, ';') FROM mined_aliases
-             GROUP BY full, short ORDER BY SUM(patents) DESC, full, short",
-        )?;
-        let rows = statement.query_map([], |r| {
-            let examples: String = r.get(3)?;
-            Ok(MinedAliasRecord {
-                full: r.get(0)?,
-                short: r.get(1)?,
-                patents: r.get::<_, i64>(2)?.clamp(0, i64::from(u32::MAX)) as u32,
-                examples: examples
-                    .split(';')
-                    .filter(|e| !e.is_empty())
-                    .take(5)
-                    .map(str::to_string)
-                    .collect(),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Returns one submission.
-    pub fn submission(&self, id: i64) -> Result<SubmissionRecord> {
-        self.submissions_where("id = ?1", params![id])?
-            .pop()
-            .ok_or_else(|| Error::NotFound {
-                what: "batch",
-                key: id.to_string(),
-            })
-    }
-
-    /// Returns the submissions of an institution (all when `None`), oldest first.
-    pub fn submissions(&self, institution: Option<&str>) -> Result<Vec<SubmissionRecord>> {
-        match institution {
-            Some(i) => self.submissions_where("institution = ?1", params![i]),
-            None => self.submissions_where("1 = 1", params![]),
-        }
-    }
-
-    /// Returns the upload files still referenced by a queued, processing or quarantined
-    /// submission (a quarantined file is kept for inspection).
-    pub fn pending_uploads(&self) -> Result<HashSet<String>> {
-        let mut statement = self.conn.prepare(
-            "SELECT upload_file FROM submissions WHERE status IN ('queued', 'processing', 'quarantined')",
-        )?;
-        let names = statement.query_map([], |r| r.get::<_, String>(0))?;
-        Ok(names.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn submissions_where(
-        &self,
-        condition: &str,
-        values: &[&dyn rusqlite::ToSql],
-    ) -> Result<Vec<SubmissionRecord>> {
-        let sql = format!(
-            "SELECT id, institution, source_name, format, upload_file, all_or_nothing, status, batch_id, error, submitted_at, finished_at, attempts, replace_records
-             FROM submissions WHERE {condition} ORDER BY id"
-        );
-        let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map(values, |r| {
-            Ok(SubmissionRecord {
-                id: r.get(0)?,
-                institution: r.get(1)?,
-                source_name: r.get(2)?,
-                format: r.get(3)?,
-                upload_file: r.get(4)?,
-                all_or_nothing: r.get::<_, i64>(5)? != 0,
-                status: r.get(6)?,
-                batch_id: r.get(7)?,
-                error: r.get(8)?,
-                submitted_at: r.get(9)?,
-                finished_at: r.get(10)?,
-                attempts: r.get(11)?,
-                replace: r.get::<_, i64>(12)? != 0,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Stores a demand.
-    pub fn create_demand(&self, demand: &crate::model::NewDemand) -> Result<crate::model::Demand> {
-        let created_at = now();
-        self.conn.execute(
-            "INSERT INTO demands(title, description, industry, region, contact, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![demand.title.trim(), demand.description.trim(), demand.industry, demand.region, demand.contact, created_at],
-        )?;
-        self.demand(self.conn.last_insert_rowid())
-    }
-
-    /// Returns one demand.
-    pub fn demand(&self, id: i64) -> Result<crate::model::Demand> {
-        self.demands_where("id = ?1", params![id])?
-            .pop()
-            .ok_or_else(|| Error::NotFound {
-                what: "demand",
-                key: id.to_string(),
-            })
-    }
-
-    /// Returns every demand, oldest first.
-    pub fn demands(&self) -> Result<Vec<crate::model::Demand>> {
-        self.demands_where("1 = 1", params![])
-    }
-
-    fn demands_where(
-        &self,
-        condition: &str,
-        values: &[&dyn rusqlite::ToSql],
-    ) -> Result<Vec<crate::model::Demand>> {
-        let sql = format!(
-            "SELECT id, title, description, industry, region, contact, created_at FROM demands WHERE {condition} ORDER BY id"
-        );
-        let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map(values, |r| {
-            Ok(crate::model::Demand {
-                id: r.get(0)?,
-                fields: crate::model::NewDemand {
-                    title: r.get(1)?,
-                    description: r.get(2)?,
-                    industry: r.get(3)?,
-                    region: r.get(4)?,
-                    contact: r.get(5)?,
-                },
-                created_at: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Returns, indexed by ordinal, the batch holding the current version of every patent in
