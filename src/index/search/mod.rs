@@ -6,24 +6,25 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::collector::{Collector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Order, Searcher, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
+mod collect;
 mod hits;
 
-use super::attributes::{Attributes, NO_ORDINAL};
+use super::attributes::Attributes;
 use super::document::facet;
 use super::facets::{FacetCounter, facet_counts};
-use super::fields::{PatentFields, names};
+use super::fields::PatentFields;
 use super::filter::{DocFilter, Filtered, OrdinalCheck};
-use super::halves::{HALVE_FROM, collect_in_halves};
-use super::matches::{self, TermGroups};
+use super::matches::TermGroups;
 use super::query::ipc_prefix_facet;
 use super::scores::{ScoreFilter, ScoreLookup, industry_index};
 use crate::error::{Error, Result};
 use crate::model::{LegalStatus, Patent, PatentType, UnknownValue, Vocabulary};
+use collect::Pass;
 use hits::{HitBuilder, snippet_generators, split_on_topic, unscored_note};
 
 /// Largest page size.
@@ -460,182 +461,48 @@ pub(super) fn run(
     } else {
         request
     };
-    let f = &request.filters;
     let (doc_filter, lookup) = filter_for(request, &attributes, scores)?;
-    let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
-    let predicate = &doc_filter;
-    // Facets are counted in the same pass over the matches as the page of hits.
-    let counter = request
-        .facets
-        .then(|| FacetCounter::new(predicate, lookup.as_ref()));
-    let ((total, addresses), counts): ((usize, Vec<(f32, DocAddress)>), _) =
-        match (request.sort, &lookup) {
-            (SortOrder::Relevance, _) if request.top_only => {
-                // Nested once so every match is scored instead of pruned with block-WAND, which
-                // over our unions of dozens of field × word terms is the slower of the two (HTTP
-                // matchmaking and similar patents at 10^6 patents).
-                let exhaustive = BooleanQuery::new(vec![(Occur::Should, query.box_clone())]);
-                let (hits, counts) = collect(
-                    searcher,
-                    &exhaustive,
-                    predicate,
-                    (top.order_by_score(), counter),
-                )?;
-                ((request.offset + hits.len(), hits), counts)
-            }
-            (SortOrder::Relevance, _) => {
-                // Counting every match means no pruning (block-WAND), which over our unions of
-                // dozens of field × word terms is faster anyway (10^6 patents, HTTP plain class:
-                // p50 3.3 → 2.3 ms, p99 49 → 10 ms against top hits first and a separate count).
-                // Large segments are searched in two halves at once (`halves.rs`).
-                collect_in_halves(
-                    searcher,
-                    &*query,
-                    predicate,
-                    ((Count, top.order_by_score()), counter),
-                    HALVE_FROM,
-                )?
-            }
-            (SortOrder::Newest | SortOrder::Oldest, _) if on_topic.is_some() => {
-                let on_topic = on_topic.unwrap_or(0.0);
-                // On-topic hits first, then the application day (unknown days last).
-                let newest = request.sort == SortOrder::Newest;
-                let attributes = attributes.clone();
-                let keyed = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                    let segment = attributes.get(&segment.segment_id()).cloned();
-                    move |doc: tantivy::DocId, relevance: tantivy::Score| -> f64 {
-                        // Days span ±10^6; being on topic outweighs any of them.
-                        let day = segment.as_ref().and_then(|a| a.day(doc));
-                        let key = match day {
-                            Some(day) if newest => day as f64,
-                            Some(day) => -(day as f64),
-                            None => -2_000_000.0,
-                        };
-                        let first = if relevance >= on_topic {
-                            ON_TOPIC_DAYS * 2.0
-                        } else {
-                            0.0
-                        };
-                        first + key
+    let pass = Pass {
+        searcher,
+        query: &*query,
+        predicate: &doc_filter,
+        top: TopDocs::with_limit(request.limit).and_offset(request.offset),
+        // Facets are counted in the same pass over the matches as the page of hits.
+        counter: request
+            .facets
+            .then(|| FacetCounter::new(&doc_filter, lookup.as_ref())),
+        attributes,
+        on_topic,
+    };
+    let ((total, addresses), counts) = match (request.sort, &lookup) {
+        (SortOrder::Relevance, _) => pass.by_relevance(request.top_only, request.offset)?,
+        (SortOrder::Newest | SortOrder::Oldest, _) => {
+            pass.by_day(request.sort == SortOrder::Newest)?
+        }
+        (SortOrder::Blended, Some(lookup)) => pass.blended(lookup)?,
+        (sort, Some(lookup)) => {
+            // Value and industry rank need no relevance, so no hit is scored.
+            let industry = match sort {
+                SortOrder::IndustryRank => Some(match request.filters.industries.first() {
+                    Some(name) => industry_index(lookup.as_ref(), name)?,
+                    None => {
+                        return Err(Error::invalid(
+                            "sort",
+                            "industry_rank needs an industry filter",
+                        ));
                     }
-                });
-                let ((total, docs), counts) =
-                    collect(searcher, &*query, predicate, ((Count, keyed), counter))?;
-                // The score is 1 for an on-topic hit (see the hits below).
-                let flagged = docs
-                    .into_iter()
-                    .map(|(key, a)| (if key >= ON_TOPIC_DAYS { 1.0 } else { 0.0 }, a))
-                    .collect();
-                ((total, flagged), counts)
-            }
-            (SortOrder::Newest | SortOrder::Oldest, _) => {
-                let order = if request.sort == SortOrder::Newest {
-                    Order::Desc
-                } else {
-                    Order::Asc
-                };
-                let by_day = top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order);
-                let ((total, docs), counts) =
-                    collect(searcher, &*query, predicate, ((Count, by_day), counter))?;
-                (
-                    (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect()),
-                    counts,
-                )
-            }
-            (SortOrder::Blended, Some(lookup)) => {
-                let lookup = lookup.clone();
-                let attributes = attributes.clone();
-                let blended = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                    let values = attributes
-                        .get(&segment.segment_id())
-                        .map(|a| a.values(&*lookup));
-                    move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
-                        let value = values.as_ref().map_or(-1.0, |v| value_of(v, doc));
-                        relevance * (0.5 + value.max(0.0) / 100.0)
-                    }
-                });
-                collect(searcher, &*query, predicate, ((Count, blended), counter))?
-            }
-            (sort, Some(lookup)) => {
-                // Value and industry rank need no relevance, so no hit is scored.
-                let industry = match sort {
-                    SortOrder::IndustryRank => Some(match f.industries.first() {
-                        Some(name) => industry_index(lookup.as_ref(), name)?,
-                        None => {
-                            return Err(Error::invalid(
-                                "sort",
-                                "industry_rank needs an industry filter",
-                            ));
-                        }
-                    }),
-                    _ => None,
-                };
-                let lookup = lookup.clone();
-                let attributes = attributes.clone();
-                let key_for_segment = move |segment: &tantivy::SegmentReader| {
-                    let segment = attributes.get(&segment.segment_id()).cloned();
-                    // Values by document, kept per segment and table.
-                    let values = match industry {
-                        None => segment.as_ref().map(|a| a.values(&*lookup)),
-                        Some(_) => None,
-                    };
-                    let lookup = lookup.clone();
-                    move |doc: tantivy::DocId| -> f32 {
-                        match (industry, &values, &segment) {
-                            (None, Some(values), _) => value_of(values, doc),
-                            (Some(i), _, Some(a)) => {
-                                let ordinal = a.ordinal(doc);
-                                if ordinal == NO_ORDINAL {
-                                    return -1.0;
-                                }
-                                lookup.rank(ordinal, i).unwrap_or(-1.0) as f32
-                            }
-                            _ => -1.0,
-                        }
-                    }
-                };
-                match &groups {
-                    // A relaxed search: its on-topic hits first, then by the key.
-                    _ if on_topic.is_some() => {
-                        let on_topic = on_topic.unwrap_or(0.0);
-                        let keyed = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-                            let key = key_for_segment(segment);
-                            move |doc: tantivy::DocId, relevance: tantivy::Score| -> f32 {
-                                let first = if relevance >= on_topic {
-                                    ON_TOPIC_KEY * 2.0
-                                } else {
-                                    0.0
-                                };
-                                first + key(doc)
-                            }
-                        });
-                        collect(searcher, &*query, predicate, ((Count, keyed), counter))?
-                    }
-                    // Without facets to count, matches that are term unions need no scorer.
-                    Some(groups) if counter.is_none() => (
-                        matches::top_by_key(
-                            searcher,
-                            groups,
-                            predicate,
-                            &key_for_segment,
-                            request.limit,
-                            request.offset,
-                        )?,
-                        None,
-                    ),
-                    _ => {
-                        let keyed = top.order_by(key_for_segment);
-                        collect(searcher, &*query, predicate, ((Count, keyed), counter))?
-                    }
-                }
-            }
-            (_, None) => {
-                return Err(Error::invalid(
-                    "sort",
-                    "needs scores: run `patscreen score` first",
-                ));
-            }
-        };
+                }),
+                _ => None,
+            };
+            pass.by_key(lookup, industry, groups.as_ref(), request)?
+        }
+        (_, None) => {
+            return Err(Error::invalid(
+                "sort",
+                "needs scores: run `patscreen score` first",
+            ));
+        }
+    };
     let generators = snippet_generators(searcher, fields, &*query, request.snippets)?;
     let builder = HitBuilder {
         searcher,
