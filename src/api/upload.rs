@@ -273,10 +273,10 @@ async fn receive_form(
             named_format(field)?;
         }
         // The query's format, else the form's field, else the part's name or type.
-        match format.or(fields_value(&fields, "format")) {
-            Some(asked) => named_format(asked).map(Some),
-            None => Ok(None),
-        }
+        format
+            .or(fields_value(&fields, "format"))
+            .map(named_format)
+            .transpose()
     });
     if let (Ok(found), Some(received)) = (&outcome, file.as_mut()) {
         received.format = match found {

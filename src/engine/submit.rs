@@ -167,7 +167,6 @@ impl Library {
             mut kept,
             held,
             supplied,
-            patents_new,
             errors: ownership_errors,
         } = keep_owned(&mut parsed, &holdings, &institution);
         let report = &mut parsed.report;
@@ -217,6 +216,8 @@ impl Library {
             report,
             submission: queued,
         };
+        // The patents the library does not hold yet.
+        let patents_new = held.iter().filter(|h| !**h).count();
         let accepted = self
             .catalog()
             .and_then(|mut c| c.accept(&new_batch, &kept, patents_new));
@@ -278,8 +279,6 @@ struct Owned {
     held: Vec<bool>,
     /// The fields each kept patent's row carried.
     supplied: Vec<FieldSet>,
-    /// How many kept patents the library does not hold yet.
-    patents_new: usize,
     /// The rows refused: another institution's patents, withdrawals of unknown patents.
     errors: Vec<RowIssue>,
 }
@@ -316,7 +315,6 @@ fn keep_owned(
         kept: Vec::with_capacity(parsed.patents.len()),
         held: Vec::with_capacity(parsed.patents.len()),
         supplied: Vec::with_capacity(parsed.patents.len()),
-        patents_new: 0,
         errors: Vec::new(),
     };
     let rows_and_fields = parsed.rows.drain(..).zip(parsed.supplied.drain(..));
@@ -333,9 +331,6 @@ fn keep_owned(
                 parsed.report.withdrawals -= 1;
             }
             continue;
-        }
-        if holding.is_none() {
-            owned.patents_new += 1;
         }
         owned.held.push(holding.is_some());
         owned.supplied.push(fields);

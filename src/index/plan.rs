@@ -181,12 +181,12 @@ pub fn plan(
         let label = label(node);
         // A word typed twice (数据 数据 实时) is one concept: requiring and scoring it again
         // changes no match and doubled the search's work.
-        let same = |c: &Concept| {
-            crate::text::normalize(&c.label).to_lowercase()
-                == crate::text::normalize(&label).to_lowercase()
-        };
-        if occur == Occur::Should && is_concept(node) && plan.concepts.iter().any(same) {
-            continue;
+        if occur == Occur::Should && is_concept(node) {
+            let key = |l: &str| crate::text::normalize(l).to_lowercase();
+            let typed = key(&label);
+            if plan.concepts.iter().any(|c| key(&c.label) == typed) {
+                continue;
+            }
         }
         let Some(part) = builder.part(node)? else {
             continue;

@@ -43,24 +43,17 @@ pub(super) struct Pass<'a> {
 impl Pass<'_> {
     /// By relevance. `top_only`: the page without a total (matchmaking, similar patents).
     pub(super) fn by_relevance(self, top_only: bool, offset: usize) -> Result<Collected> {
-        let Pass {
-            searcher,
-            query,
-            predicate,
-            top,
-            counter,
-            ..
-        } = self;
+        let page = self.top.order_by_score();
         if top_only {
             // Nested once so every match is scored instead of pruned with block-WAND, which
             // over our unions of dozens of field × word terms is the slower of the two (HTTP
             // matchmaking and similar patents at 10^6 patents).
-            let exhaustive = BooleanQuery::new(vec![(Occur::Should, query.box_clone())]);
+            let exhaustive = BooleanQuery::new(vec![(Occur::Should, self.query.box_clone())]);
             let (hits, counts) = collect(
-                searcher,
+                self.searcher,
                 &exhaustive,
-                predicate,
-                (top.order_by_score(), counter),
+                self.predicate,
+                (page, self.counter),
             )?;
             return Ok(((offset + hits.len(), hits), counts));
         }
@@ -69,10 +62,10 @@ impl Pass<'_> {
         // p50 3.3 → 2.3 ms, p99 49 → 10 ms against top hits first and a separate count).
         // Large segments are searched in two halves at once (`halves.rs`).
         collect_in_halves(
-            searcher,
-            query,
-            predicate,
-            ((Count, top.order_by_score()), counter),
+            self.searcher,
+            self.query,
+            self.predicate,
+            ((Count, page), self.counter),
             HALVE_FROM,
         )
     }
@@ -80,45 +73,42 @@ impl Pass<'_> {
     /// By application day, newest or oldest first (unknown days last); a relaxed search's
     /// on-topic hits first, each with the score 1.
     pub(super) fn by_day(self, newest: bool) -> Result<Collected> {
-        let Pass {
-            searcher,
-            query,
-            predicate,
-            top,
-            counter,
-            attributes,
-            on_topic,
-        } = self;
-        let Some(on_topic) = on_topic else {
+        let (searcher, query, predicate) = (self.searcher, self.query, self.predicate);
+        let Some(on_topic) = self.on_topic else {
             let order = if newest { Order::Desc } else { Order::Asc };
-            let by_day = top.order_by_fast_field::<i64>(names::APPLICATION_DAY, order);
+            let by_day = self
+                .top
+                .order_by_fast_field::<i64>(names::APPLICATION_DAY, order);
             let ((total, docs), counts) =
-                collect(searcher, query, predicate, ((Count, by_day), counter))?;
+                collect(searcher, query, predicate, ((Count, by_day), self.counter))?;
             return Ok((
                 (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect()),
                 counts,
             ));
         };
-        let keyed = top.tweak_score(move |segment: &tantivy::SegmentReader| {
-            let segment = attributes.get(&segment.segment_id()).cloned();
-            move |doc: tantivy::DocId, relevance: tantivy::Score| -> f64 {
-                // Days span ±10^6; being on topic outweighs any of them.
-                let day = segment.as_ref().and_then(|a| a.day(doc));
-                let key = match day {
-                    Some(day) if newest => day as f64,
-                    Some(day) => -(day as f64),
-                    None => -2_000_000.0,
-                };
-                let first = if relevance >= on_topic {
-                    ON_TOPIC_DAYS * 2.0
-                } else {
-                    0.0
-                };
-                first + key
-            }
-        });
+        let attributes = self.attributes;
+        let keyed = self
+            .top
+            .tweak_score(move |segment: &tantivy::SegmentReader| {
+                let segment = attributes.get(&segment.segment_id()).cloned();
+                move |doc: tantivy::DocId, relevance: tantivy::Score| -> f64 {
+                    // Days span ±10^6; being on topic outweighs any of them.
+                    let day = segment.as_ref().and_then(|a| a.day(doc));
+                    let key = match day {
+                        Some(day) if newest => day as f64,
+                        Some(day) => -(day as f64),
+                        None => -2_000_000.0,
+                    };
+                    let first = if relevance >= on_topic {
+                        ON_TOPIC_DAYS * 2.0
+                    } else {
+                        0.0
+                    };
+                    first + key
+                }
+            });
         let ((total, docs), counts) =
-            collect(searcher, query, predicate, ((Count, keyed), counter))?;
+            collect(searcher, query, predicate, ((Count, keyed), self.counter))?;
         // The score is 1 for an on-topic hit (see the hits).
         let flagged = docs
             .into_iter()
