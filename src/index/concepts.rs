@@ -11,6 +11,7 @@ use tantivy::query::Query;
 use super::attributes::Attributes;
 use super::fields::PatentFields;
 use super::matches::TermGroups;
+use super::maxscore::MaxScore;
 use super::plan::{Boosts, Plan, plan};
 use super::query::parse;
 use super::scores::ScoreLookup;
@@ -75,7 +76,11 @@ fn plan_query(
                 groups.extend(filters.iter().cloned());
                 groups
             });
-        return (with_filter_groups(plan.strict(), filters.clone()), groups);
+        // The filter groups are required too; the scoring terms are added last, so a page
+        // by relevance seeks them only for matches that can reach it.
+        let (required, scoring) = plan.strict_parts();
+        let strict = MaxScore::boxed(with_filter_groups(required, filters.clone()), scoring);
+        return (strict, groups);
     }
     let _ = sort;
     // Every order scores by relevance: value and date orders put the on-topic hits first.

@@ -121,7 +121,8 @@ impl DocFilter {
         Ok(())
     }
 
-    fn for_segment(&self, segment: &SegmentReader) -> tantivy::Result<SegmentFilter> {
+    /// The filter bound to `segment`.
+    pub(super) fn for_segment(&self, segment: &SegmentReader) -> tantivy::Result<SegmentFilter> {
         let attributes = attributes::segment(&self.attributes, segment)?;
         Ok(SegmentFilter {
             passing: attributes.filter_set(&self.on_attributes),
@@ -158,7 +159,7 @@ fn retain_each(words: &mut [u64], keep: impl Fn(DocId) -> bool) {
 }
 
 /// A [`DocFilter`] bound to one segment.
-struct SegmentFilter {
+pub(super) struct SegmentFilter {
     attributes: Arc<SegmentAttributes>,
     on_attributes: AttributeFilter,
     /// The documents passing `on_attributes`, when the segment keeps them.
@@ -167,7 +168,8 @@ struct SegmentFilter {
 }
 
 impl SegmentFilter {
-    fn accepts(&self, doc: DocId) -> bool {
+    /// Whether the filter accepts `doc`.
+    pub(super) fn accepts(&self, doc: DocId) -> bool {
         let a = &*self.attributes;
         let passes = match &self.passing {
             Some(set) => set.contains(doc),

@@ -6,12 +6,17 @@
 //! the pool's two threads: the same matches, scores and hits, merged by the collector as if
 //! they came from two segments.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocId, DocSet, Searcher, SegmentReader};
+use tantivy::fastfield::AliveBitSet;
+use tantivy::query::{EnableScoring, Query, Scorer};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader};
 
-use super::filter::{DocFilter, Filtered};
+use super::filter::{DocFilter, Filtered, SegmentFilter};
+use super::maxscore::{MaxScoreScorer, Pruned};
 use crate::error::Result;
 
 /// Segments with at least this many documents are searched in two halves.
@@ -20,28 +25,48 @@ pub(super) const HALVE_FROM: u32 = 131_072;
 /// Runs `collector` over the hits of `query` that `filter` accepts, searching every segment of
 /// at least `halve_from` documents in two halves on the current rayon pool (when it has two
 /// threads or more).
+///
+/// With `depth`, the collector keeps only the `depth` best-scored hits: a hit that cannot be
+/// among them may then be collected with a lower bound of its score (below every score it
+/// would have to beat), which a [`MaxScore`](super::maxscore::MaxScore) query computes with
+/// fewer terms sought.
 pub(super) fn collect_in_halves<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     filter: &DocFilter,
     collector: C,
     halve_from: u32,
+    depth: Option<usize>,
 ) -> Result<C::Fruit> {
-    Ok(if filter.is_active() {
-        in_halves(searcher, query, &Filtered { filter, collector }, halve_from)?
-    } else {
-        in_halves(searcher, query, &collector, halve_from)?
+    Ok(match depth {
+        Some(depth) if collector.requires_scoring() => in_halves(
+            searcher,
+            query,
+            &collector,
+            halve_from,
+            Some((filter, depth)),
+        )?,
+        _ if filter.is_active() => in_halves(
+            searcher,
+            query,
+            &Filtered { filter, collector },
+            halve_from,
+            None,
+        )?,
+        _ => in_halves(searcher, query, &collector, halve_from, None)?,
     })
 }
 
 /// One part of a segment: its ordinal, reader and document range.
 type Part<'a> = (u32, &'a SegmentReader, DocId, DocId);
 
+/// `pruning`: the filter the loop applies itself and the depth of the page.
 fn in_halves<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     collector: &C,
     halve_from: u32,
+    pruning: Option<(&DocFilter, usize)>,
 ) -> tantivy::Result<C::Fruit> {
     let scoring = collector.requires_scoring();
     let enable = if scoring {
@@ -65,24 +90,96 @@ fn in_halves<C: Collector>(
         .into_par_iter()
         .map(|(ordinal, reader, start, end)| {
             let mut child = collector.for_segment(ordinal, reader)?;
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            let alive = reader.alive_bitset();
-            let mut doc = scorer.doc();
-            if doc < start {
-                doc = scorer.seek(start);
-            }
-            // TERMINATED is past every range's end.
-            while doc < end {
-                if alive.is_none_or(|a| a.is_alive(doc)) {
-                    let score = if scoring { scorer.score() } else { 0.0 };
-                    child.collect(doc, score);
+            let (filter, depth) = match pruning {
+                Some((filter, depth)) if filter.is_active() => {
+                    (Some(filter.for_segment(reader)?), depth)
                 }
-                doc = scorer.advance();
+                Some((_, depth)) => (None, depth),
+                None => (None, 0),
+            };
+            let part = PartRun {
+                range: (start, end),
+                alive: reader.alive_bitset(),
+                filter: filter.as_ref(),
+                scoring,
+                depth,
+            };
+            match weight.scorer(reader, 1.0)?.downcast::<MaxScoreScorer>() {
+                Ok(mut pruned) if depth > 0 => part.run(&mut *pruned, &mut child),
+                Ok(pruned) => part.run(&mut (pruned as Box<dyn Scorer>), &mut child),
+                Err(mut scorer) => part.run(&mut scorer, &mut child),
             }
             Ok(child.harvest())
         })
         .collect::<tantivy::Result<Vec<_>>>()?;
     collector.merge_fruits(fruits)
+}
+
+/// One part's pass over its matches.
+struct PartRun<'a> {
+    range: (DocId, DocId),
+    alive: Option<&'a AliveBitSet>,
+    filter: Option<&'a SegmentFilter>,
+    scoring: bool,
+    /// How many best scores the collector keeps (0: every score is exact).
+    depth: usize,
+}
+
+impl PartRun<'_> {
+    fn run<S: DocSet + Pruned + ?Sized>(&self, scorer: &mut S, child: &mut impl SegmentCollector) {
+        let (start, end) = self.range;
+        // The `depth` best scores collected so far, least on top.
+        let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(self.depth + 1);
+        let mut doc = scorer.doc();
+        if doc < start {
+            doc = scorer.seek(start);
+        }
+        // TERMINATED is past every range's end.
+        while doc < end {
+            if self.alive.is_none_or(|a| a.is_alive(doc))
+                && self.filter.is_none_or(|f| f.accepts(doc))
+            {
+                let score = if !self.scoring {
+                    0.0
+                } else if self.depth == 0 {
+                    scorer.score_above(Score::NEG_INFINITY)
+                } else {
+                    let threshold = match best.peek() {
+                        Some(Reverse(Ranked(least))) if best.len() >= self.depth => *least,
+                        _ => Score::NEG_INFINITY,
+                    };
+                    let score = scorer.score_above(threshold);
+                    if best.len() < self.depth {
+                        best.push(Reverse(Ranked(score)));
+                    } else if score > threshold {
+                        best.pop();
+                        best.push(Reverse(Ranked(score)));
+                    }
+                    score
+                };
+                child.collect(doc, score);
+            }
+            doc = scorer.advance();
+        }
+    }
+}
+
+/// A score ordered totally.
+#[derive(PartialEq)]
+struct Ranked(Score);
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Ranked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Ranked) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 #[cfg(test)]
@@ -94,13 +191,12 @@ mod tests {
     use crate::index::Filters;
     use crate::index::search::collect;
     use crate::index::tests::indexed;
-    use crate::model::{ApplicationNumber, Patent, check_digit};
+    use crate::model::{ApplicationNumber, LegalStatus, Patent, check_digit};
 
-    #[test]
-    fn halves_find_and_score_what_whole_segments_do() {
-        let dir = tempfile::tempdir().unwrap();
+    /// `count` patents holding some of four words at different rates, every other one in force.
+    fn patents(count: u32) -> Vec<Patent> {
         let words = ["电池", "电极", "涂层", "传感器"];
-        let patents: Vec<Patent> = (0..300u32)
+        (0..count)
             .map(|i| {
                 let digits = format!("20211{:07}", 10_000 + i);
                 let number =
@@ -114,9 +210,20 @@ mod tests {
                 }
                 let mut p = Patent::new(number, &text);
                 p.abstract_text = Some(format!("{text}，{}", "说明".repeat((i % 7) as usize)));
+                p.legal_status = Some(if i % 2 == 0 {
+                    LegalStatus::InForce
+                } else {
+                    LegalStatus::Pending
+                });
                 p
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn halves_find_and_score_what_whole_segments_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let patents = patents(300);
         let index = indexed(dir.path(), &patents);
         let searcher = index.reader.searcher();
         let fields = &index.fields;
@@ -131,10 +238,90 @@ mod tests {
             .build()
             .unwrap();
         let split = pool
-            .install(|| collect_in_halves(&searcher, &*query, &filter, top(), 2))
+            .install(|| collect_in_halves(&searcher, &*query, &filter, top(), 2, None))
             .unwrap();
         assert!(whole.0 > 40, "{}", whole.0);
         assert_eq!(split.0, whole.0);
         assert_eq!(split.1, whole.1);
+    }
+
+    #[test]
+    fn a_page_by_score_skips_only_what_cannot_reach_it() {
+        use tantivy::Term;
+        use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
+        use tantivy::schema::IndexRecordOption::WithFreqs;
+
+        use crate::index::maxscore::MaxScore;
+
+        let dir = tempfile::tempdir().unwrap();
+        let index = indexed(dir.path(), &patents(600));
+        let searcher = index.reader.searcher();
+        let fields = &index.fields;
+        let term_query = |t: &Term| TermQuery::new(t.clone(), WithFreqs);
+        let required = term_query(&Term::from_field_text(fields.title, "电池"));
+        let optional = vec![
+            (Term::from_field_text(fields.title, "涂层"), 2.0),
+            (Term::from_field_text(fields.abstract_text, "说明"), 0.5),
+            (Term::from_field_text(fields.title, "传感器"), 1.0),
+            (Term::from_field_text(fields.title, "不在"), 1.0),
+        ];
+        let pruned = MaxScore::boxed(Box::new(required.clone()), optional.clone());
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(required))];
+        for (term, weight) in &optional {
+            let boosted = BoostQuery::new(Box::new(term_query(term)), *weight);
+            clauses.push((Occur::Should, Box::new(boosted)));
+        }
+        let summed = BooleanQuery::new(clauses);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let in_force = Filters {
+            legal_statuses: vec![LegalStatus::InForce],
+            ..Filters::default()
+        };
+        for filters in [Filters::default(), in_force] {
+            let attributes = index.attributes.of(&searcher).unwrap();
+            let filter = DocFilter::new(&filters, attributes, None).unwrap();
+            for (limit, offset) in [(1, 0), (10, 0), (10, 20), (40, 0)] {
+                let top = || {
+                    let page = TopDocs::with_limit(limit).and_offset(offset);
+                    (Count, page.order_by_score())
+                };
+                let (total, hits) = collect(&searcher, &summed, &filter, top()).unwrap();
+                let depth = Some(limit + offset);
+                let (pruned_total, pruned_hits) = pool
+                    .install(|| collect_in_halves(&searcher, &*pruned, &filter, top(), 2, depth))
+                    .unwrap();
+                assert!(total > 60, "{total}");
+                assert_eq!(pruned_total, total);
+                assert_eq!(pruned_hits.len(), hits.len());
+                for ((a, x), (b, y)) in pruned_hits.iter().zip(&hits) {
+                    assert_eq!(x, y, "limit {limit} offset {offset}");
+                    assert!((a - b).abs() < 1e-4, "{a} against {b}");
+                }
+            }
+        }
+        // A match below the threshold gets a lower bound under it, not its score.
+        let weight = pruned
+            .weight(tantivy::query::EnableScoring::enabled_from_searcher(
+                &searcher,
+            ))
+            .unwrap();
+        let reader = searcher.segment_reader(0);
+        let scorer = weight.scorer(reader, 1.0).unwrap();
+        let Ok(mut scorer) = scorer.downcast::<MaxScoreScorer>() else {
+            panic!("not a MaxScore scorer");
+        };
+        let mut doc = scorer.doc();
+        let mut seen = 0;
+        while doc != tantivy::TERMINATED {
+            let full = scorer.score_above(Score::NEG_INFINITY);
+            let bound = scorer.score_above(1_000.0);
+            assert!(bound <= full && bound < 1_000.0);
+            seen += usize::from(bound < full);
+            doc = scorer.advance();
+        }
+        assert!(seen > 10, "{seen}");
     }
 }

@@ -253,11 +253,9 @@ impl Builder<'_> {
             scoring.extend(fresh);
             used.push(alias);
         }
-        let matcher = if alternatives.len() == 1 {
-            alternatives.pop().map(|(_, q)| q)?
-        } else {
-            Box::new(BooleanQuery::new(alternatives))
-        };
+        // Sought alternative by alternative: under an intersection a buffered union would
+        // decode (and phrase-match) every alternative over each 4,096-document window.
+        let matcher = SkipUnion::boxed(alternatives.into_iter().map(|(_, q)| q).collect());
         Some(Part {
             matcher,
             scored: false,
@@ -364,7 +362,8 @@ impl Builder<'_> {
                 .collect();
             either.push((Occur::Should, Box::new(BooleanQuery::new(all))));
         }
-        boolean(either).map(|q| (q, None))
+        let either: Vec<Box<dyn Query>> = either.into_iter().map(|(_, q)| q).collect();
+        (!either.is_empty()).then(|| (SkipUnion::boxed(either), None))
     }
 
     /// The weighted terms a default-scope word scores by: its precise cut (or search-mode

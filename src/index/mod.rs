@@ -17,6 +17,7 @@ mod guard;
 mod halves;
 mod leaves;
 mod matches;
+mod maxscore;
 mod plan;
 mod query;
 mod saturated;

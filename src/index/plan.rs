@@ -277,12 +277,14 @@ impl Plan {
         }
     }
 
-    /// The query whose hits match every concept.
+    /// The query whose hits match every concept, in two parts: the clauses every hit
+    /// matches, and the weighted terms that only score (scored with the first by
+    /// [`MaxScore`](super::maxscore::MaxScore)).
     ///
     /// A concept that is a union of terms the plan also scores by is required as the union of
     /// those scoring terms, which then score there and nowhere else: the same matches and
     /// scores, with each posting list read once.
-    pub fn strict(&self) -> Box<dyn Query> {
+    pub fn strict_parts(&self) -> (Box<dyn Query>, Vec<(Term, f32)>) {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
             .fixed
             .iter()
@@ -303,7 +305,7 @@ impl Plan {
             clauses.push((Occur::Must, clause));
         }
         let rest: Vec<(Term, f32)> = remaining.into_iter().flatten().collect();
-        scoring_clauses(&rest, clauses, self.sparse)
+        (boolean(clauses).unwrap_or_else(|| Box::new(AllQuery)), rest)
     }
 
     /// Marks the plan sparse when some concept is a union of terms that together occur in
@@ -422,20 +424,17 @@ impl Plan {
             .filter(|(t, _)| !grouped.contains(t))
             .cloned()
             .collect();
-        scoring_clauses(&rest, clauses, false)
+        scoring_clauses(&rest, clauses)
     }
 }
 
-/// `clauses` with the weighted scoring terms as one optional clause (sought clause by clause
-/// when `sparse` and some clause is required).
+/// `clauses` with the weighted scoring terms as one optional clause.
 fn scoring_clauses(
     scoring: &[(Term, f32)],
     mut clauses: Vec<(Occur, Box<dyn Query>)>,
-    sparse: bool,
 ) -> Box<dyn Query> {
     if !scoring.is_empty() {
-        let sparse = sparse && clauses.iter().any(|(o, _)| *o == Occur::Must);
-        clauses.push((Occur::Should, union(weighted_terms(scoring), sparse)));
+        clauses.push((Occur::Should, union(weighted_terms(scoring), false)));
     }
     boolean(clauses).unwrap_or_else(|| Box::new(AllQuery))
 }

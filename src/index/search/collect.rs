@@ -32,6 +32,8 @@ pub(super) struct Pass<'a> {
     pub(super) predicate: &'a DocFilter,
     /// The page: limit and offset.
     pub(super) top: TopDocs,
+    /// The page's limit plus offset: how many best-scored hits a pass by relevance keeps.
+    pub(super) depth: usize,
     /// The facet counter, when facets are asked for.
     pub(super) counter: Option<FacetCounter<'a>>,
     /// The segments' attributes (application days, ordinals).
@@ -67,6 +69,7 @@ impl Pass<'_> {
             self.predicate,
             ((Count, page), self.counter),
             HALVE_FROM,
+            Some(self.depth),
         )
     }
 

@@ -467,6 +467,7 @@ pub(super) fn run(
         query: &*query,
         predicate: &doc_filter,
         top: TopDocs::with_limit(request.limit).and_offset(request.offset),
+        depth: request.limit.saturating_add(request.offset),
         // Facets are counted in the same pass over the matches as the page of hits.
         counter: request
             .facets
