@@ -116,7 +116,7 @@ const WIDEN_BY: usize = 1;
 /// closer together, and 0.5 measured 0.592, 0.6 0.675 and 0.7 0.517 against 0.758.
 const ON_TOPIC: f32 = 0.6;
 
-/// A strict query's unions are sought clause by clause when some concept occurs in fewer
+/// A strict query's concept unions are sought clause by clause when some concept occurs in fewer
 /// than this share of the library (see `union.rs`). 10^6 generated patents, 200 harness
 /// queries, one client over HTTP: below 1/32 mean 3.3–3.5 ms, 1/8 3.05–3.1, 1/4 4.5–4.6.
 const SPARSE_BELOW: f64 = 1.0 / 8.0;

@@ -97,17 +97,18 @@ fn in_halves<C: Collector>(
                 Some((_, depth)) => (None, depth),
                 None => (None, 0),
             };
-            let part = PartRun {
+            let part = |depth| PartRun {
                 range: (start, end),
                 alive: reader.alive_bitset(),
                 filter: filter.as_ref(),
                 scoring,
                 depth,
             };
+            // Only a MaxScore scorer has scores to leave out; any other scores every match.
             match weight.scorer(reader, 1.0)?.downcast::<MaxScoreScorer>() {
-                Ok(mut pruned) if depth > 0 => part.run(&mut *pruned, &mut child),
-                Ok(pruned) => part.run(&mut (pruned as Box<dyn Scorer>), &mut child),
-                Err(mut scorer) => part.run(&mut scorer, &mut child),
+                Ok(mut pruned) if depth > 0 => part(depth).run(&mut *pruned, &mut child),
+                Ok(pruned) => part(0).run(&mut (pruned as Box<dyn Scorer>), &mut child),
+                Err(mut scorer) => part(0).run(&mut scorer, &mut child),
             }
             Ok(child.harvest())
         })
@@ -129,7 +130,7 @@ impl PartRun<'_> {
     fn run<S: DocSet + Pruned + ?Sized>(&self, scorer: &mut S, child: &mut impl SegmentCollector) {
         let (start, end) = self.range;
         // The `depth` best scores collected so far, least on top.
-        let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(self.depth + 1);
+        let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
         let mut doc = scorer.doc();
         if doc < start {
             doc = scorer.seek(start);
@@ -165,8 +166,13 @@ impl PartRun<'_> {
 }
 
 /// A score ordered totally.
-#[derive(PartialEq)]
 struct Ranked(Score);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Ranked) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
 
 impl Eq for Ranked {}
 

@@ -219,7 +219,7 @@ impl Builder<'_> {
             .into_iter()
             .filter(|g| !g.is_empty())
             .collect();
-        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, matcher)];
+        let mut alternatives: Vec<Box<dyn Query>> = vec![matcher];
         let mut union = terms;
         let aliases = match self.thesaurus {
             Some(thesaurus) => thesaurus.distinct_aliases(text, MAX_ALIASES),
@@ -232,7 +232,7 @@ impl Builder<'_> {
             let Some((alias_matcher, alias_terms)) = self.whole(&alias.term, true) else {
                 continue;
             };
-            alternatives.push((Occur::Should, alias_matcher));
+            alternatives.push(alias_matcher);
             union = match (union, alias_terms) {
                 (Some(mut a), Some(b)) => {
                     a.extend(b);
@@ -255,7 +255,7 @@ impl Builder<'_> {
         }
         // Sought alternative by alternative: under an intersection a buffered union would
         // decode (and phrase-match) every alternative over each 4,096-document window.
-        let matcher = SkipUnion::boxed(alternatives.into_iter().map(|(_, q)| q).collect());
+        let matcher = SkipUnion::boxed(alternatives);
         Some(Part {
             matcher,
             scored: false,
@@ -318,23 +318,18 @@ impl Builder<'_> {
                 .collect();
             return Some((Box::new(BooleanQuery::new(any)), Some(terms)));
         }
-        let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Its ways of matching, sought one by one (see `default_leaf`).
+        let mut either: Vec<Box<dyn Query>> = Vec::new();
         match grams.len() {
             0 => {}
-            1 => either.extend(grams.pop().map(|t| -> (Occur, Box<dyn Query>) {
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
-                )
+            1 => either.extend(grams.pop().map(|t| -> Box<dyn Query> {
+                Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
             })),
-            _ => either.push((
-                Occur::Should,
-                Guarded::boxed(Box::new(PhraseQuery::new(grams))),
-            )),
+            _ => either.push(Guarded::boxed(Box::new(PhraseQuery::new(grams)))),
         }
         // Title, abstract and promotion text have the bigrams, claims only words.
         let claims = field_phrase(fields.claims, &search);
-        either.extend(claims.map(|q| (Occur::Should, weighted(q, self.boosts.claims))));
+        either.extend(claims.map(|q| weighted(q, self.boosts.claims)));
         // Or every word of its precise cut, anywhere in the text (a coined compound such as
         // 点击率预估 is found where the text says 预估 … 点击率); never one word alone.
         if loose && precise.len() > 1 {
@@ -360,9 +355,8 @@ impl Builder<'_> {
                     (Occur::Must, SkipUnion::boxed(any))
                 })
                 .collect();
-            either.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+            either.push(Box::new(BooleanQuery::new(all)));
         }
-        let either: Vec<Box<dyn Query>> = either.into_iter().map(|(_, q)| q).collect();
         (!either.is_empty()).then(|| (SkipUnion::boxed(either), None))
     }
 

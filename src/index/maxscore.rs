@@ -55,9 +55,10 @@ impl Query for MaxScore {
                 let query = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
                 let weight: Box<dyn Weight> = Box::new(query.specialized_weight(enable_scoring)?);
                 // BM25 is linear in the boost; its largest value is at the shortest field
-                // with an unbounded term frequency.
+                // norm with an unbounded term frequency (tantivy's own `max_score` takes the
+                // longest norm, which a lossily stored norm can exceed).
                 let bound = Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term))?
-                    .max_score()
+                    .score(0, u32::MAX)
                     * boost;
                 optional.push(Optional {
                     weight,
@@ -128,7 +129,9 @@ impl Weight for MaxScoreWeight {
         explanation.add_detail(self.required.explain(reader, doc)?);
         for term in &self.optional {
             if let Ok(detail) = term.weight.explain(reader, doc) {
-                explanation.add_detail(detail);
+                let mut boosted = Explanation::new("boosted", detail.value() * term.boost);
+                boosted.add_detail(detail);
+                explanation.add_detail(boosted);
             }
         }
         Ok(explanation)
@@ -179,10 +182,12 @@ pub(super) trait Pruned {
 
 impl Pruned for MaxScoreScorer {
     fn score_above(&mut self, threshold: Score) -> Score {
+        // Below this no sum of the remaining terms, however rounded, reaches the threshold.
+        let below = threshold - threshold.abs() * 1e-6;
         let doc = self.required.doc();
         let mut score = self.required.score();
         for (scorer, rest) in self.optional.iter_mut().zip(&self.rest) {
-            if score + rest < threshold {
+            if score + rest < below {
                 return score;
             }
             let at = if scorer.doc() < doc {

@@ -108,7 +108,8 @@ pub struct Plan {
     /// term groups).
     pub fixed_are_facets: bool,
     /// Whether few patents can match every concept (see [`Plan::sparse_below`]): the strict
-    /// query's unions are then sought clause by clause ([`SkipUnion`]) rather than buffered.
+    /// query's concept unions are then sought clause by clause ([`SkipUnion`]) rather than
+    /// buffered.
     pub sparse: bool,
 }
 
