@@ -137,11 +137,12 @@ pub fn search_results(request: &SearchRequest, results: &SearchResults) {
         );
     }
     if let Some(relaxed) = &results.relaxed {
+        // The library's own account: how many concepts the hits match, or that they only
+        // share words with the query.
         println!(
-            "  relaxed: no patent matches all {} concepts ({}); hits match at least {}, those matching more first",
-            relaxed.of,
+            "  relaxed ({}): {}",
             results.concepts.join(", "),
-            relaxed.matched
+            relaxed.note
         );
     }
     if let Some(note) = &results.unscored_note {

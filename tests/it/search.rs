@@ -225,6 +225,15 @@ fn cli_search_json_lists_hits_with_total_and_highlights() {
             .is_some_and(|r| !r.is_empty())
     );
     assert!(json["facets"]["institution"].is_array());
+    // The text output says why a search was relaxed in the library's words: the fixture is
+    // too small for 20 patents to hold both concepts.
+    let text = cli(&data, &["search", "锂电池 回收"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("relaxed (锂电池, 回收): fewer than 20 patents match"),
+        "{text}"
+    );
+    assert!(!text.contains("at least 0"), "{text}");
     let bad = cli(&data, &["search", "ipc:Q99"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("the query: 'Q99' is not an IPC prefix"));
