@@ -13,7 +13,9 @@
 
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+use super::union::seek_match;
 
 /// Matches `required`; scores its score plus the BM25 of each `optional` term (weighted)
 /// the document holds.
@@ -120,11 +122,7 @@ impl Weight for MaxScoreWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "document #({doc}) does not match"
-            )));
-        }
+        seek_match(scorer.as_mut(), doc)?;
         let mut explanation = Explanation::new("sum of", scorer.score());
         explanation.add_detail(self.required.explain(reader, doc)?);
         for term in &self.optional {

@@ -72,11 +72,7 @@ impl Weight for SkipUnionWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "document #({doc}) does not match"
-            )));
-        }
+        seek_match(scorer.as_mut(), doc)?;
         let mut explanation = Explanation::new("sum of", scorer.score());
         for weight in &self.0 {
             if let Ok(detail) = weight.explain(reader, doc) {
@@ -85,6 +81,16 @@ impl Weight for SkipUnionWeight {
         }
         Ok(explanation)
     }
+}
+
+/// Seeks `scorer` to `doc`, an error when `doc` does not match (for `Weight::explain`).
+pub(super) fn seek_match(scorer: &mut dyn Scorer, doc: DocId) -> tantivy::Result<()> {
+    if scorer.seek(doc) != doc {
+        return Err(TantivyError::InvalidArgument(format!(
+            "document #({doc}) does not match"
+        )));
+    }
+    Ok(())
 }
 
 /// The clauses' scorers, each on its own document; the union is on the least of them.
