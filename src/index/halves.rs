@@ -8,6 +8,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -29,7 +30,8 @@ pub(super) const HALVE_FROM: u32 = 131_072;
 /// With `depth`, the collector keeps only the `depth` best-scored hits: a hit that cannot be
 /// among them may then be collected with a lower bound of its score (below every score it
 /// would have to beat), which a [`MaxScore`](super::maxscore::MaxScore) query computes with
-/// fewer terms sought.
+/// fewer terms sought. The parts share the highest of their `depth`-th best scores, so a part
+/// searched after another prunes from its first match on.
 pub(super) fn collect_in_halves<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
@@ -86,6 +88,7 @@ fn in_halves<C: Collector>(
             parts.push((ordinal, reader, 0, end));
         }
     }
+    let floor = Floor::default();
     let fruits = parts
         .into_par_iter()
         .map(|(ordinal, reader, start, end)| {
@@ -103,6 +106,7 @@ fn in_halves<C: Collector>(
                 filter: filter.as_ref(),
                 scoring,
                 depth,
+                floor: &floor,
             };
             // Only a MaxScore scorer has scores to leave out; any other scores every match.
             match weight.scorer(reader, 1.0)?.downcast::<MaxScoreScorer>() {
@@ -124,6 +128,8 @@ struct PartRun<'a> {
     scoring: bool,
     /// How many best scores the collector keeps (0: every score is exact).
     depth: usize,
+    /// The highest `depth`-th best score any part has reached.
+    floor: &'a Floor,
 }
 
 impl PartRun<'_> {
@@ -145,16 +151,22 @@ impl PartRun<'_> {
                 } else if self.depth == 0 {
                     scorer.score_above(Score::NEG_INFINITY)
                 } else {
-                    let threshold = match best.peek() {
+                    let least = match best.peek() {
                         Some(Reverse(Ranked(least))) if best.len() >= self.depth => *least,
                         _ => Score::NEG_INFINITY,
                     };
-                    let score = scorer.score_above(threshold);
-                    if best.len() < self.depth {
+                    // Another part's `depth` best are as many hits scored at least its floor.
+                    let score = scorer.score_above(least.max(self.floor.get()));
+                    if best.len() < self.depth || score > least {
+                        if best.len() >= self.depth {
+                            best.pop();
+                        }
                         best.push(Reverse(Ranked(score)));
-                    } else if score > threshold {
-                        best.pop();
-                        best.push(Reverse(Ranked(score)));
+                        if best.len() >= self.depth
+                            && let Some(Reverse(Ranked(least))) = best.peek()
+                        {
+                            self.floor.raise(*least);
+                        }
                     }
                     score
                 };
@@ -162,6 +174,31 @@ impl PartRun<'_> {
             }
             doc = scorer.advance();
         }
+    }
+}
+
+/// The least of the `depth` best scores one part has collected, the highest over the parts
+/// of one search: the page's lowest score is at least that, wherever its hits come from, so
+/// every part may leave out what stays below it.
+#[derive(Default)]
+struct Floor(AtomicU32);
+
+impl Floor {
+    /// The floor; −∞ until some part has `depth` scores.
+    fn get(&self) -> Score {
+        match self.0.load(Ordering::Relaxed) {
+            0 => Score::NEG_INFINITY,
+            bits => Score::from_bits(bits),
+        }
+    }
+
+    /// Raises the floor to `score` when that is higher.
+    fn raise(&self, score: Score) {
+        let _ = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                (bits == 0 || Score::from_bits(bits) < score).then_some(score.to_bits())
+            });
     }
 }
 
@@ -329,5 +366,71 @@ mod tests {
             doc = scorer.advance();
         }
         assert!(seen > 10, "{seen}");
+
+        // Another part's floor prunes a part from its first match on, before its own page
+        // is full; without it, that part's first `depth` matches are scored in full.
+        struct Scores(Vec<Score>);
+        impl SegmentCollector for Scores {
+            type Fruit = Vec<Score>;
+            fn collect(&mut self, _doc: DocId, score: Score) {
+                self.0.push(score);
+            }
+            fn harvest(self) -> Vec<Score> {
+                self.0
+            }
+        }
+        let run = |floor: &Floor| {
+            let mut scorer = weight.scorer(reader, 1.0).unwrap();
+            let mut exact = Vec::new();
+            while scorer.doc() != tantivy::TERMINATED {
+                exact.push(scorer.score());
+                scorer.advance();
+            }
+            let Ok(mut scorer) = weight
+                .scorer(reader, 1.0)
+                .unwrap()
+                .downcast::<MaxScoreScorer>()
+            else {
+                panic!("not a MaxScore scorer");
+            };
+            let mut collected = Scores(Vec::new());
+            let part = PartRun {
+                range: (0, reader.max_doc()),
+                alive: None,
+                filter: None,
+                scoring: true,
+                depth: 5,
+                floor,
+            };
+            part.run(&mut *scorer, &mut collected);
+            let collected = collected.harvest();
+            assert_eq!(collected.len(), exact.len());
+            // How many of the first five matches were handed on below their score.
+            exact
+                .iter()
+                .zip(&collected)
+                .take(5)
+                .filter(|(e, c)| *c < *e)
+                .count()
+        };
+        assert_eq!(run(&Floor::default()), 0);
+        let high = Floor::default();
+        high.raise(1_000.0);
+        assert_eq!(run(&high), 5);
+    }
+
+    #[test]
+    fn a_floor_only_rises() {
+        let floor = Floor::default();
+        assert_eq!(floor.get(), Score::NEG_INFINITY);
+        floor.raise(2.5);
+        floor.raise(1.0);
+        assert_eq!(floor.get(), 2.5);
+        floor.raise(3.0);
+        assert_eq!(floor.get(), 3.0);
+        // A floor of zero reads as none, which prunes nothing it should not.
+        let zero = Floor::default();
+        zero.raise(0.0);
+        assert_eq!(zero.get(), Score::NEG_INFINITY);
     }
 }
