@@ -5,8 +5,10 @@
 //! library, a demand's title weighted above its wordy description. They are searched as weighted
 //! words over the text fields (search mode indexes compounds and their sub-words alike); a
 //! demand term no patent holds as written (油缸, CNN) is searched through its thesaurus aliases
-//! (液压缸, 卷积神经网络), which the reasons name. The demand's industry (when it names one) and a small value prior shape the final
-//! order; identical offers (same title and abstract) are listed once. Every reason is checked
+//! (液压缸, 卷积神经网络), which the reasons name. The technical areas the demand and a patent
+//! share (the curated thesaurus's sections of one field, see `Areas`), the demand's industry
+//! (when it names one) and a small value prior shape the final order; identical offers (same
+//! title and abstract) are listed once. Every reason is checked
 //! against the patent record: a matched term really occurs in its title or abstract.
 //!
 //! Measured on the development set of judged demands (README "Measured" gives the figures;
@@ -27,7 +29,7 @@ use super::match_cache::RankedWith;
 use crate::error::{Error, Result};
 use crate::index::{Hit, MAX_LIMIT, ScoreLookup, SearchRequest};
 use crate::model::{ApplicationNumber, Demand, LegalStatus, NewDemand, Patent};
-use crate::text::{Thesaurus, normalize};
+use crate::text::{AreaProfile, Areas, Thesaurus, normalize};
 
 /// Why a patent matches a demand (or a demand a patent).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
@@ -47,6 +49,10 @@ pub struct MatchReasons {
     /// its title or abstract) rather than as written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub matched_aliases: Vec<AliasReason>,
+    /// Technical areas (sections of the curated thesaurus, such as 涂料、胶粘剂与油墨) whose
+    /// terms both the demand and the patent's title or abstract use, the most shared first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<String>,
 }
 
 /// A demand term a patent meets through one of its other names.
@@ -68,8 +74,8 @@ pub struct PatentMatch {
     /// Owning institution.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub institution: Option<String>,
-    /// Combined match score (higher is better; 1 is the best text match before industry and
-    /// value are applied).
+    /// Combined match score (higher is better; 1 is the best text match before industry,
+    /// value and shared technical areas are applied).
     pub score: f64,
     /// Value 0–100, when scored.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,6 +118,14 @@ const ALIAS_WEIGHT: f32 = 0.5;
 pub(super) const INDUSTRY_WEIGHT: f64 = 0.3;
 /// Weight of the value prior: the score is multiplied by `1 + w × (value / 100 − 0.5)`.
 const VALUE_WEIGHT: f64 = 0.1;
+/// Weight of the technical areas a demand and a patent share (the cosine of their area
+/// profiles, see [`Areas`]), added to the score. Both matchmaking dev rounds (28 demands with a
+/// relevant offer), nDCG@10 all / dev / dev2: without it 0.434 / 0.552 / 0.331; measured
+/// before this code as a re-ranking of the service's matches, 0.1 gave 0.443 / 0.545 / 0.355,
+/// 0.2 0.453 / 0.558 / 0.363, 0.3 0.452 / 0.571 / 0.350 and 0.5 0.429.
+const AREA_WEIGHT: f64 = 0.2;
+/// Areas named in a match's reasons.
+const AREAS_SHOWN: usize = 3;
 /// The term search of key terms: each word over the text fields, with its weight, and for a
 /// term no patent holds as written its thesaurus aliases at [`ALIAS_WEIGHT`] (an alias
 /// holding the term, or held by it, adds nothing and is left out).
@@ -321,21 +335,30 @@ impl Library {
                 .map(|i| (i, lookup.industries()[i].clone())),
             _ => None,
         };
-        self.rank_matches(hits, (&terms, &thesaurus), industry, scores.as_ref(), limit)
+        let demand_text = format!("{}\n{}", demand.title, demand.description);
+        self.rank_matches(
+            hits,
+            (&terms, &thesaurus, &demand_text),
+            industry,
+            scores.as_ref(),
+            limit,
+        )
     }
 
-    /// Combines relevance with industry fit and value, lists identical offers once and fills
-    /// the reasons from the patent records.
+    /// Combines relevance with industry fit, value and shared technical areas, lists identical
+    /// offers once and fills the reasons from the patent records.
     fn rank_matches(
         &self,
         hits: Vec<Hit>,
-        (terms, thesaurus): (&[KeyTerm], &Thesaurus),
+        (terms, thesaurus, demand_text): (&[KeyTerm], &Thesaurus, &str),
         industry: Option<(usize, String)>,
         scores: Option<&Arc<dyn ScoreLookup>>,
         limit: usize,
     ) -> Result<Vec<PatentMatch>> {
         let top = hits.first().map_or(1.0, |h| f64::from(h.score)).max(1e-9);
-        let mut ranked: Vec<(f64, Hit, Patent)> = Vec::with_capacity(hits.len());
+        let areas = thesaurus.areas();
+        let demand_areas = areas.profile(demand_text);
+        let mut ranked: Vec<(f64, Hit, Patent, AreaProfile)> = Vec::with_capacity(hits.len());
         let mut seen = HashSet::new();
         for mut hit in hits {
             let patent = self.record_of(&mut hit)?;
@@ -343,14 +366,18 @@ impl Library {
                 continue;
             }
             let mut score = f64::from(hit.score) / top;
+            if let Some(value) = hit.value {
+                score *= 1.0 + VALUE_WEIGHT * (value.clamp(0.0, 100.0) / 100.0 - 0.5);
+            }
+            // Shared areas add to the text match, so a match the words alone rank low can
+            // still rise; the demand's industry then weighs the whole.
+            let patent_areas = areas.profile(&patent_text(&patent));
+            score += AREA_WEIGHT * f64::from(Areas::similarity(&demand_areas, &patent_areas));
             if let (Some((i, _)), Some(lookup)) = (&industry, scores) {
                 let fit = lookup.fit(hit.ordinal, *i).clamp(0.0, 1.0);
                 score *= 1.0 - INDUSTRY_WEIGHT + INDUSTRY_WEIGHT * fit;
             }
-            if let Some(value) = hit.value {
-                score *= 1.0 + VALUE_WEIGHT * (value.clamp(0.0, 100.0) / 100.0 - 0.5);
-            }
-            ranked.push((score, hit, patent));
+            ranked.push((score, hit, patent, patent_areas));
         }
         ranked.sort_by(|a, b| {
             b.0.total_cmp(&a.0)
@@ -359,7 +386,7 @@ impl Library {
         ranked.truncate(limit);
         Ok(ranked
             .into_iter()
-            .map(|(score, hit, patent)| PatentMatch {
+            .map(|(score, hit, patent, patent_areas)| PatentMatch {
                 reasons: MatchReasons {
                     matched_terms: present(
                         terms.iter().map(|t| t.text.as_str()),
@@ -372,6 +399,7 @@ impl Library {
                     tier: hit.tier.clone(),
                     maturity: patent.maturity.clone(),
                     matched_aliases: alias_reasons(terms, thesaurus, &patent_text(&patent)),
+                    areas: areas.shared(&demand_areas, &patent_areas, AREAS_SHOWN),
                 },
                 application_number: hit.application_number,
                 title: hit.title,

@@ -126,6 +126,7 @@ impl Library {
                     tier: tier.clone(),
                     maturity: patent.maturity.clone(),
                     matched_aliases: Vec::new(),
+                    areas: Vec::new(),
                 },
                 demand,
             });

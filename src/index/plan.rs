@@ -555,6 +555,7 @@ mod tests {
             origin: Origin::Curated {
                 section: "test".into(),
                 kind: "abbreviation".into(),
+                technical: true,
             },
         }])
     }
@@ -706,6 +707,7 @@ mod tests {
             origin: Origin::Curated {
                 section: "test".into(),
                 kind: "synonym".into(),
+                technical: true,
             },
         }]);
         let plan = planned("身份认证", Some(&thesaurus)).unwrap().unwrap();

@@ -18,5 +18,5 @@ pub use bigram::{BigramTokenizer, bigrams};
 pub use claims::{Claim, ClaimCategory, ClaimSet};
 pub use normalize::{Normalized, normalize, normalize_name};
 pub use segmenter::{Analyzer, SegmentMode, Term, build_jieba, jieba, parts_of_speech, terms};
-pub use thesaurus::{Alias, Origin, Ring, Thesaurus, key as thesaurus_key};
+pub use thesaurus::{Alias, AreaProfile, Areas, Origin, Ring, Thesaurus, key as thesaurus_key};
 pub use tokenizer::ZhTokenizer;

@@ -536,6 +536,9 @@ fn the_console_in_a_real_browser() {
         click(&client, "main form button[type=submit]").await;
         wait_url(&client, "/demands/").await;
         find(&client, ".hit h3 a").await;
+        // Matches in the demand's technical areas say which.
+        let hits = wait_text(&client, "ol.hits", "同属技术领域：").await;
+        assert!(hits.contains("电池"), "{hits}");
         shot(&client, "demand-matches").await;
         client
             .goto(&format!("{base}/institutions/清华大学"))

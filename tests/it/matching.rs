@@ -462,6 +462,72 @@ fn a_demand_meets_patents_through_thesaurus_aliases_and_says_so() {
 }
 
 #[test]
+fn a_patent_in_the_demands_technical_area_ranks_first_and_says_so() {
+    // Two packaging-machine controllers that the demand's key terms match alike; only the
+    // first drives with a stepper motor, which the thesaurus's section 数控机床、自动化与电机控制
+    // holds beside the demand's servo motor.
+    let texts = [
+        (
+            "一种包装机的送料控制器",
+            "本发明公开了一种包装机的送料控制器，由步进电机驱动送料辊，按包装节拍送料，结构简单。",
+        ),
+        (
+            "一种包装机的送料控制器",
+            "本发明公开了一种包装机的送料控制器，由人工摇柄转动送料辊，按包装节拍送料，结构简单。",
+        ),
+    ];
+    let mut made = patents(9, texts.len() as u64, "清华大学", 930_000);
+    for (patent, (title, abstract_text)) in made.iter_mut().zip(texts) {
+        patent.title = title.to_string();
+        patent.abstract_text = Some(abstract_text.to_string());
+        patent.claims = None;
+        patent.description = None;
+        patent.problem_solved = None;
+        patent.advantages = None;
+        patent.cited_patents.clear();
+        patent.ipc = vec![IpcCode::parse("B65B57/00").unwrap()];
+    }
+    let filler = patents(10, 30, "清华大学", 940_000);
+    let (_dir, library) = library();
+    let all: Vec<Patent> = made.iter().chain(&filler).cloned().collect();
+    library
+        .submit(jsonl("areas.jsonl", "清华大学", &all), &Silent)
+        .unwrap();
+    let demand = NewDemand {
+        title: "包装机送料控制器改进".into(),
+        description: "希望改进包装机的送料控制器，以伺服电机提高送料精度。".into(),
+        ..NewDemand::default()
+    };
+    let matches = library.match_demand_text(&demand, 5).unwrap();
+    let position = |n: &ApplicationNumber| {
+        matches
+            .iter()
+            .position(|m| m.application_number == n.as_str())
+    };
+    let (stepper, manual) = (
+        position(&made[0].application_number),
+        position(&made[1].application_number),
+    );
+    assert_eq!(stepper, Some(0), "{matches:#?}");
+    assert!(manual.is_some_and(|m| m > 0), "{matches:#?}");
+    let area = "数控机床、自动化与电机控制";
+    assert!(
+        matches[0].reasons.areas.iter().any(|a| a == area),
+        "{:?}",
+        matches[0].reasons
+    );
+    let manual = &matches[manual.unwrap_or(0)];
+    assert!(
+        !manual.reasons.areas.iter().any(|a| a == area),
+        "{manual:?}"
+    );
+    // The area only adds to a text match: the stepper-driven one scores above the other by
+    // at most the area weight (0.2) and the value prior's spread (0.1).
+    let gap = matches[0].score - manual.score;
+    assert!(gap > 0.0 && gap <= 0.3 + 1e-9, "{gap}");
+}
+
+#[test]
 fn the_industry_a_demand_names_shapes_its_reasons() {
     let (_dir, library, made) = hand_made();
     let plain = library

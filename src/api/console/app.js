@@ -645,6 +645,7 @@ async function demandPage(main, id) {
           el("span", {}, statusText(m.legal_status, m.lapse_date)),
           m.remaining_years !== undefined ? el("span", {}, `剩余 ${m.remaining_years} 年`) : null),
         el("p", {}, `命中：${(m.reasons?.matched_terms || []).join("、")}`),
+        m.reasons?.areas?.length ? el("p", {}, `同属技术领域：${m.reasons.areas.join("、")}`) : null,
         m.lapsed ? el("p", { class: "note" }, m.lapsed) : null))));
   } catch (error) {
     put(main, el("h1", {}, `需求 ${id}`), errorBox(error));
