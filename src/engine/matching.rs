@@ -356,28 +356,52 @@ impl Library {
         limit: usize,
     ) -> Result<Vec<PatentMatch>> {
         let top = hits.first().map_or(1.0, |h| f64::from(h.score)).max(1e-9);
-        let areas = thesaurus.areas();
-        let demand_areas = areas.profile(demand_text);
-        let mut ranked: Vec<(f64, Hit, Patent, AreaProfile)> = Vec::with_capacity(hits.len());
+        // The text match with the value prior, and the industry's factor.
+        let mut scored: Vec<(f64, f64, Hit, Patent)> = Vec::with_capacity(hits.len());
         let mut seen = HashSet::new();
         for mut hit in hits {
             let patent = self.record_of(&mut hit)?;
             if !seen.insert(duplicate_key(&patent)) {
                 continue;
             }
-            let mut score = f64::from(hit.score) / top;
+            let mut text = f64::from(hit.score) / top;
             if let Some(value) = hit.value {
-                score *= 1.0 + VALUE_WEIGHT * (value.clamp(0.0, 100.0) / 100.0 - 0.5);
+                text *= 1.0 + VALUE_WEIGHT * (value.clamp(0.0, 100.0) / 100.0 - 0.5);
             }
-            // Shared areas add to the text match, so a match the words alone rank low can
-            // still rise; the demand's industry then weighs the whole.
-            let patent_areas = areas.profile(&patent_text(&patent));
-            score += AREA_WEIGHT * f64::from(Areas::similarity(&demand_areas, &patent_areas));
-            if let (Some((i, _)), Some(lookup)) = (&industry, scores) {
-                let fit = lookup.fit(hit.ordinal, *i).clamp(0.0, 1.0);
-                score *= 1.0 - INDUSTRY_WEIGHT + INDUSTRY_WEIGHT * fit;
-            }
-            ranked.push((score, hit, patent, patent_areas));
+            let factor = match (&industry, scores) {
+                (Some((i, _)), Some(lookup)) => {
+                    let fit = lookup.fit(hit.ordinal, *i).clamp(0.0, 1.0);
+                    1.0 - INDUSTRY_WEIGHT + INDUSTRY_WEIGHT * fit
+                }
+                _ => 1.0,
+            };
+            scored.push((text, factor, hit, patent));
+        }
+        // Shared areas add to the text match, so a match the words alone rank low can still
+        // rise; the demand's industry then weighs the whole. A match that stays below the
+        // `limit`-th best even with the most the areas can add is not profiled.
+        let mut without_areas: Vec<f64> = scored.iter().map(|(t, f, ..)| t * f).collect();
+        without_areas.sort_by(|a, b| b.total_cmp(a));
+        let floor = without_areas
+            .get(limit.saturating_sub(1))
+            .copied()
+            .unwrap_or(f64::NEG_INFINITY);
+        let areas = thesaurus.areas();
+        let demand_areas = areas.profile(demand_text);
+        let mut ranked: Vec<(f64, Hit, Patent, AreaProfile)> = Vec::with_capacity(scored.len());
+        for (text, factor, hit, patent) in scored {
+            let patent_areas = if (text + AREA_WEIGHT) * factor >= floor {
+                areas.profile(&patent_text(&patent))
+            } else {
+                AreaProfile::default()
+            };
+            let shared = f64::from(Areas::similarity(&demand_areas, &patent_areas));
+            ranked.push((
+                (text + AREA_WEIGHT * shared) * factor,
+                hit,
+                patent,
+                patent_areas,
+            ));
         }
         ranked.sort_by(|a, b| {
             b.0.total_cmp(&a.0)

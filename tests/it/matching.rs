@@ -525,6 +525,10 @@ fn a_patent_in_the_demands_technical_area_ranks_first_and_says_so() {
     // at most the area weight (0.2) and the value prior's spread (0.1).
     let gap = matches[0].score - manual.score;
     assert!(gap > 0.0 && gap <= 0.3 + 1e-9, "{gap}");
+    // Matches that cannot reach a short page are not profiled: a longer page begins with it.
+    let longer = library.match_demand_text(&demand, 30).unwrap();
+    assert!(longer.len() > matches.len());
+    assert_eq!(longer[..matches.len()], matches[..]);
 }
 
 #[test]
