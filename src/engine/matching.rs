@@ -397,12 +397,8 @@ impl Library {
                 AreaProfile::default()
             };
             let shared = f64::from(Areas::similarity(&demand_areas, &patent_areas));
-            ranked.push((
-                (text + AREA_WEIGHT * shared) * factor,
-                hit,
-                patent,
-                patent_areas,
-            ));
+            let score = (text + AREA_WEIGHT * shared) * factor;
+            ranked.push((score, hit, patent, patent_areas));
         }
         ranked.sort_by(|a, b| {
             b.0.total_cmp(&a.0)
@@ -411,31 +407,31 @@ impl Library {
         ranked.truncate(limit);
         Ok(ranked
             .into_iter()
-            .map(|(score, hit, patent, patent_areas)| PatentMatch {
-                reasons: MatchReasons {
-                    matched_terms: present(
-                        terms.iter().map(|t| t.text.as_str()),
-                        &patent_text(&patent),
-                    ),
-                    industry: industry
-                        .as_ref()
-                        .filter(|(_, name)| hit.industries.contains(name))
-                        .map(|(_, name)| name.clone()),
-                    tier: hit.tier.clone(),
-                    maturity: patent.maturity.clone(),
-                    matched_aliases: alias_reasons(terms, thesaurus, &patent_text(&patent)),
-                    areas: areas.shared(&demand_areas, &patent_areas, AREAS_SHOWN),
-                },
-                application_number: hit.application_number,
-                title: hit.title,
-                institution: hit.institution,
-                score,
-                value: hit.value,
-                legal_status: hit.legal_status,
-                lapse_date: hit.lapse_date,
-                remaining_years: hit.remaining_years,
-                lapsed: lapsed_note(hit.legal_status, hit.lapse_date),
-                industries: hit.industries,
+            .map(|(score, hit, patent, patent_areas)| {
+                let text = patent_text(&patent);
+                PatentMatch {
+                    reasons: MatchReasons {
+                        matched_terms: present(terms.iter().map(|t| t.text.as_str()), &text),
+                        industry: industry
+                            .as_ref()
+                            .filter(|(_, name)| hit.industries.contains(name))
+                            .map(|(_, name)| name.clone()),
+                        tier: hit.tier.clone(),
+                        maturity: patent.maturity.clone(),
+                        matched_aliases: alias_reasons(terms, thesaurus, &text),
+                        areas: areas.shared(&demand_areas, &patent_areas, AREAS_SHOWN),
+                    },
+                    application_number: hit.application_number,
+                    title: hit.title,
+                    institution: hit.institution,
+                    score,
+                    value: hit.value,
+                    legal_status: hit.legal_status,
+                    lapse_date: hit.lapse_date,
+                    remaining_years: hit.remaining_years,
+                    lapsed: lapsed_note(hit.legal_status, hit.lapse_date),
+                    industries: hit.industries,
+                }
             })
             .collect())
     }

@@ -294,11 +294,6 @@ impl AreaProfile {
     fn norm(&self) -> f32 {
         self.0.iter().map(|(_, w)| w * w).sum::<f32>().sqrt()
     }
-
-    /// Whether the text names no area.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// A text as area terms are found in it: normalised (NFKC, lower case), each run of

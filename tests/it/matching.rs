@@ -288,6 +288,23 @@ fn dev_demands_reach_the_matchmaking_target() {
 /// two on lithium-battery recycling (the second cites the first), an exact copy of the first
 /// under another number, an elevator buffer, a face-liveness method, an aluminium alloy,
 /// plus generated filler so that IDF means something.
+/// Generated patents (seed `seed`, from application serial `serial`) given these titles,
+/// abstracts and IPC codes, with nothing else to match on.
+fn written(seed: u64, texts: &[(&str, &str, &[&str])], serial: u32) -> Vec<Patent> {
+    let mut made = patents(seed, texts.len() as u64, "清华大学", serial);
+    for (patent, (title, abstract_text, ipc)) in made.iter_mut().zip(texts) {
+        patent.title = title.to_string();
+        patent.abstract_text = Some(abstract_text.to_string());
+        patent.claims = None;
+        patent.description = None;
+        patent.problem_solved = None;
+        patent.advantages = None;
+        patent.cited_patents.clear();
+        patent.ipc = ipc.iter().map(|c| IpcCode::parse(c).unwrap()).collect();
+    }
+    made
+}
+
 fn hand_made() -> (tempfile::TempDir, Library, Vec<Patent>) {
     let texts: [(&str, &str, &[&str]); 6] = [
         (
@@ -321,17 +338,7 @@ fn hand_made() -> (tempfile::TempDir, Library, Vec<Patent>) {
             &["C22C21/00"],
         ),
     ];
-    let mut made = patents(7, texts.len() as u64, "清华大学", 910_000);
-    for (patent, (title, abstract_text, ipc)) in made.iter_mut().zip(texts) {
-        patent.title = title.to_string();
-        patent.abstract_text = Some(abstract_text.to_string());
-        patent.claims = None;
-        patent.description = None;
-        patent.problem_solved = None;
-        patent.advantages = None;
-        patent.cited_patents.clear();
-        patent.ipc = ipc.iter().map(|c| IpcCode::parse(c).unwrap()).collect();
-    }
+    let mut made = written(7, &texts, 910_000);
     made[0].maturity = Some("小试".into());
     made[1].cited_patents = vec![made[0].application_number.to_string()];
     let filler = patents(8, 40, "清华大学", 920_000);
@@ -466,27 +473,19 @@ fn a_patent_in_the_demands_technical_area_ranks_first_and_says_so() {
     // Two packaging-machine controllers that the demand's key terms match alike; only the
     // first drives with a stepper motor, which the thesaurus's section 数控机床、自动化与电机控制
     // holds beside the demand's servo motor.
-    let texts = [
+    let texts: [(&str, &str, &[&str]); 2] = [
         (
             "一种包装机的送料控制器",
             "本发明公开了一种包装机的送料控制器，由步进电机驱动送料辊，按包装节拍送料，结构简单。",
+            &["B65B57/00"],
         ),
         (
             "一种包装机的送料控制器",
             "本发明公开了一种包装机的送料控制器，由人工摇柄转动送料辊，按包装节拍送料，结构简单。",
+            &["B65B57/00"],
         ),
     ];
-    let mut made = patents(9, texts.len() as u64, "清华大学", 930_000);
-    for (patent, (title, abstract_text)) in made.iter_mut().zip(texts) {
-        patent.title = title.to_string();
-        patent.abstract_text = Some(abstract_text.to_string());
-        patent.claims = None;
-        patent.description = None;
-        patent.problem_solved = None;
-        patent.advantages = None;
-        patent.cited_patents.clear();
-        patent.ipc = vec![IpcCode::parse("B65B57/00").unwrap()];
-    }
+    let made = written(9, &texts, 930_000);
     let filler = patents(10, 30, "清华大学", 940_000);
     let (_dir, library) = library();
     let all: Vec<Patent> = made.iter().chain(&filler).cloned().collect();
