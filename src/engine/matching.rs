@@ -74,8 +74,9 @@ pub struct PatentMatch {
     /// Owning institution.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub institution: Option<String>,
-    /// Combined match score (higher is better; 1 is the best text match before industry,
-    /// value and shared technical areas are applied).
+    /// Combined match score, 0–1 (higher is better): the text match relative to the best of
+    /// the candidates, with the value prior, the shared technical areas and the industry fit,
+    /// over the most those can give together.
     pub score: f64,
     /// Value 0–100, when scored.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,7 +127,11 @@ const VALUE_WEIGHT: f64 = 0.1;
 /// gave 0.443 / 0.453 / 0.452 / 0.429.
 const AREA_WEIGHT: f64 = 0.2;
 /// Areas named in a match's reasons.
-const AREAS_SHOWN: usize = 3;
+pub(super) const AREAS_SHOWN: usize = 3;
+/// The most a match can score: the best text match of the candidates, with the highest
+/// value, every area of the demand shared and a full industry fit. Scores are reported as a
+/// share of it, so 匹配度 stays within 0–1.
+const MAX_SCORE: f64 = (1.0 + VALUE_WEIGHT * 0.5) * (1.0 + AREA_WEIGHT);
 /// The term search of key terms: each word over the text fields, with its weight, and for a
 /// term no patent holds as written its thesaurus aliases at [`ALIAS_WEIGHT`] (an alias
 /// holding the term, or held by it, adds nothing and is left out).
@@ -336,7 +341,7 @@ impl Library {
                 .map(|i| (i, lookup.industries()[i].clone())),
             _ => None,
         };
-        let demand_text = format!("{}\n{}", demand.title, demand.description);
+        let demand_text = demand.text();
         self.rank_matches(
             hits,
             (&terms, &thesaurus, &demand_text),
@@ -424,7 +429,7 @@ impl Library {
                     application_number: hit.application_number,
                     title: hit.title,
                     institution: hit.institution,
-                    score,
+                    score: score / MAX_SCORE,
                     value: hit.value,
                     legal_status: hit.legal_status,
                     lapse_date: hit.lapse_date,

@@ -10,8 +10,8 @@ use super::key_terms::{
     DocFreqs, KEY_TERMS, KeyTerm, demand_sections, key_terms_of, patent_sections,
 };
 use super::matching::{
-    CANDIDATES, INDUSTRY_WEIGHT, MatchReasons, candidates, check_limit, duplicate_key, patent_text,
-    present, query_of, tier_of,
+    AREAS_SHOWN, CANDIDATES, INDUSTRY_WEIGHT, MatchReasons, candidates, check_limit, duplicate_key,
+    patent_text, present, query_of, tier_of,
 };
 use crate::error::Result;
 use crate::index::MAX_LIMIT;
@@ -85,6 +85,8 @@ impl Library {
             .map(|t| (t.text.as_str(), t.weight))
             .collect();
         let text = patent_text(&patent);
+        let areas = index.thesaurus().areas();
+        let patent_areas = areas.profile(&text);
         let tier = match (scores.as_ref(), ordinal) {
             (Some(lookup), Some(ordinal)) => tier_of(lookup.as_ref(), ordinal),
             _ => None,
@@ -126,7 +128,13 @@ impl Library {
                     tier: tier.clone(),
                     maturity: patent.maturity.clone(),
                     matched_aliases: Vec::new(),
-                    areas: Vec::new(),
+                    // Named, not weighed: scoring them as matchmaking does (0.2 × the cosine of
+                    // the profiles) measured MRR 0.918 against 0.925 on the first dev round.
+                    areas: areas.shared(
+                        &areas.profile(&demand.fields.text()),
+                        &patent_areas,
+                        AREAS_SHOWN,
+                    ),
                 },
                 demand,
             });

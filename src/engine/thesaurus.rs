@@ -76,7 +76,7 @@ pub(super) fn thesaurus(catalog: &Catalog) -> Result<Thesaurus> {
                 origin: Origin::Curated {
                     section: section.name.clone(),
                     kind: section.kind.as_str().to_string(),
-                    technical: section.area != schema::thesaurus::Area::General,
+                    area: section.technical_area().map(str::to_string),
                 },
             });
         }

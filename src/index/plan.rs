@@ -555,7 +555,7 @@ mod tests {
             origin: Origin::Curated {
                 section: "test".into(),
                 kind: "abbreviation".into(),
-                technical: true,
+                area: Some("test".into()),
             },
         }])
     }
@@ -707,7 +707,7 @@ mod tests {
             origin: Origin::Curated {
                 section: "test".into(),
                 kind: "synonym".into(),
-                technical: true,
+                area: Some("test".into()),
             },
         }]);
         let plan = planned("身份认证", Some(&thesaurus)).unwrap().unwrap();

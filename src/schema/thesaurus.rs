@@ -116,6 +116,10 @@ impl Kind {
 pub struct Section {
     /// Its name.
     pub name: String,
+    /// What its technical area is called where users read it, when the name says what kind
+    /// of names the section holds (`塑料与聚合物` for `塑料与聚合物的缩写`); the name otherwise.
+    #[serde(default)]
+    pub label: Option<String>,
     /// Its field.
     pub area: Area,
     /// The kind of names it joins.
@@ -133,6 +137,15 @@ struct File {
     section: Vec<Section>,
 }
 
+impl Section {
+    /// The technical area its terms tell, as users read it (its label, else its name); `None`
+    /// for a section across fields ([`Area::General`]). Sections with the same label form one
+    /// area.
+    pub fn technical_area(&self) -> Option<&str> {
+        (self.area != Area::General).then(|| self.label.as_deref().unwrap_or(&self.name))
+    }
+}
+
 /// Parses and checks one thesaurus file.
 pub fn parse(name: &str, text: &str) -> Result<Vec<Section>> {
     let bad = |reason: String| Error::Config(format!("schema/thesaurus/{name}: {reason}"));
@@ -148,6 +161,16 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Section>> {
             return Err(bad(
                 "every section needs a name and the source its entries are checked against".into(),
             ));
+        }
+        if section
+            .label
+            .as_ref()
+            .is_some_and(|l| l.trim().is_empty() || l.chars().count() > MAX_TERM_CHARS)
+        {
+            return Err(bad(format!(
+                "section '{}': a label is 1 to {MAX_TERM_CHARS} characters",
+                section.name
+            )));
         }
         for (at, ring) in section.entries.iter().enumerate() {
             let ring_name = || format!("section '{}', ring {}", section.name, at + 1);
@@ -210,6 +233,25 @@ mod tests {
         let rings: usize = sections.iter().map(|s| s.entries.len()).sum();
         assert!(rings >= 2000, "{rings} rings");
         assert!(sections.iter().all(|s| !s.source.is_empty()));
+        // An area is shown to users as a field, never as the kind of names a section holds.
+        for area in sections.iter().filter_map(Section::technical_area) {
+            assert!(
+                ![
+                    "缩写",
+                    "缩略语",
+                    "简称",
+                    "俗称",
+                    "别称",
+                    "别名",
+                    "商品名",
+                    "说法",
+                    "称谓"
+                ]
+                .iter()
+                .any(|kind| area.ends_with(kind)),
+                "{area}"
+            );
+        }
     }
 
     #[test]
@@ -249,6 +291,10 @@ mod tests {
                 section("[[\"a\", \"b\"]]").replace("source = \"GB/T 1844.1\"", "source = \"\""),
                 "needs a name and the source",
             ),
+            (
+                section("[[\"a\", \"b\"]]").replace("area =", "label = \" \"\narea ="),
+                "section '测试': a label is 1 to 40 characters",
+            ),
         ] {
             let message = parse("bad.toml", &text).unwrap_err().to_string();
             assert!(message.contains("schema/thesaurus/bad.toml"), "{message}");
@@ -256,5 +302,16 @@ mod tests {
         }
         let ok = parse("ok.toml", &section("[[\"聚碳酸酯\", \"PC\"]]")).unwrap();
         assert_eq!(ok[0].entries[0], ["聚碳酸酯", "PC"]);
+        assert_eq!(ok[0].technical_area(), Some("测试"));
+        let labelled = section("[[\"a\", \"b\"]]").replace("area =", "label = \"塑料\"\narea =");
+        assert_eq!(
+            parse("ok.toml", &labelled).unwrap()[0].technical_area(),
+            Some("塑料")
+        );
+        let general = section("[[\"a\", \"b\"]]").replace("\"materials\"", "\"general\"");
+        assert_eq!(
+            parse("ok.toml", &general).unwrap()[0].technical_area(),
+            None
+        );
     }
 }

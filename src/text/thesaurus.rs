@@ -26,10 +26,10 @@ pub enum Origin {
         section: String,
         /// Its kind (abbreviation, synonym, trade_name, colloquial).
         kind: String,
-        /// Whether the section belongs to one technical field, so its terms tell what a text
-        /// is about; sections across fields (components, defects, measurement, institutions)
-        /// do not.
-        technical: bool,
+        /// The technical area its terms tell (the section's label, else its name); `None` for
+        /// a section across fields (components, defects, measurement, institutions), whose
+        /// terms do not tell what a text is about.
+        area: Option<String>,
     },
     /// Mined from the library's text: how many patents define the pair.
     Mined {
@@ -188,17 +188,15 @@ impl Areas {
         let mut area_of = Vec::new();
         for ring in rings {
             let Origin::Curated {
-                section,
-                technical: true,
-                ..
+                area: Some(name), ..
             } = &ring.origin
             else {
                 continue;
             };
-            let area = match names.iter().position(|n| n == section) {
+            let area = match names.iter().position(|n| n == name) {
                 Some(at) => at as u32,
                 None => {
-                    names.push(section.clone());
+                    names.push(name.clone());
                     (names.len() - 1) as u32
                 }
             };
@@ -335,18 +333,19 @@ mod tests {
             origin: Origin::Curated {
                 section: "test".into(),
                 kind: "abbreviation".into(),
-                technical: true,
+                area: Some("test".into()),
             },
         }
     }
 
     fn in_section(section: &str, terms: &[&str]) -> Ring {
+        let area = (section != "器具").then(|| section.trim_end_matches("的俗称").to_string());
         Ring {
             terms: terms.iter().map(ToString::to_string).collect(),
             origin: Origin::Curated {
                 section: section.into(),
                 kind: "synonym".into(),
-                technical: section != "器具",
+                area,
             },
         }
     }
@@ -355,7 +354,8 @@ mod tests {
     fn a_text_is_about_the_areas_whose_terms_it_holds() {
         let mut thesaurus = Thesaurus::new([
             in_section("电机", &["伺服电动机", "伺服电机", "servo motor"]),
-            in_section("电机", &["同步电动机", "同步电机"]),
+            // A section labelled 电机 joins the area of that name.
+            in_section("电机的俗称", &["同步电动机", "同步电机"]),
             in_section("涂料", &["环氧树脂", "EP"]),
             in_section("光源", &["发光二极管", "LED"]),
             // Across fields: names no area.

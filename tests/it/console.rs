@@ -540,6 +540,17 @@ fn the_console_in_a_real_browser() {
         let hits = wait_text(&client, "ol.hits", "同属技术领域：").await;
         assert!(hits.contains("电池"), "{hits}");
         shot(&client, "demand-matches").await;
+        // The page of a match in the demand's field lists the demand, naming the field.
+        client
+            .execute(
+                "[...document.querySelectorAll('li.hit')].find((h) => h.textContent.includes('同属技术领域：')).querySelector('h3 a').click();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let served = wait_text(&client, "#served-demands", "同属技术领域：").await;
+        assert!(served.contains("动力电池热管理"), "{served}");
+        shot(&client, "patent-demands").await;
         client
             .goto(&format!("{base}/institutions/清华大学"))
             .await

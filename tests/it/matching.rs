@@ -521,9 +521,14 @@ fn a_patent_in_the_demands_technical_area_ranks_first_and_says_so() {
         "{manual:?}"
     );
     // The area only adds to a text match: the stepper-driven one scores above the other by
-    // at most the area weight (0.2) and the value prior's spread (0.1).
+    // at most the area weight (0.2) and the value prior's spread (0.1), over the most a match
+    // can score (1.05 × 1.2), which keeps every score within 0–1.
     let gap = matches[0].score - manual.score;
-    assert!(gap > 0.0 && gap <= 0.3 + 1e-9, "{gap}");
+    assert!(gap > 0.0 && gap <= 0.3 / 1.26 + 1e-9, "{gap}");
+    assert!(
+        matches.iter().all(|m| m.score > 0.0 && m.score <= 1.0),
+        "{matches:?}"
+    );
     // Matches that cannot reach a short page are not profiled: a longer page begins with it.
     let longer = library.match_demand_text(&demand, 30).unwrap();
     assert!(longer.len() > matches.len());
@@ -674,6 +679,16 @@ fn demands_for_a_patent_are_the_ones_sharing_its_terms() {
         for_recycling[0].reasons
     );
     assert_eq!(for_recycling[0].reasons.maturity.as_deref(), Some("小试"));
+    // Both speak of 锂离子电池: the reasons name the field they share.
+    assert!(
+        for_recycling[0]
+            .reasons
+            .areas
+            .iter()
+            .any(|a| a == "电池与电化学储能"),
+        "{:?}",
+        for_recycling[0].reasons
+    );
     let for_buffer = library
         .demands_for_patent(&made[3].application_number, 10)
         .unwrap();
@@ -685,6 +700,15 @@ fn demands_for_a_patent_are_the_ones_sharing_its_terms() {
             .matched_terms
             .iter()
             .any(|t| t.contains("缓冲")),
+        "{:?}",
+        for_buffer[0].reasons
+    );
+    assert!(
+        !for_buffer[0]
+            .reasons
+            .areas
+            .iter()
+            .any(|a| a == "电池与电化学储能"),
         "{:?}",
         for_buffer[0].reasons
     );

@@ -334,7 +334,7 @@ async function patentPage(main, number) {
   }
   const { patent, score_card: card } = reply;
   const similar = el("section", {}, el("h2", {}, "相似专利"), el("p", { class: "help" }, "加载中…"));
-  const demands = el("section", {}, el("h2", {}, "可服务的企业需求"), el("p", { class: "help" }, "加载中…"));
+  const demands = el("section", { id: "served-demands" }, el("h2", {}, "可服务的企业需求"), el("p", { class: "help" }, "加载中…"));
   put(main,
     el("h1", {}, patent.title), recordList(patent),
     patent.abstract ? [el("h2", {}, "摘要"), el("p", {}, patent.abstract)] : null,
@@ -350,7 +350,8 @@ async function patentPage(main, number) {
   }
   api(`/v1/patents/${encodeURIComponent(number)}/demands?limit=5`).then((r) => {
     put(demands, el("h2", {}, "可服务的企业需求"), r.demands.length
-      ? el("ul", {}, r.demands.map((d) => el("li", {}, link(`/demands/${d.demand.id}`, d.demand.title), `（匹配度 ${d.score.toFixed(2)}）`)))
+      ? el("ul", {}, r.demands.map((d) => el("li", {}, link(`/demands/${d.demand.id}`, d.demand.title), `（匹配度 ${d.score.toFixed(2)}）`,
+        d.reasons?.areas?.length ? `　同属技术领域：${d.reasons.areas.join("、")}` : null)))
       : el("p", { class: "help" }, "暂无匹配的企业需求。"));
   }, (error) => demands.append(errorBox(error)));
 }
