@@ -7,7 +7,10 @@ Sets: match_qrels_dev.jsonl (15 demands) and match_qrels_dev2.jsonl (19 demands)
 `GET /v1/demands/{id}/matches?limit=10`. As ../shared/eval/README.md defines them: nDCG@10 with
 gain 2^grade - 1 over the demands with a relevant offer, P@10 (grade >= 1) over all demands,
 and judged@10, the share of the top 10 that is judged (unjudged hits count as non-relevant;
-read them before trusting a drop).
+read them before trusting a drop). The other way round, with every demand of both sets
+posted, each relevant offer's `GET /v1/patents/{n}/demands` is read and the reciprocal rank of
+its demand averaged (patent → demands MRR, per set; a demand posted again by an earlier run
+counts once).
 
     python3 scripts/eval_match.py --bin target/release/patscreen [--data-dir DIR] [--verbose]
 """
@@ -75,6 +78,7 @@ def main():
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     report = {}
     all_ndcg = []
+    relevant_pairs = {}
     try:
         for _ in range(600):
             try:
@@ -89,6 +93,7 @@ def main():
                     q = json.loads(line)
                     qrels.setdefault(q["demand_id"], {})[q["achievement_id"]] = q["grade"]
             ndcg, precision, judged, left_out = [], [], [], 0
+            relevant_pairs[name] = [(d, a) for d, g in qrels.items() for a, v in g.items() if v >= 1]
             for demand_id in sorted(qrels):
                 grades = qrels[demand_id]
                 demand = demands[demand_id]
@@ -120,6 +125,27 @@ def main():
                   flush=True)
         print(f"all   nDCG@10 {sum(all_ndcg) / len(all_ndcg):.3f} over {len(all_ndcg)} demands")
         report["all"] = {"ndcg@10": round(sum(all_ndcg) / len(all_ndcg), 3), "ndcg_demands": len(all_ndcg)}
+        # Patent -> demands: every demand of both sets is in the library by now.
+        posted = {d for pairs in relevant_pairs.values() for d, _ in pairs}
+        source_of = {demands[i]["name"]: i for i in posted}
+        to_number = {v: k for k, v in to_id.items()}
+        all_rr = []
+        for name, pairs in relevant_pairs.items():
+            rr = []
+            for demand_id, offer in pairs:
+                number = to_number[offer]
+                found = call(port, key, "GET", f"/v1/patents/{number}/demands?limit=100")["demands"]
+                ranked = []
+                for m in found:
+                    source = source_of.get(m["demand"]["title"], m["demand"]["title"])
+                    if source not in ranked:
+                        ranked.append(source)
+                rr.append(1 / (ranked.index(demand_id) + 1) if demand_id in ranked else 0.0)
+            all_rr += rr
+            report[name]["patent_demands_mrr"] = round(sum(rr) / len(rr), 3)
+            print(f"{name:<5} patent -> demands MRR {sum(rr) / len(rr):.3f} over {len(rr)} relevant offers")
+        print(f"all   patent -> demands MRR {sum(all_rr) / len(all_rr):.3f} over {len(all_rr)} relevant offers")
+        report["all"]["patent_demands_mrr"] = round(sum(all_rr) / len(all_rr), 3)
     finally:
         server.terminate()
         server.wait(timeout=60)

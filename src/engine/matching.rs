@@ -125,7 +125,7 @@ const VALUE_WEIGHT: f64 = 0.1;
 /// 0.570 / 0.348. Measured before this code as a re-ranking of the service's matches: 0.1 and
 /// 0.3 gave 0.452 and 0.439; with the `general` sections counted too, 0.1 / 0.2 / 0.3 / 0.5
 /// gave 0.443 / 0.453 / 0.452 / 0.429.
-const AREA_WEIGHT: f64 = 0.2;
+pub(super) const AREA_WEIGHT: f64 = 0.2;
 /// Areas named in a match's reasons.
 pub(super) const AREAS_SHOWN: usize = 3;
 /// The most a match can score: the best text match of the candidates, with the highest

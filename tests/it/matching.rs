@@ -533,6 +533,31 @@ fn a_patent_in_the_demands_technical_area_ranks_first_and_says_so() {
     let longer = library.match_demand_text(&demand, 30).unwrap();
     assert!(longer.len() > matches.len());
     assert_eq!(longer[..matches.len()], matches[..]);
+    // The other way round: of two demands whose words the stepper-driven controller matches
+    // alike, the one in its area (PLC, a word no patent holds) comes first, though posted
+    // later (equal scores go by id), and says so.
+    let by_hand = library
+        .create_demand(NewDemand {
+            description: "希望改进包装机的送料控制器，提高送料精度。".into(),
+            ..demand.clone()
+        })
+        .unwrap();
+    let plc = library
+        .create_demand(NewDemand {
+            description: "希望改进包装机的送料控制器，以PLC提高送料精度。".into(),
+            ..demand
+        })
+        .unwrap();
+    let served = library
+        .demands_for_patent(&made[0].application_number, 5)
+        .unwrap();
+    let ids: Vec<i64> = served.iter().map(|m| m.demand.id).collect();
+    assert_eq!(ids, [plc.id, by_hand.id], "{served:#?}");
+    assert!(
+        served[0].reasons.areas.iter().any(|a| a == area),
+        "{served:?}"
+    );
+    assert!(served[1].reasons.areas.is_empty(), "{served:?}");
 }
 
 #[test]
