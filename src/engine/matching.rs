@@ -49,8 +49,9 @@ pub struct MatchReasons {
     /// its title or abstract) rather than as written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub matched_aliases: Vec<AliasReason>,
-    /// Technical areas (sections of the curated thesaurus, such as 涂料、胶粘剂与油墨) whose
-    /// terms both the demand and the patent's title or abstract use, the most shared first.
+    /// Technical areas (fields of the curated thesaurus's sections, such as 涂料、胶粘剂与油墨
+    /// or 塑料与聚合物) whose terms both the demand and the patent's title or abstract use, the
+    /// most shared first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<String>,
 }

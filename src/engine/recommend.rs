@@ -1,5 +1,6 @@
 //! Recommendation from a patent: the stored demands it could serve and the patents like it,
-//! both from the key terms of its title and abstract (see `key_terms.rs`).
+//! both from the key terms of its title and abstract (see `key_terms.rs`); demands also by the
+//! technical areas they share with it, weighed as in matchmaking.
 
 use std::collections::{HashMap, HashSet};
 
