@@ -9,8 +9,9 @@ gain 2^grade - 1 over the demands with a relevant offer, P@10 (grade >= 1) over 
 and judged@10, the share of the top 10 that is judged (unjudged hits count as non-relevant;
 read them before trusting a drop). The other way round, with every demand of both sets
 posted, each relevant offer's `GET /v1/patents/{n}/demands` is read and the reciprocal rank of
-its demand averaged (patent → demands MRR, per set; a demand posted again by an earlier run
-counts once).
+its demand averaged over the relevant demand–offer pairs (patent → demands MRR, per set; a
+demand posted again by an earlier run counts once, and other demands already in a reused
+`--data-dir` count as misses ranked above, so use a library without them).
 
     python3 scripts/eval_match.py --bin target/release/patscreen [--data-dir DIR] [--verbose]
 """
@@ -143,8 +144,8 @@ def main():
                 rr.append(1 / (ranked.index(demand_id) + 1) if demand_id in ranked else 0.0)
             all_rr += rr
             report[name]["patent_demands_mrr"] = round(sum(rr) / len(rr), 3)
-            print(f"{name:<5} patent -> demands MRR {sum(rr) / len(rr):.3f} over {len(rr)} relevant offers")
-        print(f"all   patent -> demands MRR {sum(all_rr) / len(all_rr):.3f} over {len(all_rr)} relevant offers")
+            print(f"{name:<5} patent -> demands MRR {sum(rr) / len(rr):.3f} over {len(rr)} relevant pairs")
+        print(f"all   patent -> demands MRR {sum(all_rr) / len(all_rr):.3f} over {len(all_rr)} relevant pairs")
         report["all"]["patent_demands_mrr"] = round(sum(all_rr) / len(all_rr), 3)
     finally:
         server.terminate()

@@ -129,10 +129,10 @@ const VALUE_WEIGHT: f64 = 0.1;
 pub(super) const AREA_WEIGHT: f64 = 0.2;
 /// Areas named in a match's reasons.
 pub(super) const AREAS_SHOWN: usize = 3;
-/// The most a match can score: the best text match of the candidates, with the highest
-/// value, every area of the demand shared and a full industry fit. Scores are reported as a
-/// share of it, so 匹配度 stays within 0–1.
-const MAX_SCORE: f64 = (1.0 + VALUE_WEIGHT * 0.5) * (1.0 + AREA_WEIGHT);
+/// The most a match can score: the best text match of the candidates with the highest value
+/// (1.05), plus every area of the demand shared (0.2), at a full industry fit. Scores are
+/// reported as a share of it, so 匹配度 stays within 0–1.
+const MAX_SCORE: f64 = 1.0 + VALUE_WEIGHT * 0.5 + AREA_WEIGHT;
 /// The term search of key terms: each word over the text fields, with its weight, and for a
 /// term no patent holds as written its thesaurus aliases at [`ALIAS_WEIGHT`] (an alias
 /// holding the term, or held by it, adds nothing and is left out).
@@ -430,7 +430,7 @@ impl Library {
                     application_number: hit.application_number,
                     title: hit.title,
                     institution: hit.institution,
-                    score: score / MAX_SCORE,
+                    score: (score / MAX_SCORE).min(1.0),
                     value: hit.value,
                     legal_status: hit.legal_status,
                     lapse_date: hit.lapse_date,

@@ -162,13 +162,11 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Section>> {
                 "every section needs a name and the source its entries are checked against".into(),
             ));
         }
-        if section
-            .label
-            .as_ref()
-            .is_some_and(|l| l.trim().is_empty() || l.chars().count() > MAX_TERM_CHARS)
-        {
+        if section.label.as_ref().is_some_and(|l| {
+            l.trim().is_empty() || l.trim() != l || l.chars().count() > MAX_TERM_CHARS
+        }) {
             return Err(bad(format!(
-                "section '{}': a label is 1 to {MAX_TERM_CHARS} characters",
+                "section '{}': a label is 1 to {MAX_TERM_CHARS} characters with no space at either end",
                 section.name
             )));
         }
@@ -294,6 +292,17 @@ mod tests {
             (
                 section("[[\"a\", \"b\"]]").replace("area =", "label = \" \"\narea ="),
                 "section '测试': a label is 1 to 40 characters",
+            ),
+            (
+                section("[[\"a\", \"b\"]]").replace("area =", "label = \"塑料 \"\narea ="),
+                "no space at either end",
+            ),
+            (
+                section("[[\"a\", \"b\"]]").replace(
+                    "area =",
+                    &format!("label = \"{}\"\narea =", "长".repeat(41)),
+                ),
+                "a label is 1 to 40 characters",
             ),
         ] {
             let message = parse("bad.toml", &text).unwrap_err().to_string();
