@@ -175,7 +175,20 @@ async fn click(client: &Client, css: &str) {
 
 /// The number a shortlist page lists and the data rows of its CSV export, with the export's
 /// address.
-async fn shortlist_and_export(client: &Client) -> (usize, usize, String) {
+/// The shortlist page's count and its CSV export's rows, once its export link holds
+/// `filter` (the page drawn for the filters asked, not the one before it).
+async fn shortlist_and_export(client: &Client, filter: &str) -> (usize, usize, String) {
+    let started = Instant::now();
+    let href = loop {
+        let link = find(client, "a[download$='.csv']").await;
+        if let Ok(Some(href)) = link.attr("href").await
+            && href.contains(filter)
+        {
+            break href;
+        }
+        assert!(started.elapsed() < WAIT, "no export link with '{filter}'");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     let heading = wait_text(client, "main p", "可推广专利").await;
     let listed: usize = heading
         .trim_start_matches("共 ")
@@ -183,12 +196,6 @@ async fn shortlist_and_export(client: &Client) -> (usize, usize, String) {
         .next()
         .unwrap()
         .parse()
-        .unwrap();
-    let href = find(client, "a[download$='.csv']")
-        .await
-        .attr("href")
-        .await
-        .unwrap()
         .unwrap();
     let exported = fetch_text(client, &href).await;
     let rows = exported.lines().filter(|l| !l.trim().is_empty()).count() - 1;
@@ -455,7 +462,7 @@ fn the_console_in_a_real_browser() {
         // Industries, a shortlist and its CSV export: the file has a row per listed patent.
         client.goto(&format!("{base}/industries")).await.unwrap();
         click(&client, "table tbody a").await;
-        let (listed, rows, href) = shortlist_and_export(&client).await;
+        let (listed, rows, href) = shortlist_and_export(&client, "format=csv").await;
         assert_eq!(rows, listed, "{href}");
         // A tier filter narrows the list and its export alike.
         find(&client, "#f-tier")
@@ -465,7 +472,7 @@ fn the_console_in_a_real_browser() {
             .unwrap();
         click(&client, "main form.row button[type=submit]").await;
         wait_url(&client, "tier=A").await;
-        let (tier_a, rows, href) = shortlist_and_export(&client).await;
+        let (tier_a, rows, href) = shortlist_and_export(&client, "tier=A").await;
         assert!(tier_a < listed, "{tier_a} of {listed}");
         assert!(href.contains("tier=A"), "{href}");
         assert_eq!(rows, tier_a, "{href}");
